@@ -1,0 +1,184 @@
+//! The file layout, and reading and writing it safely.
+//!
+//! ```text
+//! magic        8 bytes   "CRISPML\0"
+//! version      u32 LE    FORMAT_VERSION
+//! header_len   u64 LE
+//! header       header_len bytes, bincode
+//! body_len     u64 LE
+//! body         body_len bytes, bincode (feature pipeline + model + target)
+//! checksum     u64 LE    xxh3-64 of header and body bytes
+//! ```
+
+use std::path::Path;
+
+use crisp_core::{write_atomic, Error, Result};
+use crisp_train::FittedModel;
+
+use crate::codec;
+use crate::header::ArtifactHeader;
+
+/// Identifies a crisp artifact.
+pub const MAGIC: &[u8; 8] = b"CRISPML\0";
+
+/// Version of the layout and of every serialized type in it. Bump it whenever a serialized type
+/// changes (the golden-file test fails when one changes without a bump).
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A model artifact: header and fitted model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Artifact {
+    /// Descriptive header.
+    pub header: ArtifactHeader,
+    /// Pipeline, model and target.
+    pub model: FittedModel,
+}
+
+fn artifact_error(path: &Path, message: impl std::fmt::Display) -> Error {
+    Error::Artifact(format!("{}: {message}", path.display()))
+}
+
+impl Artifact {
+    /// Encode to bytes.
+    pub fn to_bytes(&self) -> Result<Vec<u8>> {
+        let header = codec::encode(&self.header)
+            .map_err(|e| Error::Artifact(format!("cannot encode header: {e}")))?;
+        let body = codec::encode(&self.model)
+            .map_err(|e| Error::Artifact(format!("cannot encode model: {e}")))?;
+        let mut out = Vec::with_capacity(header.len() + body.len() + 36);
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        out.extend_from_slice(&(header.len() as u64).to_le_bytes());
+        out.extend_from_slice(&header);
+        out.extend_from_slice(&(body.len() as u64).to_le_bytes());
+        out.extend_from_slice(&body);
+        out.extend_from_slice(&checksum(&header, &body).to_le_bytes());
+        Ok(out)
+    }
+
+    /// Write atomically: to a temporary file in the same directory, synced, then renamed over
+    /// `path`, so a crash never leaves a half-written artifact.
+    pub fn write(&self, path: &Path) -> Result<()> {
+        write_atomic(path, &self.to_bytes()?)
+    }
+
+    /// Read and fully verify an artifact.
+    pub fn read(path: &Path) -> Result<Self> {
+        let bytes = read_file(path)?;
+        Self::from_bytes(&bytes).map_err(|m| artifact_error(path, m))
+    }
+
+    /// Decode and verify bytes; errors are plain messages for the caller to prefix.
+    pub fn from_bytes(bytes: &[u8]) -> std::result::Result<Self, String> {
+        let (header, body) = sections(bytes)?;
+        let header =
+            codec::decode(header).map_err(|e| format!("the header does not decode ({e})"))?;
+        let model = codec::decode(body).map_err(|e| format!("the model does not decode ({e})"))?;
+        Ok(Artifact { header, model })
+    }
+}
+
+/// Read only the header (the checksum is still verified).
+pub fn read_header(path: &Path) -> Result<ArtifactHeader> {
+    let bytes = read_file(path)?;
+    let (header, _) = sections(&bytes).map_err(|m| artifact_error(path, m))?;
+    codec::decode(header)
+        .map_err(|e| artifact_error(path, format!("the header does not decode ({e})")))
+}
+
+/// Replace the header of the artifact at `path`, keeping its body byte for byte (used to record
+/// a validation verdict). Atomic like [`Artifact::write`].
+pub fn rewrite_header(path: &Path, header: &ArtifactHeader) -> Result<()> {
+    let bytes = read_file(path)?;
+    let (_, body) = sections(&bytes).map_err(|m| artifact_error(path, m))?;
+    let header =
+        codec::encode(header).map_err(|e| Error::Artifact(format!("cannot encode header: {e}")))?;
+    let mut out = Vec::with_capacity(bytes.len() + header.len());
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    out.extend_from_slice(&(header.len() as u64).to_le_bytes());
+    out.extend_from_slice(&header);
+    out.extend_from_slice(&(body.len() as u64).to_le_bytes());
+    out.extend_from_slice(body);
+    out.extend_from_slice(&checksum(&header, body).to_le_bytes());
+    write_atomic(path, &out)
+}
+
+fn read_file(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => artifact_error(path, "no such file"),
+        _ => Error::io("read artifact", path, e),
+    })
+}
+
+fn checksum(header: &[u8], body: &[u8]) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(header);
+    h.update(body);
+    h.digest()
+}
+
+/// Split and verify the layout; returns the header and body bytes.
+fn sections(bytes: &[u8]) -> std::result::Result<(&[u8], &[u8]), String> {
+    let mut rest = bytes;
+    let magic = take(&mut rest, 8).ok_or("not a crisp artifact (file too short)")?;
+    if magic != MAGIC {
+        return Err("not a crisp artifact (wrong magic bytes)".into());
+    }
+    let version = u32::from_le_bytes(
+        take(&mut rest, 4)
+            .ok_or("truncated before the format version")?
+            .try_into()
+            .unwrap(),
+    );
+    if version > FORMAT_VERSION {
+        return Err(format!(
+            "written in artifact format {version}, but this crisp ({}) reads formats up to {FORMAT_VERSION}; upgrade crisp",
+            crisp_core::VERSION
+        ));
+    }
+    if version < FORMAT_VERSION {
+        return Err(format!(
+            "written in old artifact format {version}; retrain the model with this crisp"
+        ));
+    }
+    let header = take_section(&mut rest, "header")?;
+    let body = take_section(&mut rest, "model")?;
+    let stored = u64::from_le_bytes(
+        take(&mut rest, 8)
+            .ok_or("truncated before the checksum")?
+            .try_into()
+            .unwrap(),
+    );
+    if !rest.is_empty() {
+        return Err(format!(
+            "{} unexpected bytes after the checksum",
+            rest.len()
+        ));
+    }
+    if stored != checksum(header, body) {
+        return Err("checksum mismatch: the file is corrupted".into());
+    }
+    Ok((header, body))
+}
+
+fn take<'a>(rest: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
+    if rest.len() < n {
+        return None;
+    }
+    let (head, tail) = rest.split_at(n);
+    *rest = tail;
+    Some(head)
+}
+
+fn take_section<'a>(rest: &mut &'a [u8], name: &str) -> std::result::Result<&'a [u8], String> {
+    let len = take(rest, 8).ok_or_else(|| format!("truncated before the {name} length"))?;
+    let len = u64::from_le_bytes(len.try_into().unwrap());
+    if len > codec::DECODE_LIMIT as u64 || len > rest.len() as u64 {
+        return Err(format!(
+            "truncated or corrupted: the {name} claims {len} bytes, {} remain",
+            rest.len()
+        ));
+    }
+    Ok(take(rest, len as usize).expect("length checked"))
+}

@@ -1,0 +1,74 @@
+//! The artifact header: what a model is, where it came from and how it scored, readable without
+//! decoding the model itself.
+
+use std::collections::BTreeMap;
+
+use crisp_core::Schema;
+use crisp_features::StepSummary;
+use crisp_validate::{Evaluation, Task};
+use serde::{Deserialize, Serialize};
+
+/// Where the training data came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DataInfo {
+    /// File the model was trained from.
+    pub source: String,
+    /// xxh3-128 of the file's bytes.
+    pub fingerprint: String,
+    /// Rows in the file.
+    pub rows: usize,
+}
+
+/// A validation verdict written into the artifact by `crisp validate --bless`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Blessing {
+    /// Whether every check passed.
+    pub passed: bool,
+    /// The thresholds checked, as written.
+    pub thresholds: Vec<String>,
+    /// Fingerprint of the validation data.
+    pub data_fingerprint: String,
+    /// Seconds since the Unix epoch.
+    pub at_unix: u64,
+}
+
+/// Everything about the model except its fitted state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ArtifactHeader {
+    /// crisp version that wrote the file.
+    pub crate_version: String,
+    /// Seconds since the Unix epoch at training time.
+    pub created_unix: u64,
+    /// Classification or regression.
+    pub task: Task,
+    /// Target column.
+    pub target: String,
+    /// Class labels (classification).
+    pub classes: Vec<String>,
+    /// Registry name of the model.
+    pub model: String,
+    /// One-line description of the fitted model.
+    pub model_description: String,
+    /// Hyperparameters given.
+    pub model_params: BTreeMap<String, String>,
+    /// Input columns the model reads, with their training kinds.
+    pub input_schema: Schema,
+    /// Input columns present in training but not used.
+    pub ignored_columns: Vec<String>,
+    /// Fitted feature steps with what they learned.
+    pub feature_steps: Vec<StepSummary>,
+    /// Feature columns the model sees.
+    pub features: Vec<String>,
+    /// Metrics on the held-out rows at training time.
+    pub metrics: Evaluation,
+    /// Rows fitted on.
+    pub rows_train: usize,
+    /// Rows evaluated on.
+    pub rows_test: usize,
+    /// Seed of the run.
+    pub seed: u64,
+    /// The training data.
+    pub data: DataInfo,
+    /// The validation verdict, once blessed.
+    pub blessing: Option<Blessing>,
+}

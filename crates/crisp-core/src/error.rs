@@ -1,0 +1,88 @@
+//! The one error type shared by every crisp crate.
+
+use std::path::Path;
+
+/// Everything that can go wrong in crisp, in words a user can act on.
+///
+/// Each variant carries a complete sentence fragment naming the file, column, row or value at
+/// fault, so that printing the error is enough; the binary maps every variant to exit code 2.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Input data that cannot be used as it is (empty file, ragged row, unknown column...).
+    #[error("{0}")]
+    Data(String),
+    /// A column that was asked for is not in the frame.
+    #[error("{0}")]
+    ColumnNotFound(String),
+    /// A configuration, flag or parameter that is malformed or inconsistent.
+    #[error("{0}")]
+    Config(String),
+    /// A model could not be fitted or used.
+    #[error("{0}")]
+    Model(String),
+    /// An artifact that cannot be read or written.
+    #[error("{0}")]
+    Artifact(String),
+    /// An operating-system I/O failure, with what crisp was doing at the time.
+    #[error("{context}: {source}")]
+    Io {
+        /// What was being done, naming the path.
+        context: String,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// An error raised inside Polars.
+    #[error("polars: {0}")]
+    Polars(#[from] polars::error::PolarsError),
+}
+
+/// `Result` with crisp's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// An I/O error while doing `what` on `path`.
+    pub fn io(what: &str, path: &Path, source: std::io::Error) -> Self {
+        Error::Io {
+            context: format!("cannot {what} {}", path.display()),
+            source,
+        }
+    }
+
+    /// The same error with `context` put in front of its message (for layered messages such as
+    /// "data.csv: column 'age': ...").
+    pub fn context(self, context: impl std::fmt::Display) -> Self {
+        match self {
+            Error::Data(m) => Error::Data(format!("{context}: {m}")),
+            Error::ColumnNotFound(m) => Error::ColumnNotFound(format!("{context}: {m}")),
+            Error::Config(m) => Error::Config(format!("{context}: {m}")),
+            Error::Model(m) => Error::Model(format!("{context}: {m}")),
+            Error::Artifact(m) => Error::Artifact(format!("{context}: {m}")),
+            Error::Io { context: c, source } => Error::Io {
+                context: format!("{context}: {c}"),
+                source,
+            },
+            Error::Polars(e) => Error::Data(format!("{context}: {e}")),
+        }
+    }
+}
+
+/// Return early with an [`Error`] variant built from a format string:
+/// `bail!(Data: "{}: column '{}' is empty", path, col)`.
+#[macro_export]
+macro_rules! bail {
+    ($variant:ident: $($arg:tt)+) => {
+        return Err($crate::Error::$variant(format!($($arg)+)))
+    };
+}
+
+/// Check a condition, or return early like [`bail!`]:
+/// `ensure!(n > 0, Data: "{} has no rows", path)`.
+#[macro_export]
+macro_rules! ensure {
+    ($cond:expr, $variant:ident: $($arg:tt)+) => {
+        if !$cond {
+            $crate::bail!($variant: $($arg)+);
+        }
+    };
+}

@@ -1,0 +1,40 @@
+//! Shared foundations of crisp: one error type, CSV reading with clear errors, the input schema
+//! a model was trained on, the Polars → ndarray bridge, seeded splits and data fingerprints.
+//!
+//! ```
+//! use crisp_core::{parse_csv, to_matrix, Schema};
+//!
+//! let frame = parse_csv(b"height,weight,kind\n1.5,60,a\n1.8,,b\n", "people.csv")?;
+//! let schema = Schema::of_frame(&frame, &["kind"]);
+//! assert_eq!(schema.names(), ["height", "weight"]);
+//! let x = to_matrix(&frame, &schema.names())?;
+//! assert_eq!(x.shape(), &[2, 2]);
+//! assert!(x[[1, 1]].is_nan()); // missing values arrive as NaN
+//! # Ok::<(), crisp_core::Error>(())
+//! ```
+#![deny(missing_docs)]
+
+mod csv;
+mod error;
+mod fs;
+mod matrix;
+mod schema;
+mod split;
+
+pub use crate::csv::{parse_csv, read_csv, CsvData};
+pub use error::{Error, Result};
+pub use fs::{csv_bytes, write_atomic, write_csv};
+pub use matrix::{column_f64, to_matrix, to_vector};
+pub use schema::{column_list, require_column, ColumnKind, ColumnSchema, Schema};
+pub use split::{train_test_split, Split};
+
+/// The crate version, recorded in artifacts.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// xxh3-128 of `bytes` as 32 hex digits: a stable fingerprint of a data file.
+pub fn fingerprint(bytes: &[u8]) -> String {
+    format!("{:032x}", xxhash_rust::xxh3::xxh3_128(bytes))
+}
+
+/// Re-exported so downstream crates name the same ndarray (0.16) and Polars as crisp.
+pub use {ndarray, polars};

@@ -1,0 +1,262 @@
+//! Filling missing values with statistics learned on the training data.
+
+use std::collections::HashMap;
+
+use crisp_core::{bail, column_f64, ColumnKind, Result};
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::select::ColumnSelector;
+use crate::transform::{FittedStep, FittedTransform, StepSummary, Transform};
+
+/// How the fill value is chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImputeStrategy {
+    /// The column mean (numeric columns).
+    #[default]
+    Mean,
+    /// The column median (numeric columns).
+    Median,
+    /// The most frequent value (ties go to the smallest, as in scikit-learn).
+    MostFrequent,
+    /// `fill_value`.
+    Constant,
+}
+
+/// Replace nulls (and NaN) in the selected columns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Impute {
+    /// Columns to impute.
+    #[serde(flatten)]
+    pub select: ColumnSelector,
+    /// How the fill value is learned.
+    #[serde(default)]
+    pub strategy: ImputeStrategy,
+    /// The value for `strategy = "constant"` (a number or a string).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fill_value: Option<ConstantValue>,
+    /// Also add a `<column>_missing` 0/1 column.
+    #[serde(default)]
+    pub add_indicator: bool,
+}
+
+impl Impute {
+    /// Impute `select` with `strategy`.
+    pub fn new(select: ColumnSelector, strategy: ImputeStrategy) -> Self {
+        Impute {
+            select,
+            strategy,
+            fill_value: None,
+            add_indicator: false,
+        }
+    }
+}
+
+/// A constant as written in the pipeline TOML: `fill_value = 0` or `fill_value = "unknown"`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ConstantValue {
+    /// A number.
+    Number(f64),
+    /// A string.
+    Text(String),
+}
+
+/// A learned fill value: numeric columns get a number, text columns a string. (Stored in
+/// artifacts, so externally tagged: bincode cannot decode untagged enums.)
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum FillValue {
+    /// For numeric columns.
+    Number(f64),
+    /// For text columns.
+    Text(String),
+}
+
+impl std::fmt::Display for FillValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FillValue::Number(v) => write!(f, "{v}"),
+            FillValue::Text(s) => write!(f, "'{s}'"),
+        }
+    }
+}
+
+/// The learned fill value of each column.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FittedImpute {
+    /// The strategy that produced the values.
+    pub strategy: ImputeStrategy,
+    /// (column, fill value).
+    pub fills: Vec<(String, FillValue)>,
+    /// Whether `<column>_missing` indicators are added.
+    pub add_indicator: bool,
+}
+
+impl Transform for Impute {
+    fn name(&self) -> &'static str {
+        "impute"
+    }
+    fn selector(&self) -> &ColumnSelector {
+        &self.select
+    }
+    fn fit(&self, frame: &DataFrame, columns: &[String]) -> Result<FittedStep> {
+        let mut fills = Vec::with_capacity(columns.len());
+        for name in columns {
+            let col = frame.column(name)?;
+            let numeric =
+                ColumnKind::of(col.dtype()).is_numeric() || col.dtype() == &DataType::Boolean;
+            let value = match (self.strategy, numeric) {
+                (ImputeStrategy::Constant, _) => match (&self.fill_value, numeric) {
+                    (Some(ConstantValue::Number(v)), true) => FillValue::Number(*v),
+                    (Some(ConstantValue::Text(s)), false) => FillValue::Text(s.clone()),
+                    (Some(v), _) => bail!(
+                        Config: "impute: fill_value {v:?} does not suit column '{name}' of type {}",
+                        col.dtype()
+                    ),
+                    (None, _) => bail!(Config: "impute: strategy 'constant' needs a fill_value"),
+                },
+                (ImputeStrategy::Mean | ImputeStrategy::Median, false) => bail!(
+                    Config: "impute: strategy '{:?}' needs a numeric column, but '{name}' is {}",
+                    self.strategy,
+                    col.dtype()
+                ),
+                (ImputeStrategy::Mean, true) => {
+                    FillValue::Number(finite_values(frame, name)?.mean())
+                }
+                (ImputeStrategy::Median, true) => {
+                    FillValue::Number(finite_values(frame, name)?.median())
+                }
+                (ImputeStrategy::MostFrequent, true) => {
+                    FillValue::Number(most_frequent_number(frame, name)?)
+                }
+                (ImputeStrategy::MostFrequent, false) => {
+                    FillValue::Text(most_frequent_text(col, name)?)
+                }
+            };
+            fills.push((name.clone(), value));
+        }
+        Ok(FittedStep::Impute(FittedImpute {
+            strategy: self.strategy,
+            fills,
+            add_indicator: self.add_indicator,
+        }))
+    }
+}
+
+/// The finite values of a numeric column, sorted, for mean/median.
+struct Finite(Vec<f64>);
+
+impl Finite {
+    fn mean(&self) -> f64 {
+        self.0.iter().sum::<f64>() / self.0.len() as f64
+    }
+    fn median(&self) -> f64 {
+        let n = self.0.len();
+        if n % 2 == 1 {
+            self.0[n / 2]
+        } else {
+            (self.0[n / 2 - 1] + self.0[n / 2]) / 2.0
+        }
+    }
+}
+
+fn finite_values(frame: &DataFrame, name: &str) -> Result<Finite> {
+    let mut values: Vec<f64> = column_f64(frame, name)?
+        .iter()
+        .flatten()
+        .filter(|v| v.is_finite())
+        .collect();
+    if values.is_empty() {
+        bail!(Data: "impute: column '{name}' has no values in the training data to learn from");
+    }
+    values.sort_by(f64::total_cmp);
+    Ok(Finite(values))
+}
+
+fn most_frequent_number(frame: &DataFrame, name: &str) -> Result<f64> {
+    let values = finite_values(frame, name)?.0;
+    // Sorted input: the longest run is the mode, and the first longest run is the smallest value.
+    let (mut best, mut best_len, mut i) = (values[0], 0, 0);
+    while i < values.len() {
+        let j = values[i..]
+            .iter()
+            .position(|&v| v != values[i])
+            .map_or(values.len(), |k| i + k);
+        if j - i > best_len {
+            best = values[i];
+            best_len = j - i;
+        }
+        i = j;
+    }
+    Ok(best)
+}
+
+fn most_frequent_text(col: &Column, name: &str) -> Result<String> {
+    let text = col.cast(&DataType::String)?;
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for v in text.str()?.iter().flatten() {
+        *counts.entry(v).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)))
+        .map(|(v, _)| v.to_string())
+        .ok_or_else(|| {
+            crisp_core::Error::Data(format!(
+                "impute: column '{name}' has no values in the training data to learn from"
+            ))
+        })
+}
+
+impl FittedTransform for FittedImpute {
+    fn exprs(&self) -> Vec<Expr> {
+        let mut exprs = Vec::new();
+        for (name, value) in &self.fills {
+            if self.add_indicator {
+                let missing = match value {
+                    FillValue::Number(_) => col(name.as_str())
+                        .cast(DataType::Float64)
+                        .is_null()
+                        .or(col(name.as_str()).cast(DataType::Float64).is_nan()),
+                    FillValue::Text(_) => col(name.as_str()).is_null(),
+                };
+                exprs.push(
+                    missing
+                        .fill_null(lit(true))
+                        .cast(DataType::Float64)
+                        .alias(format!("{name}_missing")),
+                );
+            }
+            exprs.push(match value {
+                FillValue::Number(v) => col(name.as_str())
+                    .cast(DataType::Float64)
+                    .fill_nan(lit(*v))
+                    .fill_null(lit(*v)),
+                FillValue::Text(s) => col(name.as_str()).fill_null(lit(s.clone())),
+            });
+        }
+        exprs
+    }
+
+    fn summary(&self) -> StepSummary {
+        StepSummary {
+            name: "impute".into(),
+            config: format!(
+                "strategy={:?}{}",
+                self.strategy,
+                if self.add_indicator {
+                    ", add_indicator"
+                } else {
+                    ""
+                }
+            )
+            .to_lowercase(),
+            learned: self
+                .fills
+                .iter()
+                .map(|(c, v)| format!("{c}: fill {v}"))
+                .collect(),
+        }
+    }
+}

@@ -1,0 +1,160 @@
+//! A sequence of steps fitted on the training frame and applied, as one lazy Polars plan,
+//! identically at training and at prediction time.
+
+use crisp_core::ndarray::Array2;
+use crisp_core::{bail, to_matrix, ColumnKind, Result, Schema};
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::transform::{FittedStep, StepSpec, StepSummary};
+
+/// The declared steps of a pipeline (the `[features]` section of the pipeline TOML).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PipelineSpec {
+    /// Steps, applied in order; each is fitted on the output of the ones before it.
+    #[serde(default)]
+    pub steps: Vec<StepSpec>,
+}
+
+/// A fitted pipeline: what it reads, what it learned, what it produces.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FittedPipeline {
+    /// Input columns the pipeline reads, with their training kinds (required at prediction).
+    pub input: Schema,
+    /// Input columns present in training but dropped by the pipeline.
+    pub ignored: Vec<String>,
+    /// Fitted steps in order.
+    pub steps: Vec<FittedStep>,
+    /// Output feature columns, in model order.
+    pub features: Vec<String>,
+    /// Indices into `features` of columns holding category codes.
+    pub categorical: Vec<usize>,
+}
+
+impl PipelineSpec {
+    /// A pipeline of `steps`.
+    pub fn new(steps: Vec<StepSpec>) -> Self {
+        PipelineSpec { steps }
+    }
+
+    /// Fit every step on `frame` (the training rows only), never touching `target`.
+    pub fn fit(&self, frame: &DataFrame, target: &str) -> Result<FittedPipeline> {
+        let protected = vec![target.to_string()];
+        let mut current = frame.drop(target).unwrap_or_else(|_| frame.clone());
+        let raw_columns: Vec<String> = current
+            .get_column_names()
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let mut steps = Vec::with_capacity(self.steps.len());
+        let mut ignored = Vec::new();
+        for spec in &self.steps {
+            let t = spec.transform();
+            let columns = t.selector().resolve(&current, &protected, t.name())?;
+            let fitted = t.fit(&current, &columns)?;
+            if let FittedStep::Drop(d) = &fitted {
+                ignored.extend(
+                    d.columns
+                        .iter()
+                        .filter(|c| raw_columns.contains(c))
+                        .cloned(),
+                );
+            }
+            current = apply_steps(current.lazy(), std::slice::from_ref(&fitted))?
+                .collect()
+                .map_err(|e| {
+                    crisp_core::Error::Data(format!("feature step '{}': {e}", t.name()))
+                })?;
+            steps.push(fitted);
+        }
+        for c in current.columns() {
+            let kind = ColumnKind::of(c.dtype());
+            if !(kind.is_numeric() || kind == ColumnKind::Boolean) {
+                bail!(
+                    Config: "column '{}' ({kind}) reaches the model unencoded: add it to a one_hot or ordinal step, or drop it",
+                    c.name()
+                );
+            }
+        }
+        let features: Vec<String> = current
+            .get_column_names()
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let categorical_names: Vec<String> = steps
+            .iter()
+            .flat_map(|s| s.transform().categorical_outputs())
+            .collect();
+        let categorical = features
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| categorical_names.contains(f))
+            .map(|(i, _)| i)
+            .collect();
+        let mut exclude: Vec<&str> = vec![target];
+        exclude.extend(ignored.iter().map(String::as_str));
+        Ok(FittedPipeline {
+            input: Schema::of_frame(frame, &exclude),
+            ignored,
+            steps,
+            features,
+            categorical,
+        })
+    }
+}
+
+fn apply_steps(mut plan: LazyFrame, steps: &[FittedStep]) -> Result<LazyFrame> {
+    for step in steps {
+        let t = step.transform();
+        let exprs = t.exprs();
+        if !exprs.is_empty() {
+            plan = plan.with_columns(exprs);
+        }
+        // Input columns a drop step removed in training are not required at prediction time,
+        // so they may be absent here: drop only what is present.
+        let present = plan.collect_schema()?;
+        let dropped: Vec<String> = t
+            .dropped()
+            .into_iter()
+            .filter(|c| present.contains(c))
+            .collect();
+        if !dropped.is_empty() {
+            plan = plan.drop(cols(dropped));
+        }
+    }
+    Ok(plan)
+}
+
+impl FittedPipeline {
+    /// The feature columns for `frame` (raw rows, target optional): conformed to the training
+    /// schema, then every step applied. `source` names the data in errors.
+    pub fn transform(&self, frame: &DataFrame, source: &str) -> Result<DataFrame> {
+        let conformed = self.input.conform(frame, source)?;
+        let inputs = conformed.select(self.input.names())?;
+        for step in &self.steps {
+            step.transform().check(&inputs, source)?;
+        }
+        let out = apply_steps(inputs.lazy(), &self.steps)?
+            .select(
+                self.features
+                    .iter()
+                    .map(|f| col(f.as_str()))
+                    .collect::<Vec<_>>(),
+            )
+            .collect()
+            .map_err(|e| {
+                crisp_core::Error::Data(format!("{source}: applying the feature pipeline: {e}"))
+            })?;
+        Ok(out)
+    }
+
+    /// The features of `frame` as the model's input matrix (ndarray 0.16, NaN for missing).
+    pub fn matrix(&self, frame: &DataFrame, source: &str) -> Result<Array2<f64>> {
+        to_matrix(&self.transform(frame, source)?, &self.features)
+    }
+
+    /// What each fitted step learned.
+    pub fn summaries(&self) -> Vec<StepSummary> {
+        self.steps.iter().map(|s| s.transform().summary()).collect()
+    }
+}

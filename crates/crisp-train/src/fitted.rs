@@ -1,0 +1,106 @@
+//! A trained model bundled with the feature pipeline and target encoding it was trained with:
+//! what the artifact stores and what `predict` and `validate` run.
+
+use crisp_core::{Error, Result};
+use crisp_features::FittedPipeline;
+use crisp_validate::{EvalInput, Evaluation, Task};
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Predictions, TrainedModel};
+use crate::target::{drop_missing_target, TargetInfo, TargetValues};
+
+/// Pipeline + model + target: everything needed to go from raw rows to predictions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FittedModel {
+    /// Registry name of the model.
+    pub model_name: String,
+    /// The fitted feature pipeline.
+    pub pipeline: FittedPipeline,
+    /// The fitted model.
+    pub model: TrainedModel,
+    /// The target it predicts.
+    pub target: TargetInfo,
+}
+
+/// An evaluation of a model on labeled rows.
+#[derive(Debug, Clone)]
+pub struct Scored {
+    /// Metrics.
+    pub evaluation: Evaluation,
+    /// The true targets of the evaluated rows.
+    pub truth: TargetValues,
+    /// The model's predictions for them.
+    pub predictions: Predictions,
+    /// Rows evaluated.
+    pub rows: usize,
+    /// Rows skipped because their target was missing.
+    pub rows_missing_target: usize,
+}
+
+impl FittedModel {
+    /// Predict raw rows of `frame` (the target column may be absent); `source` names the data
+    /// in errors.
+    pub fn predict(&self, frame: &DataFrame, source: &str) -> Result<Predictions> {
+        let x = self.pipeline.matrix(frame, source)?;
+        Ok(self.model.predict(&x))
+    }
+
+    /// Predictions as text labels (classification) or numbers (regression), as a Polars column
+    /// named `prediction`.
+    pub fn prediction_column(&self, predictions: &Predictions) -> Column {
+        match predictions {
+            Predictions::Classes { labels, .. } => {
+                let names: Vec<&str> = labels
+                    .iter()
+                    .map(|&i| self.target.classes[i].as_str())
+                    .collect();
+                Column::new("prediction".into(), names)
+            }
+            Predictions::Values(v) => Column::new("prediction".into(), v.as_slice()),
+        }
+    }
+
+    /// Evaluate on labeled rows of `frame`; rows with a missing target are skipped and counted.
+    pub fn evaluate(&self, frame: &DataFrame, source: &str) -> Result<Scored> {
+        let (frame, rows_missing_target) = drop_missing_target(frame, &self.target.name, source)?;
+        let truth = self.target.encode(&frame, source)?;
+        let predictions = self.predict(&frame, source)?;
+        Ok(Scored {
+            evaluation: self.score(&truth, &predictions)?,
+            truth,
+            predictions,
+            rows: frame.height(),
+            rows_missing_target,
+        })
+    }
+
+    /// Metrics of `predictions` against `truth`.
+    pub fn score(&self, truth: &TargetValues, predictions: &Predictions) -> Result<Evaluation> {
+        Evaluation::from_input(&self.eval_input(truth, predictions)?)
+            .map_err(|e| Error::Model(format!("cannot evaluate the model: {e}")))
+    }
+
+    /// `truth` and `predictions` in the form crisp-validate computes metrics on.
+    pub fn eval_input<'a>(
+        &'a self,
+        truth: &'a TargetValues,
+        predictions: &'a Predictions,
+    ) -> Result<EvalInput<'a>> {
+        match (truth, predictions) {
+            (TargetValues::Classes(y), Predictions::Classes { labels, proba, .. }) => Ok(
+                EvalInput::classification(y, labels, proba.as_deref(), &self.target.classes),
+            ),
+            (TargetValues::Values(y), Predictions::Values(p)) => Ok(EvalInput::regression(y, p)),
+            _ => Err(Error::Model(format!(
+                "model '{}' predicts a different kind of target than '{}' holds",
+                self.model_name, self.target.name
+            ))),
+        }
+    }
+
+    /// The task.
+    pub fn task(&self) -> Task {
+        self.target.task
+    }
+}

@@ -1,0 +1,41 @@
+//! Training for crisp: the model registry (linfa's models and crisp-trees behind one
+//! interface), target handling, and the training run that fits the feature pipeline on the
+//! training rows only and evaluates on held-out rows.
+//!
+//! ```
+//! use crisp_train::{train, Holdout, ModelSpec, TrainConfig};
+//! use polars::prelude::*;
+//!
+//! let xs: Vec<f64> = (0..60).map(|i| i as f64).collect();
+//! let label: Vec<&str> = xs.iter().map(|&x| if x < 30.0 { "low" } else { "high" }).collect();
+//! let frame = df!("x" => &xs, "label" => &label)?;
+//! let config = TrainConfig {
+//!     target: "label".into(),
+//!     task: None, // inferred: a text target is classification
+//!     model: ModelSpec { name: "linfa_decision_tree".into(), ..Default::default() },
+//!     features: None,
+//!     seed: 42,
+//!     holdout: Holdout::Fraction(0.25),
+//! };
+//! let run = train(&frame, "example", &config)?;
+//! assert_eq!(run.rows_train + run.rows_test, 60);
+//! assert_eq!(run.evaluation.get("accuracy")?, 1.0);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![deny(missing_docs)]
+
+mod fitted;
+pub mod linfa_models;
+mod model;
+mod params;
+mod target;
+mod train;
+
+pub use fitted::{FittedModel, Scored};
+pub use model::{
+    default_model, find_model, ModelInfo, ModelSpec, Predictions, TrainedModel, TrainingData,
+    MODELS,
+};
+pub use params::{parse_pairs, Params};
+pub use target::{drop_missing_target, infer_task, TargetInfo, TargetValues, MAX_INTEGER_CLASSES};
+pub use train::{train, Holdout, TrainConfig, TrainRun};

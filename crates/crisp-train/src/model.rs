@@ -1,0 +1,248 @@
+//! The model registry and the fitted models crisp can store and run.
+//!
+//! Adding a model: write a `fit_*` function (in its own file) returning a type that is
+//! `Serialize + Deserialize`, append a variant to [`TrainedModel`] (append only: bincode stores
+//! variants by index; bump the artifact format version) with its arm in `predict`, and add a
+//! [`ModelInfo`] line to [`MODELS`].
+
+use std::collections::BTreeMap;
+
+use crisp_core::ndarray::Array2;
+use crisp_core::{bail, Result};
+use crisp_features::Encoding;
+use crisp_validate::Task;
+use linfa::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::linfa_models::{self, LinfaForest};
+use crate::params::Params;
+use crate::target::TargetValues;
+
+/// A model choice: registry name and raw hyperparameters.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModelSpec {
+    /// Registry name (`crisp train --model`).
+    pub name: String,
+    /// `name = value` hyperparameters.
+    #[serde(default)]
+    pub params: BTreeMap<String, String>,
+}
+
+/// What the training code hands a model.
+#[derive(Debug)]
+pub struct TrainingData<'a> {
+    /// Feature matrix (NaN = missing, when the model's encoding passes missing values through).
+    pub x: &'a Array2<f64>,
+    /// Encoded target.
+    pub y: &'a TargetValues,
+    /// Number of classes (0 for regression).
+    pub n_classes: usize,
+    /// Feature indices holding category codes.
+    pub categorical: &'a [usize],
+    /// Seed for anything random in the model.
+    pub seed: u64,
+}
+
+type FitFn = fn(&Params, &TrainingData) -> Result<TrainedModel>;
+
+/// A registered model.
+#[derive(Debug, Clone, Copy)]
+pub struct ModelInfo {
+    /// Registry name.
+    pub name: &'static str,
+    /// One line for `crisp train --model help`.
+    pub description: &'static str,
+    /// Tasks it handles.
+    pub tasks: &'static [Task],
+    /// How its features are encoded by the default pipeline.
+    pub encoding: Encoding,
+    /// Hyperparameter names it accepts.
+    pub params: &'static [&'static str],
+    fit: FitFn,
+}
+
+const CLASSIFICATION: &[Task] = &[Task::Classification];
+const REGRESSION: &[Task] = &[Task::Regression];
+
+/// Every model `crisp train --model` accepts.
+pub const MODELS: &[ModelInfo] = &[
+    ModelInfo {
+        name: "linfa_decision_tree",
+        description: "linfa-trees CART decision tree",
+        tasks: CLASSIFICATION,
+        encoding: Encoding::OneHot,
+        params: linfa_models::DECISION_TREE_PARAMS,
+        fit: |p, d| {
+            Ok(TrainedModel::LinfaDecisionTree(
+                linfa_models::fit_decision_tree(p, d)?,
+            ))
+        },
+    },
+    ModelInfo {
+        name: "linfa_random_forest",
+        description: "linfa-ensemble random forest of linfa-trees",
+        tasks: CLASSIFICATION,
+        encoding: Encoding::OneHot,
+        params: linfa_models::RANDOM_FOREST_PARAMS,
+        fit: |p, d| {
+            Ok(TrainedModel::LinfaRandomForest(
+                linfa_models::fit_random_forest(p, d)?,
+            ))
+        },
+    },
+    ModelInfo {
+        name: "linear_regression",
+        description: "linfa-linear ordinary least squares",
+        tasks: REGRESSION,
+        encoding: Encoding::OneHot,
+        params: linfa_models::LINEAR_PARAMS,
+        fit: |p, d| {
+            Ok(TrainedModel::LinearRegression(linfa_models::fit_linear(
+                p, d,
+            )?))
+        },
+    },
+];
+
+/// The registered model called `name`, or an error listing the choices.
+pub fn find_model(name: &str) -> Result<&'static ModelInfo> {
+    match MODELS.iter().find(|m| m.name == name) {
+        Some(m) => Ok(m),
+        None => bail!(
+            Config: "unknown model '{name}'; the models are: {}",
+            MODELS.iter().map(|m| m.name).collect::<Vec<_>>().join(", ")
+        ),
+    }
+}
+
+/// The model `crisp train` uses when `--model` is not given.
+pub fn default_model(task: Task) -> &'static str {
+    match task {
+        Task::Classification => "linfa_decision_tree",
+        Task::Regression => "linear_regression",
+    }
+}
+
+impl ModelInfo {
+    /// Fit this model with the hyperparameters in `spec`.
+    pub fn fit(&self, spec: &ModelSpec, task: Task, data: &TrainingData) -> Result<TrainedModel> {
+        if !self.tasks.contains(&task) {
+            bail!(
+                Config: "model '{}' does not do {task}; models for {task}: {}",
+                self.name,
+                MODELS
+                    .iter()
+                    .filter(|m| m.tasks.contains(&task))
+                    .map(|m| m.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        let params = Params::new(self.name, &spec.params, self.params)?;
+        (self.fit)(&params, data)
+    }
+}
+
+/// A fitted model, as stored in the artifact.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum TrainedModel {
+    /// linfa-trees decision tree.
+    LinfaDecisionTree(linfa_trees::DecisionTree<f64, usize>),
+    /// linfa-ensemble random forest (mirrored).
+    LinfaRandomForest(LinfaForest),
+    /// linfa-linear OLS.
+    LinearRegression(linfa_linear::FittedLinearRegression<f64>),
+}
+
+/// Model outputs for a batch of rows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Predictions {
+    /// Class indices, with class probabilities (row-major, rows × classes) when the model has them.
+    Classes {
+        /// Predicted class index per row.
+        labels: Vec<usize>,
+        /// Probabilities, if available.
+        proba: Option<Vec<f64>>,
+        /// Number of classes (row width of `proba`).
+        n_classes: usize,
+    },
+    /// Predicted numbers.
+    Values(Vec<f64>),
+}
+
+impl Predictions {
+    /// Classes from probabilities: the most probable class (ties to the lowest index).
+    pub fn from_proba(proba: Vec<f64>, n_classes: usize) -> Self {
+        let labels = proba
+            .chunks(n_classes.max(1))
+            .map(|row| {
+                row.iter()
+                    .enumerate()
+                    .fold((0, f64::NEG_INFINITY), |best, (i, &p)| {
+                        if p > best.1 {
+                            (i, p)
+                        } else {
+                            best
+                        }
+                    })
+                    .0
+            })
+            .collect();
+        Predictions::Classes {
+            labels,
+            proba: Some(proba),
+            n_classes,
+        }
+    }
+
+    /// Number of rows predicted.
+    pub fn len(&self) -> usize {
+        match self {
+            Predictions::Classes { labels, .. } => labels.len(),
+            Predictions::Values(v) => v.len(),
+        }
+    }
+
+    /// Whether no rows were predicted.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl TrainedModel {
+    /// Predict every row of `x`.
+    pub fn predict(&self, x: &Array2<f64>) -> Predictions {
+        match self {
+            TrainedModel::LinfaDecisionTree(tree) => Predictions::Classes {
+                labels: tree.predict(x).to_vec(),
+                proba: None,
+                n_classes: 0,
+            },
+            TrainedModel::LinfaRandomForest(forest) => forest.predict(x),
+            TrainedModel::LinearRegression(model) => Predictions::Values(model.predict(x).to_vec()),
+        }
+    }
+
+    /// A one-line description for `crisp inspect`.
+    pub fn describe(&self) -> String {
+        match self {
+            TrainedModel::LinfaDecisionTree(tree) => {
+                format!(
+                    "linfa-trees decision tree: depth {}, {} leaves",
+                    tree.max_depth(),
+                    tree.num_leaves()
+                )
+            }
+            TrainedModel::LinfaRandomForest(f) => {
+                format!("linfa-ensemble random forest: {} trees", f.trees.len())
+            }
+            TrainedModel::LinearRegression(m) => {
+                format!(
+                    "linfa-linear OLS: {} coefficients, intercept {:.6}",
+                    m.params().len(),
+                    m.intercept()
+                )
+            }
+        }
+    }
+}

@@ -1,0 +1,154 @@
+//! The target column: inferring the task and encoding labels for the model.
+
+use crisp_core::{bail, require_column, ColumnKind, Error, Result};
+use crisp_validate::Task;
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Integer targets with at most this many distinct values are taken for class labels
+/// (wine quality 3..8), more for counts or amounts to regress on.
+pub const MAX_INTEGER_CLASSES: usize = 20;
+
+/// What the model predicts, as stored in the artifact.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TargetInfo {
+    /// Target column name.
+    pub name: String,
+    /// Classification or regression.
+    pub task: Task,
+    /// Class labels in index order (classification only), as text.
+    pub classes: Vec<String>,
+}
+
+/// Classification for text and boolean targets and integers with few distinct values;
+/// regression otherwise.
+pub fn infer_task(frame: &DataFrame, target: &str, source: &str) -> Result<Task> {
+    let column = require_column(frame, target, source)?;
+    Ok(match ColumnKind::of(column.dtype()) {
+        ColumnKind::Text | ColumnKind::Boolean => Task::Classification,
+        ColumnKind::Integer => {
+            let distinct = column.as_materialized_series().drop_nulls().n_unique()?;
+            if distinct <= MAX_INTEGER_CLASSES {
+                Task::Classification
+            } else {
+                Task::Regression
+            }
+        }
+        ColumnKind::Float => Task::Regression,
+        kind => {
+            bail!(Data: "{source}: target column '{target}' is a {kind} column; crisp predicts classes or numbers")
+        }
+    })
+}
+
+/// Encoded target values, aligned with the frame's rows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TargetValues {
+    /// Class indices into [`TargetInfo::classes`].
+    Classes(Vec<usize>),
+    /// Numeric values.
+    Values(Vec<f64>),
+}
+
+impl TargetInfo {
+    /// Learn the class list (sorted, so it does not depend on row order) from training rows.
+    pub fn fit(frame: &DataFrame, target: &str, task: Task, source: &str) -> Result<Self> {
+        let column = require_column(frame, target, source)?;
+        let classes = match task {
+            Task::Regression => {
+                if !ColumnKind::of(column.dtype()).is_numeric() {
+                    bail!(Data: "{source}: target column '{target}' holds {} values, which cannot be regressed on; use --task classification", column.dtype());
+                }
+                Vec::new()
+            }
+            Task::Classification => {
+                let text = column.cast(&DataType::String)?;
+                let mut classes: Vec<String> =
+                    text.str()?.iter().flatten().map(str::to_string).collect();
+                classes.sort_unstable();
+                classes.dedup();
+                if column.dtype().is_integer() {
+                    classes.sort_by_key(|c| c.parse::<i64>().unwrap_or(i64::MAX));
+                }
+                if classes.len() < 2 {
+                    bail!(
+                        Data: "{source}: target column '{target}' has only one class ({}); a classifier needs at least two",
+                        classes.first().map_or("none", String::as_str)
+                    );
+                }
+                classes
+            }
+        };
+        Ok(TargetInfo {
+            name: target.to_string(),
+            task,
+            classes,
+        })
+    }
+
+    /// The target of `frame` encoded for the model. Every row must have a target (drop missing
+    /// ones first); a class not seen in training is an error naming it.
+    pub fn encode(&self, frame: &DataFrame, source: &str) -> Result<TargetValues> {
+        let column = require_column(frame, &self.name, source)?;
+        match self.task {
+            Task::Regression => {
+                let values = column
+                    .cast(&DataType::Float64)
+                    .map_err(|e| Error::Data(format!("{source}: target '{}': {e}", self.name)))?;
+                let values: Vec<f64> = values
+                    .f64()?
+                    .iter()
+                    .map(|v| v.unwrap_or(f64::NAN))
+                    .collect();
+                if let Some(row) = values.iter().position(|v| !v.is_finite()) {
+                    bail!(Data: "{source}: target '{}' is missing or not a number on data row {}", self.name, row + 1);
+                }
+                Ok(TargetValues::Values(values))
+            }
+            Task::Classification => {
+                let text = column.cast(&DataType::String)?;
+                let index: std::collections::HashMap<&str, usize> = self
+                    .classes
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| (c.as_str(), i))
+                    .collect();
+                let mut labels = Vec::with_capacity(frame.height());
+                for (row, v) in text.str()?.iter().enumerate() {
+                    let Some(v) = v else {
+                        bail!(Data: "{source}: target '{}' is missing on data row {}", self.name, row + 1);
+                    };
+                    let Some(&i) = index.get(v) else {
+                        bail!(
+                            Data: "{source}: target '{}' has class '{v}' on data row {} that the model was not trained on (classes: {})",
+                            self.name,
+                            row + 1,
+                            self.classes.join(", ")
+                        );
+                    };
+                    labels.push(i);
+                }
+                Ok(TargetValues::Classes(labels))
+            }
+        }
+    }
+}
+
+/// `frame` without the rows whose target is missing, and how many were dropped.
+pub fn drop_missing_target(
+    frame: &DataFrame,
+    target: &str,
+    source: &str,
+) -> Result<(DataFrame, usize)> {
+    let column = require_column(frame, target, source)?;
+    let missing = column.null_count();
+    if missing == 0 {
+        return Ok((frame.clone(), 0));
+    }
+    let keep = column.is_not_null();
+    let kept = frame.filter(&keep)?;
+    if kept.height() == 0 {
+        bail!(Data: "{source}: target column '{target}' is empty on every row");
+    }
+    Ok((kept, missing))
+}

@@ -1,0 +1,154 @@
+//! The training run: target, split, feature pipeline fitted on the training rows only, model,
+//! evaluation on the held-out rows.
+
+use std::time::Instant;
+
+use crisp_core::{require_column, train_test_split, Result};
+use crisp_features::{default_pipeline, PipelineSpec};
+use crisp_validate::{Evaluation, Task};
+use polars::prelude::*;
+
+use crate::fitted::FittedModel;
+use crate::model::{default_model, find_model, ModelSpec, TrainingData};
+use crate::target::{drop_missing_target, infer_task, TargetInfo, TargetValues};
+
+/// Where the evaluation rows come from.
+#[derive(Debug, Clone)]
+pub enum Holdout {
+    /// A seeded split of the training data (stratified for classification).
+    Fraction(f64),
+    /// A separate labeled frame, named in errors by `source`.
+    Frame {
+        /// The rows.
+        frame: DataFrame,
+        /// Their file name.
+        source: String,
+    },
+}
+
+/// Everything a training run needs besides the data.
+#[derive(Debug, Clone)]
+pub struct TrainConfig {
+    /// Target column.
+    pub target: String,
+    /// Task, inferred from the target when `None`.
+    pub task: Option<Task>,
+    /// Model; an empty name picks the default for the task.
+    pub model: ModelSpec,
+    /// Declared feature pipeline; the default one for the model when `None`.
+    pub features: Option<PipelineSpec>,
+    /// Seed for the split and the model.
+    pub seed: u64,
+    /// Evaluation rows.
+    pub holdout: Holdout,
+}
+
+/// The result of a training run.
+#[derive(Debug, Clone)]
+pub struct TrainRun {
+    /// The trained bundle.
+    pub fitted: FittedModel,
+    /// The pipeline that was fitted (declared or default).
+    pub features: PipelineSpec,
+    /// Metrics on the held-out rows.
+    pub evaluation: Evaluation,
+    /// Rows fitted on.
+    pub rows_train: usize,
+    /// Rows evaluated on.
+    pub rows_test: usize,
+    /// Training-file rows skipped for a missing target.
+    pub rows_missing_target: usize,
+    /// Test-file rows skipped for a missing target (separate test file only).
+    pub rows_missing_target_test: usize,
+    /// Seconds spent fitting the pipeline and the model.
+    pub train_seconds: f64,
+}
+
+/// Train on `frame` (read from `source`) as `config` says.
+pub fn train(frame: &DataFrame, source: &str, config: &TrainConfig) -> Result<TrainRun> {
+    require_column(frame, &config.target, source)?;
+    let (labeled, rows_missing_target) = drop_missing_target(frame, &config.target, source)?;
+    let task = match config.task {
+        Some(t) => t,
+        None => infer_task(&labeled, &config.target, source)?,
+    };
+    let model_name = if config.model.name.is_empty() {
+        default_model(task)
+    } else {
+        config.model.name.as_str()
+    };
+    let info = find_model(model_name)?;
+    let target = TargetInfo::fit(&labeled, &config.target, task, source)?;
+    let truth = target.encode(&labeled, source)?;
+
+    let (train_frame, test_frame, test_source, rows_missing_target_test) = match &config.holdout {
+        Holdout::Fraction(fraction) => {
+            let strata = match &truth {
+                TargetValues::Classes(c) => Some(c.as_slice()),
+                TargetValues::Values(_) => None,
+            };
+            let split = train_test_split(labeled.height(), *fraction, config.seed, strata)?;
+            (
+                take(&labeled, &split.train)?,
+                take(&labeled, &split.test)?,
+                source.to_string(),
+                0,
+            )
+        }
+        Holdout::Frame {
+            frame,
+            source: test_source,
+        } => {
+            require_column(frame, &config.target, test_source)?;
+            let (test, missing) = drop_missing_target(frame, &config.target, test_source)?;
+            (labeled.clone(), test, test_source.clone(), missing)
+        }
+    };
+
+    let started = Instant::now();
+    let features = match &config.features {
+        Some(spec) => spec.clone(),
+        None => default_pipeline(&train_frame, &config.target, info.encoding)?,
+    };
+    let pipeline = features.fit(&train_frame, &config.target)?;
+    let x = pipeline.matrix(&train_frame, source)?;
+    let y = target.encode(&train_frame, source)?;
+    let model_spec = ModelSpec {
+        name: model_name.to_string(),
+        params: config.model.params.clone(),
+    };
+    let data = TrainingData {
+        x: &x,
+        y: &y,
+        n_classes: target.classes.len(),
+        categorical: &pipeline.categorical,
+        seed: config.seed,
+    };
+    let model = info.fit(&model_spec, task, &data)?;
+    let train_seconds = started.elapsed().as_secs_f64();
+
+    let fitted = FittedModel {
+        model_name: model_name.to_string(),
+        pipeline,
+        model,
+        target,
+    };
+    let test_truth = fitted.target.encode(&test_frame, &test_source)?;
+    let predictions = fitted.predict(&test_frame, &test_source)?;
+    let evaluation = fitted.score(&test_truth, &predictions)?;
+    Ok(TrainRun {
+        evaluation,
+        features,
+        rows_train: train_frame.height(),
+        rows_test: test_frame.height(),
+        rows_missing_target,
+        rows_missing_target_test,
+        train_seconds,
+        fitted,
+    })
+}
+
+fn take(frame: &DataFrame, rows: &[usize]) -> Result<DataFrame> {
+    let idx = IdxCa::from_vec("rows".into(), rows.iter().map(|&r| r as IdxSize).collect());
+    Ok(frame.take(&idx)?)
+}

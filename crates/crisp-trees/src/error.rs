@@ -1,0 +1,94 @@
+//! The crate's error type.
+
+use thiserror::Error;
+
+/// Everything that can go wrong when configuring or fitting a model of this crate.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum TreeError {
+    /// A hyperparameter holds a value outside its valid range (reported by `check()`).
+    #[error("{name} must be {expected}, got {got}")]
+    InvalidParameter {
+        /// The parameter's name, as `set_param` spells it.
+        name: &'static str,
+        /// What a valid value looks like.
+        expected: String,
+        /// The rejected value.
+        got: String,
+    },
+    /// `set_param` was given a name this model does not have.
+    #[error("unknown parameter `{name}` for {model}; valid names: {valid}")]
+    UnknownParameter {
+        /// The name that was given.
+        name: String,
+        /// The model whose parameters were being set.
+        model: &'static str,
+        /// Comma-separated list of the names this model accepts.
+        valid: String,
+    },
+    /// `set_param` could not parse the value given for a known parameter.
+    #[error(
+        "cannot parse `{value}` for parameter `{name}` of {model} (expected {expected}); \
+         valid names: {valid}"
+    )]
+    BadParameterValue {
+        /// The parameter's name.
+        name: String,
+        /// The text that failed to parse.
+        value: String,
+        /// What kind of value the parameter takes.
+        expected: &'static str,
+        /// The model whose parameters were being set.
+        model: &'static str,
+        /// Comma-separated list of the names this model accepts.
+        valid: String,
+    },
+    /// The dataset has no rows or no columns.
+    #[error("cannot fit on an empty dataset ({rows} rows, {features} features)")]
+    EmptyDataset {
+        /// Number of rows.
+        rows: usize,
+        /// Number of feature columns.
+        features: usize,
+    },
+    /// Records and targets disagree on the number of rows.
+    #[error("records have {records} rows but targets have {targets}")]
+    ShapeMismatch {
+        /// Rows in the records.
+        records: usize,
+        /// Entries in the targets.
+        targets: usize,
+    },
+    /// A class label is not below the configured number of classes.
+    #[error("class label {label} at row {row} is out of range: n_classes is {n_classes}")]
+    LabelOutOfRange {
+        /// The offending label.
+        label: usize,
+        /// Its row.
+        row: usize,
+        /// The configured number of classes.
+        n_classes: usize,
+    },
+    /// A regression target is NaN or infinite.
+    #[error("regression target at row {row} is not finite ({value})")]
+    NonFiniteTarget {
+        /// The offending row.
+        row: usize,
+        /// Its value.
+        value: f64,
+    },
+    /// A column declared categorical cannot be used as one.
+    #[error("categorical feature {feature}: {reason}")]
+    InvalidCategorical {
+        /// Column index.
+        feature: usize,
+        /// Why it was rejected.
+        reason: String,
+    },
+    /// An error raised by linfa itself.
+    #[error(transparent)]
+    Linfa(#[from] linfa::Error),
+}
+
+/// Result type of this crate.
+pub type Result<T> = std::result::Result<T, TreeError>;

@@ -1,0 +1,470 @@
+//! Growing one tree from binned data: histograms, split search, partitioning.
+//!
+//! Rows live in one index array; each node owns a contiguous range of it, and a split
+//! partitions that range in place (stably, so indices stay ascending and column reads stay
+//! cache-friendly). No step ever touches rows outside the node being split.
+
+use rand::rngs::SmallRng;
+use rand::Rng;
+
+use crate::binning::BinnedData;
+use crate::histogram::{build, subtract, HistLayout, Stats};
+use crate::split::{find_best_split, Constraints, Scorer, SplitInfo, SplitRule};
+use crate::tree::Tree;
+
+/// How a tree is grown.
+#[derive(Clone, Debug)]
+pub(crate) struct GrowConfig {
+    pub max_depth: Option<usize>,
+    /// When set, the leaf with the best split is expanded first (LightGBM's leaf-wise growth)
+    /// until this many leaves exist; otherwise nodes are expanded depth-first.
+    pub max_leaves: Option<usize>,
+    pub min_samples_leaf: usize,
+    pub min_samples_split: usize,
+    pub min_hessian: f64,
+    pub scorer: Scorer,
+    /// Classification trees split impure nodes even when the best split does not lower the
+    /// impurity (like scikit-learn): a zero-gain split can enable useful splits below it.
+    pub allow_zero_gain: bool,
+    /// Features drawn at random for each split (`None`: all of the tree's features).
+    pub features_per_split: Option<usize>,
+    /// Use rayon inside the tree (off when trees themselves are built in parallel).
+    pub parallel: bool,
+}
+
+/// A leaf of a freshly grown tree, before its output values are known.
+pub(crate) struct Leaf {
+    pub node: usize,
+    /// Statistics of the leaf's rows, laid out like a histogram bin.
+    pub totals: Vec<f64>,
+    /// The leaf's rows are `Grown::indices[start..end]`.
+    pub start: usize,
+    pub end: usize,
+}
+
+/// A grown tree whose leaves still need values (see [`Tree::set_leaf`]).
+pub(crate) struct Grown {
+    pub tree: Tree,
+    pub leaves: Vec<Leaf>,
+    pub indices: Vec<u32>,
+}
+
+struct Candidate {
+    node: usize,
+    start: usize,
+    end: usize,
+    depth: usize,
+    totals: Vec<f64>,
+    /// The node's histogram over all of the tree's features (subtraction mode only).
+    hist: Option<Vec<f64>>,
+    split: SplitInfo,
+}
+
+struct Grower<'a> {
+    data: &'a BinnedData,
+    layout: &'a HistLayout,
+    stats: &'a Stats<'a>,
+    cfg: &'a GrowConfig,
+    tree_features: &'a [usize],
+    rng: &'a mut SmallRng,
+    /// Histograms of children are built directly from their rows for a random subset of
+    /// features, instead of building the smaller child and subtracting it from the parent: with
+    /// few features per split (random forests) that is much less work than maintaining every
+    /// feature's histogram.
+    direct: bool,
+    pool: &'a mut Vec<Vec<f64>>,
+    cons: Constraints,
+}
+
+/// Grows a tree on the rows `indices` (ascending; duplicates allowed, e.g. a bootstrap).
+/// `all_rows` promises that `indices` is exactly `0..data.n_rows`, which lets the root read
+/// columns without indirection. `tree_features` must be ascending. `pool` recycles histogram
+/// buffers (all of `layout.total` values) across calls: fresh pages cost more to fault in and
+/// zero than building a histogram does.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn grow(
+    data: &BinnedData,
+    layout: &HistLayout,
+    stats: &Stats,
+    mut indices: Vec<u32>,
+    all_rows: bool,
+    tree_features: &[usize],
+    cfg: &GrowConfig,
+    rng: &mut SmallRng,
+    n_outputs: usize,
+    pool: &mut Vec<Vec<f64>>,
+) -> Grown {
+    let direct = cfg
+        .features_per_split
+        .is_some_and(|m| 2 * m < tree_features.len());
+    let mut g = Grower {
+        data,
+        layout,
+        stats,
+        cfg,
+        tree_features,
+        rng,
+        direct,
+        pool,
+        cons: Constraints {
+            min_samples_leaf: cfg.min_samples_leaf as f64,
+            min_hessian: cfg.min_hessian,
+        },
+    };
+    let mut tree = Tree::new(n_outputs);
+    let mut leaves = Vec::new();
+    let mut scratch = Vec::new();
+    let mut open: Vec<Candidate> = Vec::new();
+    let mut n_leaves = 1;
+
+    let n = indices.len();
+    let totals = stats.totals(&indices);
+    let root_rows = if all_rows { None } else { Some(&indices[..]) };
+    match g.evaluate_node(&indices, root_rows, None, &totals, 0) {
+        Some((split, hist)) => open.push(Candidate {
+            node: 0,
+            start: 0,
+            end: n,
+            depth: 0,
+            totals,
+            hist,
+            split,
+        }),
+        None => leaves.push(Leaf {
+            node: 0,
+            totals,
+            start: 0,
+            end: n,
+        }),
+    }
+
+    while let Some(c) = g.next_candidate(&mut open) {
+        if cfg.max_leaves.is_some_and(|m| n_leaves >= m) {
+            g.release(c.hist);
+            leaves.push(Leaf {
+                node: c.node,
+                totals: c.totals,
+                start: c.start,
+                end: c.end,
+            });
+            continue;
+        }
+        let split = &c.split;
+        let fb = &data.features[split.feature];
+        let table = split.goes_left_table(fb.missing_bin());
+        let mid = c.start
+            + partition(
+                &mut indices[c.start..c.end],
+                &mut scratch,
+                data.column(split.feature),
+                &table,
+            );
+        let left_node = match &split.rule {
+            SplitRule::Numeric { bin } => tree.split_numeric(
+                c.node,
+                split.feature,
+                fb.threshold(*bin),
+                split.default_left,
+                split.gain,
+            ),
+            SplitRule::Categorical { left } => tree.split_categorical(
+                c.node,
+                split.feature,
+                *left,
+                fb.n_bins(),
+                split.default_left,
+                split.gain,
+            ),
+        };
+        n_leaves += 1;
+        let left_totals = split.left.clone();
+        let right_totals: Vec<f64> = c
+            .totals
+            .iter()
+            .zip(&left_totals)
+            .map(|(t, l)| t - l)
+            .collect();
+        let children = [
+            (left_node, c.start, mid, left_totals),
+            (left_node + 1, mid, c.end, right_totals),
+        ];
+        let depth = c.depth + 1;
+        let can: Vec<bool> = children
+            .iter()
+            .map(|(_, s, e, t)| g.splittable(e - s, depth, t))
+            .collect();
+
+        // Histograms of the children, when subtraction is used.
+        let mut child_hists: [Option<Vec<f64>>; 2] = [None, None];
+        if !g.direct {
+            let parent = c.hist.expect("subtraction mode keeps histograms");
+            if can[0] || can[1] {
+                let small = if mid - c.start <= c.end - mid { 0 } else { 1 };
+                let large = 1 - small;
+                let (_, s, e, _) = &children[small];
+                let mut small_hist = g.alloc();
+                let rows = &indices[*s..*e];
+                build(
+                    &mut small_hist,
+                    layout,
+                    data,
+                    Some(rows),
+                    &stats.gather(rows),
+                    tree_features,
+                    cfg.parallel,
+                );
+                if can[large] {
+                    let mut parent = parent;
+                    subtract(&mut parent, &small_hist, layout, tree_features);
+                    child_hists[large] = Some(parent);
+                } else {
+                    g.release(Some(parent));
+                }
+                if can[small] {
+                    child_hists[small] = Some(small_hist);
+                } else {
+                    g.release(Some(small_hist));
+                }
+            } else {
+                g.release(Some(parent));
+            }
+        }
+
+        for (k, (node, s, e, totals)) in children.into_iter().enumerate() {
+            let found = if can[k] {
+                let rows = &indices[s..e];
+                g.evaluate_node(rows, Some(rows), child_hists[k].take(), &totals, depth)
+            } else {
+                None
+            };
+            match found {
+                Some((split, hist)) => open.push(Candidate {
+                    node,
+                    start: s,
+                    end: e,
+                    depth,
+                    totals,
+                    hist,
+                    split,
+                }),
+                None => leaves.push(Leaf {
+                    node,
+                    totals,
+                    start: s,
+                    end: e,
+                }),
+            }
+        }
+    }
+    Grown {
+        tree,
+        leaves,
+        indices,
+    }
+}
+
+impl Grower<'_> {
+    fn alloc(&mut self) -> Vec<f64> {
+        self.pool
+            .pop()
+            .unwrap_or_else(|| vec![0.0; self.layout.total])
+    }
+
+    fn release(&mut self, hist: Option<Vec<f64>>) {
+        if let Some(h) = hist {
+            self.pool.push(h);
+        }
+    }
+
+    /// Leaf-wise growth takes the open node with the largest gain (lowest node id on ties, for
+    /// determinism); depth-first growth takes the most recent one.
+    fn next_candidate(&self, open: &mut Vec<Candidate>) -> Option<Candidate> {
+        if self.cfg.max_leaves.is_some() {
+            let best = open
+                .iter()
+                .enumerate()
+                .max_by(|(_, a), (_, b)| {
+                    a.split
+                        .gain
+                        .total_cmp(&b.split.gain)
+                        .then(b.node.cmp(&a.node))
+                })
+                .map(|(i, _)| i)?;
+            Some(open.swap_remove(best))
+        } else {
+            open.pop()
+        }
+    }
+
+    fn splittable(&self, n: usize, depth: usize, totals: &[f64]) -> bool {
+        if self.cfg.max_depth.is_some_and(|d| depth >= d)
+            || n < self.cfg.min_samples_split
+            || n < 2 * self.cfg.min_samples_leaf
+        {
+            return false;
+        }
+        match self.stats {
+            // A pure node has nothing left to separate.
+            Stats::Class { .. } => totals.iter().all(|&c| c < n as f64),
+            _ => true,
+        }
+    }
+
+    /// Finds the split of a node whose rows are `rows` (`hist_rows` is what to pass to
+    /// `build`: `None` for the root over all rows). In subtraction mode `hist` is the node's
+    /// histogram if already known (else it is built here) and is handed back for the children.
+    fn evaluate_node(
+        &mut self,
+        rows: &[u32],
+        hist_rows: Option<&[u32]>,
+        hist: Option<Vec<f64>>,
+        totals: &[f64],
+        depth: usize,
+    ) -> Option<(SplitInfo, Option<Vec<f64>>)> {
+        if !self.splittable(rows.len(), depth, totals) {
+            self.release(hist);
+            return None;
+        }
+        let groups = self.feature_groups();
+        let ordered = if self.direct || hist.is_none() {
+            Some(self.stats.gather(rows))
+        } else {
+            None
+        };
+        let mut found = None;
+        let mut kept = None;
+        if self.direct {
+            let mut buf = self.alloc();
+            for group in &groups {
+                build(
+                    &mut buf,
+                    self.layout,
+                    self.data,
+                    hist_rows,
+                    ordered.as_ref().expect("gathered"),
+                    group,
+                    self.cfg.parallel,
+                );
+                found = self.best_split(&buf, group, totals);
+                if found.is_some() {
+                    break;
+                }
+            }
+            self.release(Some(buf));
+        } else {
+            let h = hist.unwrap_or_else(|| {
+                let mut buf = self.alloc();
+                build(
+                    &mut buf,
+                    self.layout,
+                    self.data,
+                    hist_rows,
+                    ordered.as_ref().expect("gathered"),
+                    self.tree_features,
+                    self.cfg.parallel,
+                );
+                buf
+            });
+            for group in &groups {
+                found = self.best_split(&h, group, totals);
+                if found.is_some() {
+                    break;
+                }
+            }
+            kept = Some(h);
+        }
+        let parent = self.cfg.scorer.score(totals);
+        match found {
+            Some(split) if self.accept(split.gain, parent) => Some((split, kept)),
+            _ => {
+                self.release(kept);
+                None
+            }
+        }
+    }
+
+    fn best_split(&self, hist: &[f64], features: &[usize], totals: &[f64]) -> Option<SplitInfo> {
+        find_best_split(
+            hist,
+            self.layout,
+            self.data,
+            features,
+            totals,
+            &self.cfg.scorer,
+            &self.cons,
+            self.cfg.parallel,
+        )
+    }
+
+    fn accept(&self, gain: f64, parent: f64) -> bool {
+        if self.cfg.allow_zero_gain {
+            gain >= -1e-9 * parent.abs()
+        } else {
+            // Rounding in the sums can make a useless split look slightly positive.
+            gain > 1e-12 * parent.abs() && gain > 0.0
+        }
+    }
+
+    /// The feature sets to try in turn: all tree features at once, or random groups of
+    /// `features_per_split`. Like scikit-learn, later groups are only tried when no feature of
+    /// the earlier ones can split the node.
+    fn feature_groups(&mut self) -> Vec<Vec<usize>> {
+        let all = self.tree_features;
+        match self.cfg.features_per_split {
+            Some(m) if m < all.len() => {
+                let mut shuffled = all.to_vec();
+                for i in 0..shuffled.len() - 1 {
+                    let j = self.rng.gen_range(i..shuffled.len());
+                    shuffled.swap(i, j);
+                }
+                shuffled
+                    .chunks(m.max(1))
+                    .map(|c| {
+                        let mut c = c.to_vec();
+                        c.sort_unstable();
+                        c
+                    })
+                    .collect()
+            }
+            _ => vec![all.to_vec()],
+        }
+    }
+}
+
+/// Stable in-place partition of `rows` by `goes_left[bin]`; returns the number that go left.
+fn partition(
+    rows: &mut [u32],
+    scratch: &mut Vec<u32>,
+    col: &[u8],
+    goes_left: &[bool; 256],
+) -> usize {
+    scratch.clear();
+    let mut n_left = 0;
+    for k in 0..rows.len() {
+        let i = rows[k];
+        if goes_left[col[i as usize] as usize] {
+            rows[n_left] = i;
+            n_left += 1;
+        } else {
+            scratch.push(i);
+        }
+    }
+    rows[n_left..].copy_from_slice(scratch);
+    n_left
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partition_is_stable() {
+        let col = [0u8, 1, 0, 1, 1, 0];
+        let mut table = [false; 256];
+        table[0] = true;
+        let mut rows = vec![0, 1, 2, 3, 4, 5];
+        let n = partition(&mut rows, &mut Vec::new(), &col, &table);
+        assert_eq!(n, 3);
+        assert_eq!(rows, vec![0, 2, 5, 1, 3, 4]);
+    }
+}

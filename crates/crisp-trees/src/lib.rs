@@ -1,0 +1,95 @@
+//! Fast histogram-based tree learning behind linfa's traits: a [`DecisionTree`], a
+//! [`RandomForest`] and [`GradientBoosting`] (GBDT), for classification and regression.
+//!
+//! Features are binned once per fit (at most 255 quantile bins per feature, stored as `u8`
+//! columns) and every split is searched on per-node histograms of gradient/class statistics,
+//! the larger child's histogram being the parent's minus the smaller child's. Fitted trees are
+//! flat node arrays routed on raw `f64` values, so prediction needs no binning.
+//!
+//! # Usage
+//!
+//! Every model follows linfa's pattern: `X::params()` gives an `XParams` builder, whose
+//! `check()` (from [`linfa::ParamGuard`]) yields `XValidParams`, and both implement
+//! [`linfa::traits::Fit`]. The target type picks the task:
+//! - `Array1<usize>` labels (classes `0..n_classes`, where `n_classes` is the largest label + 1
+//!   unless set with `n_classes`) fit a classifier `X<usize>` (the default type parameter),
+//!   with `predict_proba` and `n_classes`;
+//! - `Array1<f64>` targets fit a regressor `X<f64>`.
+//!
+//! ```
+//! use crisp_trees::{DecisionTree, GradientBoosting, RandomForest};
+//! use linfa::prelude::*;
+//! use ndarray::array;
+//!
+//! let x = array![[1.0, 0.0], [2.0, 1.0], [3.0, 0.0], [4.0, 1.0], [5.0, f64::NAN], [6.0, 0.0]];
+//! let labels = array![0usize, 0, 0, 1, 1, 1];
+//! let data = Dataset::new(x.clone(), labels.clone());
+//!
+//! let tree = DecisionTree::params().max_depth(Some(3)).fit(&data)?;
+//! assert_eq!(tree.predict(&x), labels);
+//!
+//! let gbdt = GradientBoosting::params()
+//!     .n_rounds(20)
+//!     .min_samples_leaf(1)
+//!     .fit(&data)?;
+//! let proba = gbdt.predict_proba(x.view());
+//! assert!(proba[[5, 1]] > 0.5 && (proba[[5, 0]] + proba[[5, 1]] - 1.0).abs() < 1e-12);
+//!
+//! // Real-valued targets give a regressor from the same params.
+//! let prices = array![10.0, 11.0, 12.0, 30.0, 31.0, 32.0];
+//! let forest = RandomForest::params()
+//!     .n_trees(10)
+//!     .fit(&Dataset::new(x.clone(), prices))?;
+//! let predicted: ndarray::Array1<f64> = forest.predict(&x);
+//! assert!(predicted[0] < 20.0 && predicted[5] > 20.0);
+//! # Ok::<(), crisp_trees::TreeError>(())
+//! ```
+//!
+//! # Missing values and categorical features
+//!
+//! A NaN in the records is a missing value. Every split learns where missing values go (both
+//! sides are tried during the search); when no missing value reached a node in training, they
+//! go to the child that received more rows.
+//!
+//! Columns listed in `categorical_features(vec![...])` hold category codes `0..k` as `f64`
+//! (`k <= 255`; NaN is missing). Their splits send a *set* of categories left, found like
+//! LightGBM does: categories sorted by gradient ratio (or class rate), best prefix kept. Codes
+//! at or above the number of categories seen in training, negative or fractional codes follow
+//! the missing values at prediction time.
+//!
+//! # Hyperparameters by name
+//!
+//! `set_param(&mut self, name, value)` on every params type (and the [`HyperParams`] trait)
+//! sets one hyperparameter from text, for command lines and config files; the accepted names
+//! are each params type's `PARAM_NAMES`.
+//!
+//! # Determinism
+//!
+//! A fit depends only on the data and the `seed`: parallel reductions are done in a fixed
+//! order, so the thread count does not change the model.
+#![deny(missing_docs)]
+
+mod binning;
+mod data;
+mod decision_tree;
+mod error;
+mod forest;
+mod gbdt;
+mod grow;
+mod histogram;
+mod loss;
+mod params;
+mod predict;
+mod split;
+mod tree;
+
+pub use decision_tree::{DecisionTree, DecisionTreeParams, DecisionTreeValidParams};
+pub use error::{Result, TreeError};
+pub use forest::{RandomForest, RandomForestParams, RandomForestValidParams};
+pub use gbdt::{GradientBoosting, GradientBoostingParams, GradientBoostingValidParams};
+pub use loss::Loss;
+pub use params::{EarlyStopping, FeatureSampling, HyperParams, MaxFeatures};
+pub use split::Criterion;
+
+#[cfg(test)]
+mod tests;

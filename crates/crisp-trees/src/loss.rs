@@ -1,0 +1,166 @@
+//! Gradient boosting objectives: initial scores, gradients, hessians and validation loss.
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Probabilities are kept this far from 0 and 1 so that logs and logits stay finite.
+const EPS: f64 = 1e-15;
+
+/// The loss a [`GradientBoosting`](crate::GradientBoosting) model minimises, chosen from the
+/// targets: labels with two classes give `LogLoss`, more give `Softmax`, reals `SquaredError`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Loss {
+    /// Binary cross-entropy on one logit per row.
+    LogLoss,
+    /// Multiclass cross-entropy on one score per class (one tree per class per round).
+    Softmax,
+    /// Half the squared error.
+    SquaredError,
+}
+
+impl Loss {
+    /// Starting scores: the log-odds / log-priors / mean of the training targets.
+    pub(crate) fn init(&self, y: &[f64], rows: &[u32], k: usize) -> Vec<f64> {
+        let n = rows.len().max(1) as f64;
+        match self {
+            Loss::LogLoss => {
+                let p =
+                    (rows.iter().map(|&i| y[i as usize]).sum::<f64>() / n).clamp(EPS, 1.0 - EPS);
+                vec![(p / (1.0 - p)).ln()]
+            }
+            Loss::Softmax => {
+                let mut counts = vec![0.0; k];
+                for &i in rows {
+                    counts[y[i as usize] as usize] += 1.0;
+                }
+                counts.iter().map(|c| (c / n).max(EPS).ln()).collect()
+            }
+            Loss::SquaredError => vec![rows.iter().map(|&i| y[i as usize]).sum::<f64>() / n],
+        }
+    }
+
+    /// Fills `g[k][i]` and `h[k][i]` for every row from the current `scores[k][i]`.
+    pub(crate) fn gradients(
+        &self,
+        y: &[f64],
+        scores: &[Vec<f64>],
+        g: &mut [Vec<f64>],
+        h: &mut [Vec<f64>],
+    ) {
+        const MIN_LEN: usize = 4096;
+        match self {
+            Loss::LogLoss => {
+                g[0].par_iter_mut()
+                    .zip(h[0].par_iter_mut())
+                    .zip(scores[0].par_iter().zip(y.par_iter()))
+                    .with_min_len(MIN_LEN)
+                    .for_each(|((g, h), (&f, &y))| {
+                        let p = sigmoid(f);
+                        *g = p - y;
+                        *h = (p * (1.0 - p)).max(EPS);
+                    });
+            }
+            Loss::SquaredError => {
+                g[0].par_iter_mut()
+                    .zip(scores[0].par_iter().zip(y.par_iter()))
+                    .with_min_len(MIN_LEN)
+                    .for_each(|(g, (&f, &y))| *g = f - y);
+            }
+            Loss::Softmax => {
+                let k = scores.len();
+                let mut p = vec![0.0; k];
+                for (i, &label) in y.iter().enumerate() {
+                    for (pc, s) in p.iter_mut().zip(scores) {
+                        *pc = s[i];
+                    }
+                    softmax(&mut p);
+                    for c in 0..k {
+                        let target = if label as usize == c { 1.0 } else { 0.0 };
+                        g[c][i] = p[c] - target;
+                        h[c][i] = (p[c] * (1.0 - p[c])).max(EPS);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Mean loss over `rows`, used for early stopping.
+    pub(crate) fn mean_loss(&self, y: &[f64], scores: &[Vec<f64>], rows: &[u32]) -> f64 {
+        let n = rows.len().max(1) as f64;
+        let total: f64 = match self {
+            Loss::LogLoss => rows
+                .iter()
+                .map(|&i| {
+                    let p = sigmoid(scores[0][i as usize]).clamp(EPS, 1.0 - EPS);
+                    if y[i as usize] > 0.5 {
+                        -p.ln()
+                    } else {
+                        -(1.0 - p).ln()
+                    }
+                })
+                .sum(),
+            Loss::SquaredError => rows
+                .iter()
+                .map(|&i| 0.5 * (scores[0][i as usize] - y[i as usize]).powi(2))
+                .sum(),
+            Loss::Softmax => {
+                let mut p = vec![0.0; scores.len()];
+                rows.iter()
+                    .map(|&i| {
+                        for (pc, s) in p.iter_mut().zip(scores) {
+                            *pc = s[i as usize];
+                        }
+                        softmax(&mut p);
+                        -p[y[i as usize] as usize].max(EPS).ln()
+                    })
+                    .sum()
+            }
+        };
+        total / n
+    }
+}
+
+#[inline]
+pub(crate) fn sigmoid(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+/// Turns scores into probabilities in place (shifted by the maximum to avoid overflow).
+pub(crate) fn softmax(v: &mut [f64]) {
+    let max = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let mut sum = 0.0;
+    for x in v.iter_mut() {
+        *x = (*x - max).exp();
+        sum += *x;
+    }
+    for x in v.iter_mut() {
+        *x /= sum;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gradients_match_their_definitions() {
+        let y = [1.0, 0.0];
+        let scores = vec![vec![0.0, 2.0]];
+        let (mut g, mut h) = (vec![vec![0.0; 2]], vec![vec![0.0; 2]]);
+        Loss::LogLoss.gradients(&y, &scores, &mut g, &mut h);
+        assert!((g[0][0] + 0.5).abs() < 1e-12 && (h[0][0] - 0.25).abs() < 1e-12);
+        assert!((g[0][1] - sigmoid(2.0)).abs() < 1e-12);
+        Loss::SquaredError.gradients(&[3.0, 1.0], &scores, &mut g, &mut h);
+        assert_eq!(g[0], vec![-3.0, 1.0]);
+        let init = Loss::LogLoss.init(&[1.0, 0.0, 0.0, 0.0], &[0, 1, 2, 3], 2);
+        assert!((sigmoid(init[0]) - 0.25).abs() < 1e-12);
+    }
+
+    #[test]
+    fn softmax_sums_to_one() {
+        let mut v = [1000.0, 1001.0, 0.0];
+        softmax(&mut v);
+        assert!((v.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        assert!(v[1] > v[0] && v[2] < 1e-100);
+    }
+}

@@ -1,0 +1,642 @@
+//! Finding the best split of a node from its histogram.
+//!
+//! Every criterion is written as a node *score* (higher is better) so that the gain of a split
+//! is `score(left) + score(right) - score(parent)`:
+//! - gradient boosting and regression: `G^2 / (H + l2)` (the second-order loss reduction; with
+//!   `g = y`, `h = 1`, `l2 = 0` it is the reduction of the sum of squared errors),
+//! - gini: `sum_c n_c^2 / n` (that is `n - n * gini`),
+//! - entropy: `sum_c n_c ln n_c - n ln n` (that is `-n * entropy`).
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::binning::BinnedData;
+use crate::histogram::{HistLayout, Stats};
+
+/// Impurity measure for classification trees.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum Criterion {
+    /// Gini impurity (scikit-learn's default).
+    #[default]
+    Gini,
+    /// Shannon entropy (information gain).
+    Entropy,
+}
+
+impl Criterion {
+    pub(crate) fn parse(s: &str) -> Option<Self> {
+        match s.to_ascii_lowercase().as_str() {
+            "gini" => Some(Criterion::Gini),
+            "entropy" | "log_loss" => Some(Criterion::Entropy),
+            _ => None,
+        }
+    }
+}
+
+/// How bins' statistics turn into scores; fixed per tree.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Scorer {
+    /// Bins hold `[g, h, n]`.
+    GradHess { l2: f64, cat_smooth: f64 },
+    /// Bins hold `[g, n]`, the hessian being the count.
+    Grad { l2: f64, cat_smooth: f64 },
+    /// Bins hold class counts.
+    Class { k: usize, criterion: Criterion },
+}
+
+impl Scorer {
+    /// A scorer matching the layout of `stats`.
+    pub fn for_stats(stats: &Stats, l2: f64, cat_smooth: f64, criterion: Criterion) -> Self {
+        match stats {
+            Stats::GradHess { .. } => Scorer::GradHess { l2, cat_smooth },
+            Stats::Grad { .. } => Scorer::Grad { l2, cat_smooth },
+            Stats::Class { k, .. } => Scorer::Class { k: *k, criterion },
+        }
+    }
+
+    /// Score of a node with statistics `s`.
+    pub fn score(&self, s: &[f64]) -> f64 {
+        match *self {
+            Scorer::GradHess { l2, cat_smooth } => GradHessKind { l2, cat_smooth }.score(s),
+            Scorer::Grad { l2, cat_smooth } => GradKind { l2, cat_smooth }.score(s),
+            Scorer::Class { k, criterion } => ClassKind { k, criterion }.score(s),
+        }
+    }
+}
+
+/// The statistics layout of a histogram bin and its scoring, as a type so that each layout's
+/// split scan is compiled separately: with a fixed stride the accumulators are small arrays and
+/// the scan becomes straight-line arithmetic.
+trait Kind: Copy + Sync {
+    /// One bin's worth of statistics.
+    type Acc: Clone + Send + Sync + AsRef<[f64]> + AsMut<[f64]>;
+    fn zero(&self) -> Self::Acc;
+    fn stride(&self) -> usize;
+    fn count(&self, s: &[f64]) -> f64;
+    fn hessian(&self, s: &[f64]) -> f64;
+    fn score(&self, s: &[f64]) -> f64;
+    /// `score(left) + score(right)` as a fraction `(numerator, positive denominator)`: the
+    /// scans compare candidates by cross-multiplying, which keeps divisions (the slowest
+    /// instruction of the loop) out of the per-bin work.
+    #[inline(always)]
+    fn pair_score(&self, left: &[f64], right: &[f64]) -> (f64, f64) {
+        (self.score(left) + self.score(right), 1.0)
+    }
+    /// Orderings of a categorical feature's categories to scan for the best prefix: by gradient
+    /// ratio for gradient stats (optimal for the second-order objective, as in LightGBM), by
+    /// the rate of each class for class counts (optimal for two classes; one-vs-rest
+    /// otherwise).
+    fn n_orders(&self) -> usize {
+        1
+    }
+    fn category_key(&self, s: &[f64], order: usize) -> f64;
+}
+
+#[derive(Clone, Copy)]
+struct GradHessKind {
+    l2: f64,
+    cat_smooth: f64,
+}
+
+impl Kind for GradHessKind {
+    type Acc = [f64; 3];
+    fn zero(&self) -> [f64; 3] {
+        [0.0; 3]
+    }
+    #[inline(always)]
+    fn stride(&self) -> usize {
+        3
+    }
+    #[inline(always)]
+    fn count(&self, s: &[f64]) -> f64 {
+        s[2]
+    }
+    #[inline(always)]
+    fn hessian(&self, s: &[f64]) -> f64 {
+        s[1]
+    }
+    #[inline(always)]
+    fn score(&self, s: &[f64]) -> f64 {
+        s[0] * s[0] / (s[1] + self.l2)
+    }
+    #[inline(always)]
+    fn pair_score(&self, l: &[f64], r: &[f64]) -> (f64, f64) {
+        let (hl, hr) = (l[1] + self.l2, r[1] + self.l2);
+        (l[0] * l[0] * hr + r[0] * r[0] * hl, hl * hr)
+    }
+    fn category_key(&self, s: &[f64], _: usize) -> f64 {
+        s[0] / (s[1] + self.cat_smooth)
+    }
+}
+
+#[derive(Clone, Copy)]
+struct GradKind {
+    l2: f64,
+    cat_smooth: f64,
+}
+
+impl Kind for GradKind {
+    type Acc = [f64; 2];
+    fn zero(&self) -> [f64; 2] {
+        [0.0; 2]
+    }
+    #[inline(always)]
+    fn stride(&self) -> usize {
+        2
+    }
+    #[inline(always)]
+    fn count(&self, s: &[f64]) -> f64 {
+        s[1]
+    }
+    #[inline(always)]
+    fn hessian(&self, s: &[f64]) -> f64 {
+        s[1]
+    }
+    #[inline(always)]
+    fn score(&self, s: &[f64]) -> f64 {
+        let h = s[1] + self.l2;
+        if h > 0.0 {
+            s[0] * s[0] / h
+        } else {
+            0.0
+        }
+    }
+    #[inline(always)]
+    fn pair_score(&self, l: &[f64], r: &[f64]) -> (f64, f64) {
+        // Children hold at least one row, so both denominators are positive.
+        let (hl, hr) = (l[1] + self.l2, r[1] + self.l2);
+        (l[0] * l[0] * hr + r[0] * r[0] * hl, hl * hr)
+    }
+    fn category_key(&self, s: &[f64], _: usize) -> f64 {
+        s[0] / (s[1] + self.cat_smooth)
+    }
+}
+
+/// Two classes: bins hold `[n_0, n_1]`.
+#[derive(Clone, Copy)]
+struct BinaryKind {
+    criterion: Criterion,
+}
+
+impl Kind for BinaryKind {
+    type Acc = [f64; 2];
+    fn zero(&self) -> [f64; 2] {
+        [0.0; 2]
+    }
+    #[inline(always)]
+    fn stride(&self) -> usize {
+        2
+    }
+    #[inline(always)]
+    fn count(&self, s: &[f64]) -> f64 {
+        s[0] + s[1]
+    }
+    #[inline(always)]
+    fn hessian(&self, s: &[f64]) -> f64 {
+        s[0] + s[1]
+    }
+    #[inline(always)]
+    fn score(&self, s: &[f64]) -> f64 {
+        class_score(self.criterion, &s[..2])
+    }
+    #[inline(always)]
+    fn pair_score(&self, l: &[f64], r: &[f64]) -> (f64, f64) {
+        match self.criterion {
+            Criterion::Gini => {
+                let (nl, nr) = (l[0] + l[1], r[0] + r[1]);
+                let (sl, sr) = (l[0] * l[0] + l[1] * l[1], r[0] * r[0] + r[1] * r[1]);
+                (sl * nr + sr * nl, nl * nr)
+            }
+            Criterion::Entropy => (self.score(l) + self.score(r), 1.0),
+        }
+    }
+    fn category_key(&self, s: &[f64], _: usize) -> f64 {
+        s[1] / (s[0] + s[1])
+    }
+}
+
+#[derive(Clone, Copy)]
+struct ClassKind {
+    k: usize,
+    criterion: Criterion,
+}
+
+impl Kind for ClassKind {
+    type Acc = Vec<f64>;
+    fn zero(&self) -> Vec<f64> {
+        vec![0.0; self.k]
+    }
+    fn stride(&self) -> usize {
+        self.k
+    }
+    fn count(&self, s: &[f64]) -> f64 {
+        s.iter().sum()
+    }
+    fn hessian(&self, s: &[f64]) -> f64 {
+        self.count(s)
+    }
+    fn score(&self, s: &[f64]) -> f64 {
+        class_score(self.criterion, s)
+    }
+    fn n_orders(&self) -> usize {
+        if self.k > 2 {
+            self.k
+        } else {
+            1
+        }
+    }
+    fn category_key(&self, s: &[f64], order: usize) -> f64 {
+        let class = if self.k == 2 { 1 } else { order };
+        s[class] / self.count(s)
+    }
+}
+
+#[inline(always)]
+fn class_score(criterion: Criterion, s: &[f64]) -> f64 {
+    let n: f64 = s.iter().sum();
+    if n <= 0.0 {
+        return 0.0;
+    }
+    match criterion {
+        Criterion::Gini => s.iter().map(|c| c * c).sum::<f64>() / n,
+        Criterion::Entropy => {
+            s.iter()
+                .filter(|&&c| c > 0.0)
+                .map(|&c| c * c.ln())
+                .sum::<f64>()
+                - n * n.ln()
+        }
+    }
+}
+
+/// Constraints every child of a split must satisfy.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Constraints {
+    pub min_samples_leaf: f64,
+    pub min_hessian: f64,
+}
+
+/// Which bins go left.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum SplitRule {
+    /// Bins `<= bin` go left.
+    Numeric { bin: usize },
+    /// Bins whose bit is set go left.
+    Categorical { left: [u64; 4] },
+}
+
+/// The best split found for a node.
+#[derive(Clone, Debug)]
+pub(crate) struct SplitInfo {
+    pub gain: f64,
+    pub feature: usize,
+    pub rule: SplitRule,
+    /// Where missing values (and, for categorical features, unknown codes) go.
+    pub default_left: bool,
+    /// Statistics of the left child, laid out like one histogram bin.
+    pub left: Vec<f64>,
+}
+
+impl SplitInfo {
+    /// `table[b]` tells whether bin `b` of the split feature goes left.
+    pub fn goes_left_table(&self, missing_bin: usize) -> [bool; 256] {
+        let mut table = [false; 256];
+        for (b, t) in table.iter_mut().enumerate().take(missing_bin) {
+            *t = match &self.rule {
+                SplitRule::Numeric { bin } => b <= *bin,
+                SplitRule::Categorical { left } => bit(left, b),
+            };
+        }
+        table[missing_bin] = self.default_left;
+        table
+    }
+}
+
+#[inline]
+pub(crate) fn bit(set: &[u64; 4], b: usize) -> bool {
+    set[b / 64] >> (b % 64) & 1 == 1
+}
+
+/// The best split over `features` (ascending) of a node with statistics `totals` and histogram
+/// `hist`, or `None` when no split satisfies the constraints. Ties go to the lowest feature.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn find_best_split(
+    hist: &[f64],
+    layout: &HistLayout,
+    data: &BinnedData,
+    features: &[usize],
+    totals: &[f64],
+    scorer: &Scorer,
+    cons: &Constraints,
+    parallel: bool,
+) -> Option<SplitInfo> {
+    let args = (hist, layout, data, features, totals, cons, parallel);
+    match *scorer {
+        Scorer::GradHess { l2, cat_smooth } => best_of(GradHessKind { l2, cat_smooth }, args),
+        Scorer::Grad { l2, cat_smooth } => best_of(GradKind { l2, cat_smooth }, args),
+        Scorer::Class { k: 2, criterion } => best_of(BinaryKind { criterion }, args),
+        Scorer::Class { k, criterion } => best_of(ClassKind { k, criterion }, args),
+    }
+}
+
+type ScanArgs<'a> = (
+    &'a [f64],
+    &'a HistLayout,
+    &'a BinnedData,
+    &'a [usize],
+    &'a [f64],
+    &'a Constraints,
+    bool,
+);
+
+fn best_of<K: Kind>(kind: K, args: ScanArgs) -> Option<SplitInfo> {
+    let (hist, layout, data, features, totals, cons, parallel) = args;
+    let parent = kind.score(totals);
+    let mut t = kind.zero();
+    t.as_mut().copy_from_slice(totals);
+    let scan = |&f: &usize| {
+        let part = layout.feature(hist, f);
+        let fb = &data.features[f];
+        let mut best = if fb.is_categorical() {
+            scan_categorical(kind, part, fb.n_bins(), &t, parent, cons)
+        } else {
+            scan_numeric(kind, part, fb.n_bins(), &t, parent, cons)
+        }?;
+        best.feature = f;
+        Some(best)
+    };
+    let per_feature: Vec<Option<SplitInfo>> = if parallel && features.len() > 1 {
+        features.par_iter().map(scan).collect()
+    } else {
+        features.iter().map(scan).collect()
+    };
+    per_feature
+        .into_iter()
+        .flatten()
+        .fold(None, |best: Option<SplitInfo>, c| match best {
+            Some(b) if b.gain >= c.gain => Some(b),
+            _ => Some(c),
+        })
+}
+
+/// Scores a candidate left child as a fraction (see [`Kind::pair_score`]); `None` when a
+/// child breaks a constraint.
+#[inline(always)]
+fn evaluate<K: Kind>(
+    kind: K,
+    left: &K::Acc,
+    right: &mut K::Acc,
+    totals: &K::Acc,
+    cons: &Constraints,
+) -> Option<(f64, f64)> {
+    let (l, r) = (left.as_ref(), right.as_mut());
+    for ((r, t), l) in r.iter_mut().zip(totals.as_ref()).zip(l) {
+        *r = t - l;
+    }
+    let r = right.as_ref();
+    if kind.count(l) < cons.min_samples_leaf || kind.count(r) < cons.min_samples_leaf {
+        return None;
+    }
+    if kind.hessian(l) < cons.min_hessian || kind.hessian(r) < cons.min_hessian {
+        return None;
+    }
+    Some(kind.pair_score(l, r))
+}
+
+/// The best candidate so far, kept as a fraction `num / den` of the children's scores.
+struct Best<T> {
+    num: f64,
+    den: f64,
+    what: T,
+}
+
+impl<T> Best<T> {
+    /// Keeps `candidate` if it strictly beats the current best (so ties keep the first).
+    #[inline(always)]
+    fn offer(best: &mut Option<Self>, candidate: Option<(f64, f64)>, what: impl FnOnce() -> T) {
+        if let Some((num, den)) = candidate {
+            if best.as_ref().is_none_or(|b| num * b.den > b.num * den) {
+                *best = Some(Best { num, den, what: what() });
+            }
+        }
+    }
+
+    fn gain(&self, parent: f64) -> f64 {
+        self.num / self.den - parent
+    }
+}
+
+#[inline(always)]
+fn add<K: Kind>(acc: &mut K::Acc, s: &[f64]) {
+    for (a, v) in acc.as_mut().iter_mut().zip(s) {
+        *a += v;
+    }
+}
+
+#[inline(always)]
+fn sum_into<K: Kind>(out: &mut K::Acc, a: &K::Acc, b: &[f64]) {
+    for ((o, x), y) in out.as_mut().iter_mut().zip(a.as_ref()).zip(b) {
+        *o = x + y;
+    }
+}
+
+fn scan_numeric<K: Kind>(
+    kind: K,
+    part: &[f64],
+    n_bins: usize,
+    totals: &K::Acc,
+    parent: f64,
+    cons: &Constraints,
+) -> Option<SplitInfo> {
+    let s = kind.stride();
+    let missing = &part[n_bins * s..(n_bins + 1) * s];
+    let has_missing = kind.count(missing) > 0.0;
+    let mut acc = kind.zero();
+    let mut with_missing = kind.zero();
+    let mut right = kind.zero();
+    let mut best: Option<Best<(usize, bool)>> = None;
+    for b in 0..n_bins {
+        let bin = &part[b * s..(b + 1) * s];
+        if kind.count(bin) == 0.0 {
+            // Same partition as the previous threshold: keep the lower one.
+            continue;
+        }
+        add::<K>(&mut acc, bin);
+        Best::offer(&mut best, evaluate(kind, &acc, &mut right, totals, cons), || (b, false));
+        if has_missing {
+            sum_into::<K>(&mut with_missing, &acc, missing);
+            let candidate = evaluate(kind, &with_missing, &mut right, totals, cons);
+            Best::offer(&mut best, candidate, || (b, true));
+        }
+    }
+    let best = best?;
+    let (gain, (bin, missing_left)) = (best.gain(parent), best.what);
+    let mut left = kind.zero();
+    for bin_stats in part[..(bin + 1) * s].chunks_exact(s) {
+        add::<K>(&mut left, bin_stats);
+    }
+    if missing_left {
+        add::<K>(&mut left, missing);
+    }
+    Some(SplitInfo {
+        gain,
+        feature: 0,
+        rule: SplitRule::Numeric { bin },
+        default_left: default_left(kind, has_missing, missing_left, &left, totals),
+        left: left.as_ref().to_vec(),
+    })
+}
+
+/// Where missing values go: the learned side when some reached the node in training, else
+/// the bigger child.
+fn default_left<K: Kind>(kind: K, has_missing: bool, missing_left: bool, left: &K::Acc, totals: &K::Acc) -> bool {
+    if has_missing {
+        missing_left
+    } else {
+        let n_left = kind.count(left.as_ref());
+        n_left >= kind.count(totals.as_ref()) - n_left
+    }
+}
+
+fn scan_categorical<K: Kind>(
+    kind: K,
+    part: &[f64],
+    n_bins: usize,
+    totals: &K::Acc,
+    parent: f64,
+    cons: &Constraints,
+) -> Option<SplitInfo> {
+    let s = kind.stride();
+    let missing = &part[n_bins * s..(n_bins + 1) * s];
+    let has_missing = kind.count(missing) > 0.0;
+    let present: Vec<usize> = (0..n_bins)
+        .filter(|&b| kind.count(&part[b * s..(b + 1) * s]) > 0.0)
+        .collect();
+    let mut with_missing = kind.zero();
+    let mut right = kind.zero();
+    // (category order, prefix length, missing goes left)
+    let mut best: Option<Best<(Vec<usize>, usize, bool)>> = None;
+    for order_idx in 0..kind.n_orders() {
+        let mut order: Vec<(f64, usize)> = present
+            .iter()
+            .map(|&b| (kind.category_key(&part[b * s..(b + 1) * s], order_idx), b))
+            .collect();
+        order.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let mut acc = kind.zero();
+        let mut local: Option<Best<(usize, bool)>> = None;
+        for (i, &(_, b)) in order.iter().enumerate() {
+            add::<K>(&mut acc, &part[b * s..(b + 1) * s]);
+            Best::offer(&mut local, evaluate(kind, &acc, &mut right, totals, cons), || (i + 1, false));
+            if has_missing {
+                sum_into::<K>(&mut with_missing, &acc, missing);
+                let candidate = evaluate(kind, &with_missing, &mut right, totals, cons);
+                Best::offer(&mut local, candidate, || (i + 1, true));
+            }
+        }
+        if let Some(l) = local {
+            let order: Vec<usize> = order.iter().map(|&(_, b)| b).collect();
+            Best::offer(&mut best, Some((l.num, l.den)), || (order, l.what.0, l.what.1));
+        }
+    }
+    let best = best?;
+    let (gain, (order, len, missing_left)) = (best.gain(parent), best.what);
+    let mut set = [0u64; 4];
+    let mut left = kind.zero();
+    for &b in &order[..len] {
+        set[b / 64] |= 1 << (b % 64);
+        add::<K>(&mut left, &part[b * s..(b + 1) * s]);
+    }
+    if missing_left {
+        add::<K>(&mut left, missing);
+    }
+    Some(SplitInfo {
+        gain,
+        feature: 0,
+        rule: SplitRule::Categorical { left: set },
+        default_left: default_left(kind, has_missing, missing_left, &left, totals),
+        left: left.as_ref().to_vec(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::binning::bin_dataset;
+    use crate::histogram::build;
+    use ndarray::Array2;
+
+    fn best(x: &Array2<f64>, y: &[u32], categorical: &[bool]) -> SplitInfo {
+        let data = bin_dataset(x.view(), 255, categorical).unwrap();
+        let stats = Stats::Class { y, k: 2 };
+        let layout = HistLayout::new(&data, 2);
+        let features: Vec<usize> = (0..x.ncols()).collect();
+        let rows: Vec<u32> = (0..x.nrows() as u32).collect();
+        let mut hist = vec![0.0; layout.total];
+        build(
+            &mut hist,
+            &layout,
+            &data,
+            None,
+            &stats.gather(&rows),
+            &features,
+            false,
+        );
+        let scorer = Scorer::for_stats(&stats, 0.0, 0.0, Criterion::Gini);
+        let cons = Constraints {
+            min_samples_leaf: 1.0,
+            min_hessian: 0.0,
+        };
+        let totals = stats.totals(&rows);
+        find_best_split(
+            &hist, &layout, &data, &features, &totals, &scorer, &cons, false,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn finds_the_known_best_threshold() {
+        // Feature 0 is noise; feature 1 separates the classes perfectly between 3 and 4.
+        let x =
+            Array2::from_shape_vec((6, 2), vec![5., 1., 1., 2., 4., 3., 2., 4., 3., 5., 6., 6.])
+                .unwrap();
+        let y = [0, 0, 0, 1, 1, 1];
+        let s = best(&x, &y, &[false, false]);
+        assert_eq!(s.feature, 1);
+        assert_eq!(s.rule, SplitRule::Numeric { bin: 2 });
+        assert_eq!(s.left, vec![3.0, 0.0]);
+        // gini score: parent 3^2/6 + 3^2/6 = 3; children 3 + 3 = 6.
+        assert!((s.gain - 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn missing_values_go_to_the_side_that_helps() {
+        // Missing rows are all class 1, like the high values: they must go right.
+        let nan = f64::NAN;
+        let x = Array2::from_shape_vec((6, 1), vec![1., 2., 3., 8., 9., nan]).unwrap();
+        let y = [0, 0, 0, 1, 1, 1];
+        let s = best(&x, &y, &[false]);
+        assert!(!s.default_left);
+        assert_eq!(s.rule, SplitRule::Numeric { bin: 2 });
+        // And to the left when they behave like the low values.
+        let y = [1, 1, 0, 0, 0, 1];
+        let x = Array2::from_shape_vec((6, 1), vec![1., 2., 7., 8., 9., nan]).unwrap();
+        let s = best(&x, &y, &[false]);
+        assert!(s.default_left);
+        assert_eq!(s.left, vec![0.0, 3.0]);
+    }
+
+    #[test]
+    fn categorical_partition_groups_non_adjacent_codes() {
+        // Codes 0 and 2 are class 1, codes 1 and 3 class 0: no threshold separates them.
+        let codes = [0., 1., 2., 3., 0., 1., 2., 3.];
+        let x = Array2::from_shape_vec((8, 1), codes.to_vec()).unwrap();
+        let y = [1, 0, 1, 0, 1, 0, 1, 0];
+        let s = best(&x, &y, &[true]);
+        let SplitRule::Categorical { left } = s.rule else {
+            panic!("expected a categorical split")
+        };
+        let left_codes: Vec<usize> = (0..4).filter(|&b| bit(&left, b)).collect();
+        assert_eq!(left_codes, vec![1, 3]);
+        assert!((s.gain - 4.0).abs() < 1e-12);
+    }
+}

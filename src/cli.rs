@@ -1,0 +1,167 @@
+//! Command-line arguments. This is a contract: scripts depend on these names.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// crisp: label, engineer features, train, validate and ship tabular models.
+#[derive(Debug, Parser)]
+#[command(name = "crisp", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Train a model on a CSV file and write the artifact and a JSON report.
+    Train(TrainArgs),
+    /// Predict raw rows of a CSV file with a model artifact.
+    Predict(PredictArgs),
+    /// Evaluate a model on labeled data and check thresholds (exit 1 when one fails).
+    Validate(ValidateArgs),
+    /// Show what a model artifact holds.
+    Inspect(InspectArgs),
+    /// Add a target column to a CSV file with a SQL rule.
+    Label(LabelArgs),
+    /// List the models `crisp train --model` accepts.
+    Models,
+    /// Run the whole cycle on the bundled adult census data.
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// Training data (CSV with a header row).
+    #[arg(long, value_name = "CSV")]
+    pub data: PathBuf,
+    /// Column to predict (may also come from --config).
+    #[arg(long, value_name = "COLUMN")]
+    pub target: Option<String>,
+    /// Separate labeled test data (instead of a split of --data).
+    #[arg(long, value_name = "CSV", conflicts_with = "test_fraction")]
+    pub test_data: Option<PathBuf>,
+    /// Fraction of --data held out for testing [default: 0.2].
+    #[arg(long, value_name = "F")]
+    pub test_fraction: Option<f64>,
+    /// Model to train (`crisp models` lists them; `--model help` too).
+    #[arg(long, value_name = "NAME")]
+    pub model: Option<String>,
+    /// Model hyperparameter, repeatable: --param max_depth=6.
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    /// `classification` or `regression` (inferred from the target by default).
+    #[arg(long, value_name = "TASK")]
+    pub task: Option<String>,
+    /// Pipeline TOML: target, task, [model], [[features.steps]], [validate] thresholds.
+    #[arg(long, value_name = "TOML")]
+    pub config: Option<PathBuf>,
+    /// Seed for the split and the model [default: 42].
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Where to write the model artifact.
+    #[arg(long, value_name = "ARTIFACT", default_value = "model.crisp")]
+    pub out: PathBuf,
+    /// Where to write the JSON report.
+    #[arg(long, value_name = "JSON")]
+    pub report: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct PredictArgs {
+    /// Model artifact written by `crisp train`.
+    #[arg(long, value_name = "ARTIFACT")]
+    pub model: PathBuf,
+    /// Rows to predict (CSV; the target column may be absent).
+    #[arg(long, value_name = "CSV")]
+    pub data: PathBuf,
+    /// Output CSV (stdout when absent).
+    #[arg(long, value_name = "CSV")]
+    pub out: Option<PathBuf>,
+    /// Also write one `proba_<class>` column per class (models with probabilities).
+    #[arg(long)]
+    pub proba: bool,
+    /// Keep the input columns before the prediction.
+    #[arg(long)]
+    pub keep_columns: bool,
+    /// Refuse a model that `crisp validate --bless` has not blessed.
+    #[arg(long)]
+    pub require_blessed: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Model artifact to check.
+    #[arg(long, value_name = "ARTIFACT")]
+    pub model: PathBuf,
+    /// Labeled data to evaluate on.
+    #[arg(long, value_name = "CSV")]
+    pub data: PathBuf,
+    /// Threshold, repeatable: 'accuracy>=0.85', 'rmse<=3000', 'roc_auc>=baseline-0.005'.
+    #[arg(long = "threshold", value_name = "RULE")]
+    pub thresholds: Vec<String>,
+    /// Baseline artifact for change thresholds, evaluated on the same data.
+    #[arg(long, value_name = "ARTIFACT")]
+    pub baseline: Option<PathBuf>,
+    /// Report change thresholds as skipped when there is no --baseline (first deployment).
+    #[arg(long)]
+    pub allow_missing_baseline: bool,
+    /// Gate on the bootstrap confidence bound of each metric instead of its point value.
+    #[arg(long, value_name = "LEVEL")]
+    pub confidence: Option<f64>,
+    /// Bootstrap resamples for --confidence.
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub resamples: usize,
+    /// Seed for the bootstrap.
+    #[arg(long, value_name = "N", default_value_t = 42)]
+    pub seed: u64,
+    /// Pipeline TOML whose [validate] thresholds are checked too.
+    #[arg(long, value_name = "TOML")]
+    pub config: Option<PathBuf>,
+    /// Where to write the JSON report.
+    #[arg(long, value_name = "JSON")]
+    pub report: Option<PathBuf>,
+    /// Write the verdict into the artifact's header (only when every check passed).
+    #[arg(long)]
+    pub bless: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// Model artifact.
+    #[arg(value_name = "ARTIFACT")]
+    pub artifact: PathBuf,
+    /// Print the header as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LabelArgs {
+    /// Records to label (CSV).
+    #[arg(long, value_name = "CSV")]
+    pub data: PathBuf,
+    /// SQL expression giving the label (NULL = unlabeled), e.g.
+    /// "CASE WHEN quality >= 7 THEN 'good' ELSE 'bad' END".
+    #[arg(long, value_name = "SQL")]
+    pub rule: String,
+    /// Name of the target column to add.
+    #[arg(long, value_name = "NAME", default_value = "label")]
+    pub target: String,
+    /// Labeled CSV to write.
+    #[arg(long, value_name = "CSV")]
+    pub out: PathBuf,
+    /// Where to write the JSON report.
+    #[arg(long, value_name = "JSON")]
+    pub report: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Directory with adult.csv and adult_test.csv [default: ./datasets, then the crate's].
+    #[arg(long, value_name = "DIR")]
+    pub datasets: Option<PathBuf>,
+    /// Directory for the artifact and reports [default: a new temporary directory].
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+}

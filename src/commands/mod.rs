@@ -1,0 +1,36 @@
+//! One module per subcommand; each returns the process exit code.
+
+mod demo;
+mod inspect;
+mod label;
+mod predict;
+mod train;
+mod validate;
+
+use std::process::ExitCode;
+
+use crisp_core::Result;
+
+use crate::cli::{Cli, Command};
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Train(args) => train::run(&args).map(|_| ExitCode::SUCCESS),
+        Command::Predict(args) => predict::run(&args).map(|_| ExitCode::SUCCESS),
+        Command::Validate(args) => validate::run(&args).map(|v| v.exit_code()),
+        Command::Inspect(args) => inspect::run(&args).map(|_| ExitCode::SUCCESS),
+        Command::Label(args) => label::run(&args).map(|_| ExitCode::SUCCESS),
+        Command::Models => {
+            print!("{}", train::models_list());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo(args) => demo::run(&args),
+    }
+}
+
+/// Seconds since the Unix epoch.
+pub fn now_unix() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}

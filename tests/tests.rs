@@ -1,0 +1,15 @@
+//! Integration tests: the real `crisp` binary on the real datasets in `datasets/`.
+//! One test binary (one link of polars) keeps CI fast; modules group the tests.
+
+mod util;
+
+// train → validate → predict on each bundled dataset, checking real metrics.
+mod cycle;
+// Bad input of every kind: exit code 2 and one clear sentence, never a panic.
+mod bad_input;
+// The artifact file: inspect, corruption, format versions, atomic writes.
+mod artifact;
+// The validation gate: thresholds, exit codes, reports, blessing.
+mod validate;
+// crisp label and the [label] section of the pipeline TOML.
+mod label;

@@ -1,0 +1,136 @@
+//! The harness for integration tests: a fresh temporary directory per test and a runner for the
+//! real `crisp` binary that shows the command, its directory and its output when something is
+//! not as expected.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A scratch directory for one test, removed when dropped.
+pub struct Dir {
+    dir: tempfile::TempDir,
+}
+
+impl Dir {
+    pub fn new() -> Dir {
+        Dir {
+            dir: tempfile::Builder::new()
+                .prefix("crisp-test-")
+                .tempdir()
+                .expect("temp dir"),
+        }
+    }
+
+    /// A path inside the directory.
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Write a file inside the directory and return its path.
+    pub fn create(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.path(name);
+        std::fs::write(&path, contents).expect("write test file");
+        path
+    }
+
+    /// Read a file inside the directory as text.
+    pub fn read(&self, name: &str) -> String {
+        std::fs::read_to_string(self.path(name)).unwrap_or_else(|e| panic!("read {name}: {e}"))
+    }
+
+    /// Read a JSON file inside the directory.
+    pub fn json(&self, name: &str) -> serde_json::Value {
+        serde_json::from_str(&self.read(name)).unwrap_or_else(|e| panic!("{name} is not JSON: {e}"))
+    }
+
+    /// `crisp` with `args`, run in this directory.
+    pub fn crisp<S: AsRef<std::ffi::OsStr>>(&self, args: impl IntoIterator<Item = S>) -> Run {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_crisp"));
+        cmd.current_dir(self.dir.path()).args(args);
+        let shown = format!("{cmd:?}");
+        let output = cmd.output().expect("run crisp");
+        Run {
+            shown,
+            output,
+            dir: self.dir.path().to_path_buf(),
+        }
+    }
+}
+
+/// A bundled dataset.
+pub fn dataset(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("datasets")
+        .join(name)
+}
+
+/// A finished `crisp` run.
+pub struct Run {
+    shown: String,
+    output: Output,
+    dir: PathBuf,
+}
+
+impl Run {
+    fn describe(&self) -> String {
+        let files: Vec<String> = std::fs::read_dir(&self.dir)
+            .map(|d| {
+                d.filter_map(|e| e.ok())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        format!(
+            "command: {}\ndir: {} (files: {})\nexit: {:?}\n--- stdout\n{}\n--- stderr\n{}",
+            self.shown,
+            self.dir.display(),
+            files.join(", "),
+            self.output.status.code(),
+            self.stdout(),
+            self.stderr()
+        )
+    }
+
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.output.stdout).into_owned()
+    }
+
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.output.stderr).into_owned()
+    }
+
+    /// Assert the exit code, returning the run for more checks.
+    pub fn code(self, expected: i32) -> Run {
+        assert_eq!(
+            self.output.status.code(),
+            Some(expected),
+            "unexpected exit code\n{}",
+            self.describe()
+        );
+        self
+    }
+
+    /// Assert success (exit 0) and return stdout.
+    pub fn ok(self) -> String {
+        self.code(0).stdout()
+    }
+
+    /// Assert exit 2 with an error on stderr containing every one of `parts`; no panic.
+    pub fn error(self, parts: &[&str]) -> String {
+        let run = self.code(2);
+        let err = run.stderr();
+        assert!(
+            err.starts_with("crisp: error: "),
+            "not a crisp error\n{}",
+            run.describe()
+        );
+        assert!(!err.contains("panicked"), "panicked\n{}", run.describe());
+        for part in parts {
+            assert!(
+                err.contains(part),
+                "stderr lacks {part:?}\n{}",
+                run.describe()
+            );
+        }
+        err
+    }
+}
