@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    reset_sigpipe();
     let cli = cli::Cli::parse();
     match commands::run(cli) {
         Ok(code) => code,
@@ -19,5 +20,15 @@ fn main() -> ExitCode {
             eprintln!("crisp: error: {err}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// Die quietly on a closed pipe (`crisp predict ... | head`), like other Unix tools, instead of
+/// panicking in `println!`: Rust ignores SIGPIPE by default.
+fn reset_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in main, before any thread exists; SIG_DFL is a valid handler.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }

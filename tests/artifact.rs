@@ -16,6 +16,8 @@ fn trained(dir: &Dir) -> Vec<u8> {
         "9",
         "--test-fraction",
         "0.25",
+        "--model",
+        "linfa_decision_tree",
     ])
     .ok();
     std::fs::read(dir.path("m.crisp")).unwrap()

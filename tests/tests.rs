@@ -13,3 +13,5 @@ mod artifact;
 mod validate;
 // crisp label and the [label] section of the pipeline TOML.
 mod label;
+// crisp-trees' models through the binary.
+mod trees;

@@ -68,7 +68,7 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
     println!("the target 'income' is already labeled:\n{income}");
 
     phase(2, "Features and training (pipeline fit on adult.csv only)");
-    let trained = super::train::run(&TrainArgs {
+    super::train::run(&TrainArgs {
         data: train_csv,
         target: Some("income".into()),
         test_data: Some(test_csv.clone()),
@@ -100,10 +100,11 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
         bless: true,
     })?;
 
-    phase(4, "The artifact");
+    phase(4, "The artifact (as `crisp inspect` shows it)");
+    let header = crisp_artifact::read_header(&artifact)?;
     print!(
         "{}",
-        super::inspect::describe(&trained.artifact.header, &artifact.display().to_string())
+        super::inspect::describe(&header, &artifact.display().to_string())
     );
 
     phase(

@@ -16,11 +16,6 @@ use crate::report::{evaluation_fields, metrics_table, write_json};
 const DEFAULT_TEST_FRACTION: f64 = 0.2;
 const DEFAULT_SEED: u64 = 42;
 
-/// What a training command produced.
-pub struct Trained {
-    pub artifact: Artifact,
-}
-
 pub fn models_list() -> String {
     let width = MODELS.iter().map(|m| m.name.len()).max().unwrap_or(0);
     let mut out = String::new();
@@ -38,7 +33,7 @@ pub fn models_list() -> String {
     out
 }
 
-pub fn run(args: &TrainArgs) -> Result<Trained> {
+pub fn run(args: &TrainArgs) -> Result<Artifact> {
     if matches!(args.model.as_deref(), Some("help" | "list")) {
         print!("{}", models_list());
         return Err(Error::Config(
@@ -147,7 +142,7 @@ pub fn run(args: &TrainArgs) -> Result<Trained> {
             &train_report(&run, &artifact.header, &test_source, &args.out),
         )?;
     }
-    Ok(Trained { artifact })
+    Ok(artifact)
 }
 
 fn header_for(run: &TrainRun, config: &TrainConfig, data: DataInfo) -> ArtifactHeader {

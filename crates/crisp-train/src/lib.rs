@@ -30,6 +30,7 @@ mod model;
 mod params;
 mod target;
 mod train;
+pub mod tree_models;
 
 pub use fitted::{FittedModel, Scored};
 pub use model::{

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::linfa_models::{self, LinfaForest};
 use crate::params::Params;
 use crate::target::TargetValues;
+use crate::tree_models::{self, from_proba_matrix};
 
 /// A model choice: registry name and raw hyperparameters.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -63,9 +64,35 @@ pub struct ModelInfo {
 
 const CLASSIFICATION: &[Task] = &[Task::Classification];
 const REGRESSION: &[Task] = &[Task::Regression];
+const BOTH: &[Task] = &[Task::Classification, Task::Regression];
 
 /// Every model `crisp train --model` accepts.
 pub const MODELS: &[ModelInfo] = &[
+    ModelInfo {
+        name: "gbdt",
+        description:
+            "crisp-trees histogram gradient boosting (native categories and missing values)",
+        tasks: BOTH,
+        encoding: Encoding::Native,
+        params: tree_models::GBDT_PARAMS,
+        fit: tree_models::fit_gbdt,
+    },
+    ModelInfo {
+        name: "random_forest",
+        description: "crisp-trees histogram random forest",
+        tasks: BOTH,
+        encoding: Encoding::Native,
+        params: tree_models::RANDOM_FOREST_PARAMS,
+        fit: tree_models::fit_random_forest,
+    },
+    ModelInfo {
+        name: "decision_tree",
+        description: "crisp-trees histogram decision tree",
+        tasks: BOTH,
+        encoding: Encoding::Native,
+        params: tree_models::DECISION_TREE_PARAMS,
+        fit: tree_models::fit_decision_tree,
+    },
     ModelInfo {
         name: "linfa_decision_tree",
         description: "linfa-trees CART decision tree",
@@ -115,12 +142,10 @@ pub fn find_model(name: &str) -> Result<&'static ModelInfo> {
     }
 }
 
-/// The model `crisp train` uses when `--model` is not given.
-pub fn default_model(task: Task) -> &'static str {
-    match task {
-        Task::Classification => "linfa_decision_tree",
-        Task::Regression => "linear_regression",
-    }
+/// The model `crisp train` uses when `--model` is not given: gradient boosting, which does
+/// well on tabular data without tuning.
+pub fn default_model(_task: Task) -> &'static str {
+    "gbdt"
 }
 
 impl ModelInfo {
@@ -152,6 +177,18 @@ pub enum TrainedModel {
     LinfaRandomForest(LinfaForest),
     /// linfa-linear OLS.
     LinearRegression(linfa_linear::FittedLinearRegression<f64>),
+    /// crisp-trees decision tree, classification.
+    TreeClassifier(crisp_trees::DecisionTree<usize>),
+    /// crisp-trees decision tree, regression.
+    TreeRegressor(crisp_trees::DecisionTree<f64>),
+    /// crisp-trees random forest, classification.
+    ForestClassifier(crisp_trees::RandomForest<usize>),
+    /// crisp-trees random forest, regression.
+    ForestRegressor(crisp_trees::RandomForest<f64>),
+    /// crisp-trees gradient boosting, classification.
+    GbdtClassifier(crisp_trees::GradientBoosting<usize>),
+    /// crisp-trees gradient boosting, regression.
+    GbdtRegressor(crisp_trees::GradientBoosting<f64>),
 }
 
 /// Model outputs for a batch of rows.
@@ -220,6 +257,12 @@ impl TrainedModel {
             },
             TrainedModel::LinfaRandomForest(forest) => forest.predict(x),
             TrainedModel::LinearRegression(model) => Predictions::Values(model.predict(x).to_vec()),
+            TrainedModel::TreeClassifier(m) => from_proba_matrix(m.predict_proba(x.view())),
+            TrainedModel::ForestClassifier(m) => from_proba_matrix(m.predict_proba(x.view())),
+            TrainedModel::GbdtClassifier(m) => from_proba_matrix(m.predict_proba(x.view())),
+            TrainedModel::TreeRegressor(m) => Predictions::Values(m.predict(x).to_vec()),
+            TrainedModel::ForestRegressor(m) => Predictions::Values(m.predict(x).to_vec()),
+            TrainedModel::GbdtRegressor(m) => Predictions::Values(m.predict(x).to_vec()),
         }
     }
 
@@ -243,6 +286,28 @@ impl TrainedModel {
                     m.intercept()
                 )
             }
+            TrainedModel::TreeClassifier(m) => format!(
+                "decision tree: depth {}, {} leaves",
+                m.depth(),
+                m.n_leaves()
+            ),
+            TrainedModel::TreeRegressor(m) => format!(
+                "decision tree: depth {}, {} leaves",
+                m.depth(),
+                m.n_leaves()
+            ),
+            TrainedModel::ForestClassifier(m) => format!("random forest: {} trees", m.n_trees()),
+            TrainedModel::ForestRegressor(m) => format!("random forest: {} trees", m.n_trees()),
+            TrainedModel::GbdtClassifier(m) => format!(
+                "gradient boosting: {} rounds, {:?} loss",
+                m.n_rounds(),
+                m.loss()
+            ),
+            TrainedModel::GbdtRegressor(m) => format!(
+                "gradient boosting: {} rounds, {:?} loss",
+                m.n_rounds(),
+                m.loss()
+            ),
         }
     }
 }

@@ -50,6 +50,11 @@ impl Params {
         }
     }
 
+    /// The given `(name, value)` pairs, in name order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.values.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
     /// The value of `name`, or `default`.
     pub fn get_or<T: FromStr>(&self, name: &str, default: T) -> Result<T> {
         Ok(self.get(name)?.unwrap_or(default))

@@ -337,7 +337,9 @@ mod tests {
 
     #[test]
     fn radix_sort_sorts_floats_by_value() {
-        let mut values: Vec<f64> = (0..3000).map(|i| ((i * 7919) % 3001) as f64 - 1500.5).collect();
+        let mut values: Vec<f64> = (0..3000)
+            .map(|i| ((i * 7919) % 3001) as f64 - 1500.5)
+            .collect();
         values.extend([f64::INFINITY, f64::NEG_INFINITY, -0.0, 1e-300]);
         let mut keys: Vec<u64> = values.iter().map(|&v| order_key(v)).collect();
         radix_sort(&mut keys);

@@ -262,14 +262,13 @@ impl<D: Data<Elem = f64>> Fit<ArrayBase<D, Ix2>, Array1<usize>, TreeError>
     type Object = DecisionTree<usize>;
 
     fn fit(&self, dataset: &DatasetBase<ArrayBase<D, Ix2>, Array1<usize>>) -> Result<Self::Object> {
-        let t = std::time::Instant::now();
         let data = prepare(&dataset.records, dataset.targets.len(), &self.tree)?;
-        eprintln!("bin {:?}", t.elapsed());
         let (y, k) = class_labels(dataset.targets.view(), self.tree.n_classes)?;
-        let t = std::time::Instant::now();
-        let r = Ok(DecisionTree::fit_targets(self, &data, &TreeTargets::Class { y, k }));
-        eprintln!("grow {:?}", t.elapsed());
-        r
+        Ok(DecisionTree::fit_targets(
+            self,
+            &data,
+            &TreeTargets::Class { y, k },
+        ))
     }
 }
 

@@ -33,6 +33,9 @@ impl Criterion {
     }
 }
 
+/// Below this many bins over all candidate features a split search runs on one thread.
+const PARALLEL_MIN_BINS: usize = 4096;
+
 /// How bins' statistics turn into scores; fixed per tree.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Scorer {
@@ -56,30 +59,38 @@ impl Scorer {
 
     /// Score of a node with statistics `s`.
     pub fn score(&self, s: &[f64]) -> f64 {
+        fn of<K: Kind>(kind: K, s: &[f64]) -> f64 {
+            kind.score(&kind.load(s, 0))
+        }
         match *self {
-            Scorer::GradHess { l2, cat_smooth } => GradHessKind { l2, cat_smooth }.score(s),
-            Scorer::Grad { l2, cat_smooth } => GradKind { l2, cat_smooth }.score(s),
-            Scorer::Class { k, criterion } => ClassKind { k, criterion }.score(s),
+            Scorer::GradHess { l2, cat_smooth } => of(GradHessKind { l2, cat_smooth }, s),
+            Scorer::Grad { l2, cat_smooth } => of(GradKind { l2, cat_smooth }, s),
+            Scorer::Class { k, criterion } => of(ClassKind { k, criterion }, s),
         }
     }
 }
 
 /// The statistics layout of a histogram bin and its scoring, as a type so that each layout's
-/// split scan is compiled separately: with a fixed stride the accumulators are small arrays and
-/// the scan becomes straight-line arithmetic.
+/// split scan is compiled separately: with a fixed stride the accumulators are arrays held in
+/// registers and the scan is straight-line arithmetic.
 trait Kind: Copy + Sync {
     /// One bin's worth of statistics.
-    type Acc: Clone + Send + Sync + AsRef<[f64]> + AsMut<[f64]>;
+    type Acc: Clone + Send + Sync + AsRef<[f64]>;
     fn zero(&self) -> Self::Acc;
-    fn stride(&self) -> usize;
-    fn count(&self, s: &[f64]) -> f64;
-    fn hessian(&self, s: &[f64]) -> f64;
-    fn score(&self, s: &[f64]) -> f64;
+    /// Bin `b` of a feature's histogram part.
+    fn load(&self, part: &[f64], b: usize) -> Self::Acc;
+    fn add_bin(&self, acc: &mut Self::Acc, part: &[f64], b: usize);
+    fn add(&self, acc: &mut Self::Acc, other: &Self::Acc);
+    fn sub_into(&self, out: &mut Self::Acc, total: &Self::Acc, part: &Self::Acc);
+    fn bin_count(&self, part: &[f64], b: usize) -> f64;
+    fn count(&self, s: &Self::Acc) -> f64;
+    fn hessian(&self, s: &Self::Acc) -> f64;
+    fn score(&self, s: &Self::Acc) -> f64;
     /// `score(left) + score(right)` as a fraction `(numerator, positive denominator)`: the
     /// scans compare candidates by cross-multiplying, which keeps divisions (the slowest
     /// instruction of the loop) out of the per-bin work.
     #[inline(always)]
-    fn pair_score(&self, left: &[f64], right: &[f64]) -> (f64, f64) {
+    fn pair_score(&self, left: &Self::Acc, right: &Self::Acc) -> (f64, f64) {
         (self.score(left) + self.score(right), 1.0)
     }
     /// Orderings of a categorical feature's categories to scan for the best prefix: by gradient
@@ -89,7 +100,42 @@ trait Kind: Copy + Sync {
     fn n_orders(&self) -> usize {
         1
     }
-    fn category_key(&self, s: &[f64], order: usize) -> f64;
+    fn category_key(&self, s: &Self::Acc, order: usize) -> f64;
+}
+
+/// The layout-independent operations of a kind whose bins hold `$s` values.
+macro_rules! fixed_stride {
+    ($s:literal) => {
+        type Acc = [f64; $s];
+        fn zero(&self) -> [f64; $s] {
+            [0.0; $s]
+        }
+        #[inline(always)]
+        fn load(&self, part: &[f64], b: usize) -> [f64; $s] {
+            std::array::from_fn(|i| part[b * $s + i])
+        }
+        #[inline(always)]
+        fn add_bin(&self, acc: &mut [f64; $s], part: &[f64], b: usize) {
+            let bin = self.load(part, b);
+            self.add(acc, &bin);
+        }
+        #[inline(always)]
+        fn add(&self, acc: &mut [f64; $s], other: &[f64; $s]) {
+            for i in 0..$s {
+                acc[i] += other[i];
+            }
+        }
+        #[inline(always)]
+        fn sub_into(&self, out: &mut [f64; $s], total: &[f64; $s], part: &[f64; $s]) {
+            for i in 0..$s {
+                out[i] = total[i] - part[i];
+            }
+        }
+        #[inline(always)]
+        fn bin_count(&self, part: &[f64], b: usize) -> f64 {
+            self.count(&self.load(part, b))
+        }
+    };
 }
 
 #[derive(Clone, Copy)]
@@ -99,32 +145,25 @@ struct GradHessKind {
 }
 
 impl Kind for GradHessKind {
-    type Acc = [f64; 3];
-    fn zero(&self) -> [f64; 3] {
-        [0.0; 3]
-    }
+    fixed_stride!(3);
     #[inline(always)]
-    fn stride(&self) -> usize {
-        3
-    }
-    #[inline(always)]
-    fn count(&self, s: &[f64]) -> f64 {
+    fn count(&self, s: &[f64; 3]) -> f64 {
         s[2]
     }
     #[inline(always)]
-    fn hessian(&self, s: &[f64]) -> f64 {
+    fn hessian(&self, s: &[f64; 3]) -> f64 {
         s[1]
     }
     #[inline(always)]
-    fn score(&self, s: &[f64]) -> f64 {
+    fn score(&self, s: &[f64; 3]) -> f64 {
         s[0] * s[0] / (s[1] + self.l2)
     }
     #[inline(always)]
-    fn pair_score(&self, l: &[f64], r: &[f64]) -> (f64, f64) {
+    fn pair_score(&self, l: &[f64; 3], r: &[f64; 3]) -> (f64, f64) {
         let (hl, hr) = (l[1] + self.l2, r[1] + self.l2);
         (l[0] * l[0] * hr + r[0] * r[0] * hl, hl * hr)
     }
-    fn category_key(&self, s: &[f64], _: usize) -> f64 {
+    fn category_key(&self, s: &[f64; 3], _: usize) -> f64 {
         s[0] / (s[1] + self.cat_smooth)
     }
 }
@@ -136,24 +175,17 @@ struct GradKind {
 }
 
 impl Kind for GradKind {
-    type Acc = [f64; 2];
-    fn zero(&self) -> [f64; 2] {
-        [0.0; 2]
-    }
+    fixed_stride!(2);
     #[inline(always)]
-    fn stride(&self) -> usize {
-        2
-    }
-    #[inline(always)]
-    fn count(&self, s: &[f64]) -> f64 {
+    fn count(&self, s: &[f64; 2]) -> f64 {
         s[1]
     }
     #[inline(always)]
-    fn hessian(&self, s: &[f64]) -> f64 {
+    fn hessian(&self, s: &[f64; 2]) -> f64 {
         s[1]
     }
     #[inline(always)]
-    fn score(&self, s: &[f64]) -> f64 {
+    fn score(&self, s: &[f64; 2]) -> f64 {
         let h = s[1] + self.l2;
         if h > 0.0 {
             s[0] * s[0] / h
@@ -162,12 +194,12 @@ impl Kind for GradKind {
         }
     }
     #[inline(always)]
-    fn pair_score(&self, l: &[f64], r: &[f64]) -> (f64, f64) {
+    fn pair_score(&self, l: &[f64; 2], r: &[f64; 2]) -> (f64, f64) {
         // Children hold at least one row, so both denominators are positive.
         let (hl, hr) = (l[1] + self.l2, r[1] + self.l2);
         (l[0] * l[0] * hr + r[0] * r[0] * hl, hl * hr)
     }
-    fn category_key(&self, s: &[f64], _: usize) -> f64 {
+    fn category_key(&self, s: &[f64; 2], _: usize) -> f64 {
         s[0] / (s[1] + self.cat_smooth)
     }
 }
@@ -179,28 +211,21 @@ struct BinaryKind {
 }
 
 impl Kind for BinaryKind {
-    type Acc = [f64; 2];
-    fn zero(&self) -> [f64; 2] {
-        [0.0; 2]
-    }
+    fixed_stride!(2);
     #[inline(always)]
-    fn stride(&self) -> usize {
-        2
-    }
-    #[inline(always)]
-    fn count(&self, s: &[f64]) -> f64 {
+    fn count(&self, s: &[f64; 2]) -> f64 {
         s[0] + s[1]
     }
     #[inline(always)]
-    fn hessian(&self, s: &[f64]) -> f64 {
+    fn hessian(&self, s: &[f64; 2]) -> f64 {
         s[0] + s[1]
     }
     #[inline(always)]
-    fn score(&self, s: &[f64]) -> f64 {
-        class_score(self.criterion, &s[..2])
+    fn score(&self, s: &[f64; 2]) -> f64 {
+        class_score(self.criterion, s)
     }
     #[inline(always)]
-    fn pair_score(&self, l: &[f64], r: &[f64]) -> (f64, f64) {
+    fn pair_score(&self, l: &[f64; 2], r: &[f64; 2]) -> (f64, f64) {
         match self.criterion {
             Criterion::Gini => {
                 let (nl, nr) = (l[0] + l[1], r[0] + r[1]);
@@ -210,11 +235,12 @@ impl Kind for BinaryKind {
             Criterion::Entropy => (self.score(l) + self.score(r), 1.0),
         }
     }
-    fn category_key(&self, s: &[f64], _: usize) -> f64 {
+    fn category_key(&self, s: &[f64; 2], _: usize) -> f64 {
         s[1] / (s[0] + s[1])
     }
 }
 
+/// Any number of classes: bins hold one count per class.
 #[derive(Clone, Copy)]
 struct ClassKind {
     k: usize,
@@ -226,16 +252,34 @@ impl Kind for ClassKind {
     fn zero(&self) -> Vec<f64> {
         vec![0.0; self.k]
     }
-    fn stride(&self) -> usize {
-        self.k
+    fn load(&self, part: &[f64], b: usize) -> Vec<f64> {
+        part[b * self.k..(b + 1) * self.k].to_vec()
     }
-    fn count(&self, s: &[f64]) -> f64 {
+    fn add_bin(&self, acc: &mut Vec<f64>, part: &[f64], b: usize) {
+        for (a, v) in acc.iter_mut().zip(&part[b * self.k..(b + 1) * self.k]) {
+            *a += v;
+        }
+    }
+    fn add(&self, acc: &mut Vec<f64>, other: &Vec<f64>) {
+        for (a, v) in acc.iter_mut().zip(other) {
+            *a += v;
+        }
+    }
+    fn sub_into(&self, out: &mut Vec<f64>, total: &Vec<f64>, part: &Vec<f64>) {
+        for ((o, t), p) in out.iter_mut().zip(total).zip(part) {
+            *o = t - p;
+        }
+    }
+    fn bin_count(&self, part: &[f64], b: usize) -> f64 {
+        part[b * self.k..(b + 1) * self.k].iter().sum()
+    }
+    fn count(&self, s: &Vec<f64>) -> f64 {
         s.iter().sum()
     }
-    fn hessian(&self, s: &[f64]) -> f64 {
+    fn hessian(&self, s: &Vec<f64>) -> f64 {
         self.count(s)
     }
-    fn score(&self, s: &[f64]) -> f64 {
+    fn score(&self, s: &Vec<f64>) -> f64 {
         class_score(self.criterion, s)
     }
     fn n_orders(&self) -> usize {
@@ -245,7 +289,7 @@ impl Kind for ClassKind {
             1
         }
     }
-    fn category_key(&self, s: &[f64], order: usize) -> f64 {
+    fn category_key(&self, s: &Vec<f64>, order: usize) -> f64 {
         let class = if self.k == 2 { 1 } else { order };
         s[class] / self.count(s)
     }
@@ -351,21 +395,23 @@ type ScanArgs<'a> = (
 
 fn best_of<K: Kind>(kind: K, args: ScanArgs) -> Option<SplitInfo> {
     let (hist, layout, data, features, totals, cons, parallel) = args;
-    let parent = kind.score(totals);
-    let mut t = kind.zero();
-    t.as_mut().copy_from_slice(totals);
+    let totals = kind.load(totals, 0);
+    let parent = kind.score(&totals);
     let scan = |&f: &usize| {
         let part = layout.feature(hist, f);
         let fb = &data.features[f];
         let mut best = if fb.is_categorical() {
-            scan_categorical(kind, part, fb.n_bins(), &t, parent, cons)
+            scan_categorical(kind, part, fb.n_bins(), &totals, parent, cons)
         } else {
-            scan_numeric(kind, part, fb.n_bins(), &t, parent, cons)
+            scan_numeric(kind, part, fb.n_bins(), &totals, parent, cons)
         }?;
         best.feature = f;
         Some(best)
     };
-    let per_feature: Vec<Option<SplitInfo>> = if parallel && features.len() > 1 {
+    // Scanning costs a few nanoseconds per bin: below a few thousand bins, waking rayon's
+    // workers costs more than the scan.
+    let bins: usize = features.iter().map(|&f| data.features[f].n_bins()).sum();
+    let per_feature: Vec<Option<SplitInfo>> = if parallel && bins >= PARALLEL_MIN_BINS {
         features.par_iter().map(scan).collect()
     } else {
         features.iter().map(scan).collect()
@@ -380,7 +426,7 @@ fn best_of<K: Kind>(kind: K, args: ScanArgs) -> Option<SplitInfo> {
 }
 
 /// Scores a candidate left child as a fraction (see [`Kind::pair_score`]); `None` when a
-/// child breaks a constraint.
+/// child breaks a constraint. `right` is scratch space.
 #[inline(always)]
 fn evaluate<K: Kind>(
     kind: K,
@@ -389,18 +435,14 @@ fn evaluate<K: Kind>(
     totals: &K::Acc,
     cons: &Constraints,
 ) -> Option<(f64, f64)> {
-    let (l, r) = (left.as_ref(), right.as_mut());
-    for ((r, t), l) in r.iter_mut().zip(totals.as_ref()).zip(l) {
-        *r = t - l;
-    }
-    let r = right.as_ref();
-    if kind.count(l) < cons.min_samples_leaf || kind.count(r) < cons.min_samples_leaf {
+    kind.sub_into(right, totals, left);
+    if kind.count(left) < cons.min_samples_leaf || kind.count(right) < cons.min_samples_leaf {
         return None;
     }
-    if kind.hessian(l) < cons.min_hessian || kind.hessian(r) < cons.min_hessian {
+    if kind.hessian(left) < cons.min_hessian || kind.hessian(right) < cons.min_hessian {
         return None;
     }
-    Some(kind.pair_score(l, r))
+    Some(kind.pair_score(left, right))
 }
 
 /// The best candidate so far, kept as a fraction `num / den` of the children's scores.
@@ -416,7 +458,11 @@ impl<T> Best<T> {
     fn offer(best: &mut Option<Self>, candidate: Option<(f64, f64)>, what: impl FnOnce() -> T) {
         if let Some((num, den)) = candidate {
             if best.as_ref().is_none_or(|b| num * b.den > b.num * den) {
-                *best = Some(Best { num, den, what: what() });
+                *best = Some(Best {
+                    num,
+                    den,
+                    what: what(),
+                });
             }
         }
     }
@@ -426,17 +472,20 @@ impl<T> Best<T> {
     }
 }
 
-#[inline(always)]
-fn add<K: Kind>(acc: &mut K::Acc, s: &[f64]) {
-    for (a, v) in acc.as_mut().iter_mut().zip(s) {
-        *a += v;
-    }
-}
-
-#[inline(always)]
-fn sum_into<K: Kind>(out: &mut K::Acc, a: &K::Acc, b: &[f64]) {
-    for ((o, x), y) in out.as_mut().iter_mut().zip(a.as_ref()).zip(b) {
-        *o = x + y;
+/// Where missing values go: the learned side when some reached the node in training, else
+/// the bigger child.
+fn default_left<K: Kind>(
+    kind: K,
+    has_missing: bool,
+    missing_left: bool,
+    left: &K::Acc,
+    totals: &K::Acc,
+) -> bool {
+    if has_missing {
+        missing_left
+    } else {
+        let n_left = kind.count(left);
+        n_left >= kind.count(totals) - n_left
     }
 }
 
@@ -448,23 +497,26 @@ fn scan_numeric<K: Kind>(
     parent: f64,
     cons: &Constraints,
 ) -> Option<SplitInfo> {
-    let s = kind.stride();
-    let missing = &part[n_bins * s..(n_bins + 1) * s];
-    let has_missing = kind.count(missing) > 0.0;
+    let missing = kind.load(part, n_bins);
+    let has_missing = kind.count(&missing) > 0.0;
     let mut acc = kind.zero();
     let mut with_missing = kind.zero();
     let mut right = kind.zero();
     let mut best: Option<Best<(usize, bool)>> = None;
     for b in 0..n_bins {
-        let bin = &part[b * s..(b + 1) * s];
-        if kind.count(bin) == 0.0 {
+        if kind.bin_count(part, b) == 0.0 {
             // Same partition as the previous threshold: keep the lower one.
             continue;
         }
-        add::<K>(&mut acc, bin);
-        Best::offer(&mut best, evaluate(kind, &acc, &mut right, totals, cons), || (b, false));
+        kind.add_bin(&mut acc, part, b);
+        Best::offer(
+            &mut best,
+            evaluate(kind, &acc, &mut right, totals, cons),
+            || (b, false),
+        );
         if has_missing {
-            sum_into::<K>(&mut with_missing, &acc, missing);
+            with_missing.clone_from(&acc);
+            kind.add(&mut with_missing, &missing);
             let candidate = evaluate(kind, &with_missing, &mut right, totals, cons);
             Best::offer(&mut best, candidate, || (b, true));
         }
@@ -472,11 +524,11 @@ fn scan_numeric<K: Kind>(
     let best = best?;
     let (gain, (bin, missing_left)) = (best.gain(parent), best.what);
     let mut left = kind.zero();
-    for bin_stats in part[..(bin + 1) * s].chunks_exact(s) {
-        add::<K>(&mut left, bin_stats);
+    for b in 0..=bin {
+        kind.add_bin(&mut left, part, b);
     }
     if missing_left {
-        add::<K>(&mut left, missing);
+        kind.add(&mut left, &missing);
     }
     Some(SplitInfo {
         gain,
@@ -487,17 +539,6 @@ fn scan_numeric<K: Kind>(
     })
 }
 
-/// Where missing values go: the learned side when some reached the node in training, else
-/// the bigger child.
-fn default_left<K: Kind>(kind: K, has_missing: bool, missing_left: bool, left: &K::Acc, totals: &K::Acc) -> bool {
-    if has_missing {
-        missing_left
-    } else {
-        let n_left = kind.count(left.as_ref());
-        n_left >= kind.count(totals.as_ref()) - n_left
-    }
-}
-
 fn scan_categorical<K: Kind>(
     kind: K,
     part: &[f64],
@@ -506,11 +547,10 @@ fn scan_categorical<K: Kind>(
     parent: f64,
     cons: &Constraints,
 ) -> Option<SplitInfo> {
-    let s = kind.stride();
-    let missing = &part[n_bins * s..(n_bins + 1) * s];
-    let has_missing = kind.count(missing) > 0.0;
+    let missing = kind.load(part, n_bins);
+    let has_missing = kind.count(&missing) > 0.0;
     let present: Vec<usize> = (0..n_bins)
-        .filter(|&b| kind.count(&part[b * s..(b + 1) * s]) > 0.0)
+        .filter(|&b| kind.bin_count(part, b) > 0.0)
         .collect();
     let mut with_missing = kind.zero();
     let mut right = kind.zero();
@@ -519,23 +559,27 @@ fn scan_categorical<K: Kind>(
     for order_idx in 0..kind.n_orders() {
         let mut order: Vec<(f64, usize)> = present
             .iter()
-            .map(|&b| (kind.category_key(&part[b * s..(b + 1) * s], order_idx), b))
+            .map(|&b| (kind.category_key(&kind.load(part, b), order_idx), b))
             .collect();
         order.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         let mut acc = kind.zero();
         let mut local: Option<Best<(usize, bool)>> = None;
         for (i, &(_, b)) in order.iter().enumerate() {
-            add::<K>(&mut acc, &part[b * s..(b + 1) * s]);
-            Best::offer(&mut local, evaluate(kind, &acc, &mut right, totals, cons), || (i + 1, false));
+            kind.add_bin(&mut acc, part, b);
+            let candidate = evaluate(kind, &acc, &mut right, totals, cons);
+            Best::offer(&mut local, candidate, || (i + 1, false));
             if has_missing {
-                sum_into::<K>(&mut with_missing, &acc, missing);
+                with_missing.clone_from(&acc);
+                kind.add(&mut with_missing, &missing);
                 let candidate = evaluate(kind, &with_missing, &mut right, totals, cons);
                 Best::offer(&mut local, candidate, || (i + 1, true));
             }
         }
         if let Some(l) = local {
             let order: Vec<usize> = order.iter().map(|&(_, b)| b).collect();
-            Best::offer(&mut best, Some((l.num, l.den)), || (order, l.what.0, l.what.1));
+            Best::offer(&mut best, Some((l.num, l.den)), || {
+                (order, l.what.0, l.what.1)
+            });
         }
     }
     let best = best?;
@@ -544,10 +588,10 @@ fn scan_categorical<K: Kind>(
     let mut left = kind.zero();
     for &b in &order[..len] {
         set[b / 64] |= 1 << (b % 64);
-        add::<K>(&mut left, &part[b * s..(b + 1) * s]);
+        kind.add_bin(&mut left, part, b);
     }
     if missing_left {
-        add::<K>(&mut left, missing);
+        kind.add(&mut left, &missing);
     }
     Some(SplitInfo {
         gain,

@@ -1,0 +1,225 @@
+//! crisp-trees' models through the binary on real data: binary (adult), multiclass with missing
+//! values (penguins) and regression (diamonds); reproducibility with a seed.
+
+use crate::util::{dataset, Dir};
+
+fn train(
+    dir: &Dir,
+    data: &str,
+    target: &str,
+    model: &str,
+    params: &[&str],
+    extra: &[&str],
+) -> serde_json::Value {
+    let data = dataset(data);
+    let mut args: Vec<String> = [
+        "train",
+        "--data",
+        data.to_str().unwrap(),
+        "--target",
+        target,
+        "--model",
+        model,
+        "--report",
+        "r.json",
+        "--out",
+        "m.crisp",
+    ]
+    .map(String::from)
+    .to_vec();
+    for p in params {
+        args.push("--param".into());
+        args.push(p.to_string());
+    }
+    args.extend(extra.iter().map(|s| s.to_string()));
+    dir.crisp(args).ok();
+    dir.json("r.json")
+}
+
+fn metric(report: &serde_json::Value, name: &str) -> f64 {
+    report["metrics"][name]
+        .as_f64()
+        .unwrap_or_else(|| panic!("no {name} in {report:#}"))
+}
+
+fn adult(model: &str, params: &[&str]) -> serde_json::Value {
+    let dir = Dir::new();
+    let test = dataset("adult_test.csv");
+    train(
+        &dir,
+        "adult.csv",
+        "income",
+        model,
+        params,
+        &["--test-data", test.to_str().unwrap()],
+    )
+}
+
+#[test]
+fn gbdt_is_the_default_and_does_well_on_adult() {
+    let dir = Dir::new();
+    let test = dataset("adult_test.csv");
+    dir.crisp([
+        "train",
+        "--data",
+        dataset("adult.csv").to_str().unwrap(),
+        "--target",
+        "income",
+        "--test-data",
+        test.to_str().unwrap(),
+        "--report",
+        "r.json",
+    ])
+    .ok();
+    let report = dir.json("r.json");
+    assert_eq!(report["model"], "gbdt");
+    // scikit-learn's HistGradientBoostingClassifier with defaults scores about 0.87 here.
+    let accuracy = metric(&report, "accuracy");
+    assert!(accuracy > 0.865, "adult gbdt accuracy {accuracy}");
+    let auc = metric(&report, "roc_auc");
+    assert!(auc > 0.92, "adult gbdt roc_auc {auc}");
+    // Categories are passed as codes, not one-hot columns: one feature per input column.
+    assert_eq!(report["features"].as_array().unwrap().len(), 14);
+}
+
+#[test]
+fn forest_and_tree_on_adult() {
+    let forest = adult("random_forest", &["n_trees=30", "max_depth=12"]);
+    let accuracy = metric(&forest, "accuracy");
+    assert!(accuracy > 0.85, "random forest accuracy {accuracy}");
+    let tree = adult("decision_tree", &["max_depth=8"]);
+    let accuracy = metric(&tree, "accuracy");
+    assert!(accuracy > 0.84, "depth-8 tree accuracy {accuracy}");
+    assert!(
+        metric(&tree, "log_loss") > metric(&forest, "log_loss"),
+        "a forest's probabilities are better calibrated"
+    );
+}
+
+#[test]
+fn penguins_multiclass_with_missing_values() {
+    for (model, params) in [
+        ("gbdt", vec![]),
+        ("random_forest", vec!["n_trees=30"]),
+        ("decision_tree", vec![]),
+    ] {
+        let dir = Dir::new();
+        let report = train(
+            &dir,
+            "penguins.csv",
+            "species",
+            model,
+            &params,
+            &["--test-fraction", "0.25"],
+        );
+        let accuracy = metric(&report, "accuracy");
+        assert!(accuracy > 0.93, "{model} penguins accuracy {accuracy}");
+        // Rows with missing measurements are predicted through the learned missing-value
+        // routing, without imputation.
+        let rows = dir
+            .crisp([
+                "predict",
+                "--model",
+                "m.crisp",
+                "--data",
+                dataset("penguins.csv").to_str().unwrap(),
+                "--proba",
+            ])
+            .ok();
+        let row_with_nans = rows.lines().nth(4).unwrap(); // data row 4 has no measurements
+        let probs: Vec<f64> = row_with_nans
+            .split(',')
+            .skip(1)
+            .map(|p| p.parse().unwrap())
+            .collect();
+        assert!(
+            (probs.iter().sum::<f64>() - 1.0).abs() < 1e-9,
+            "{model}: {row_with_nans}"
+        );
+    }
+}
+
+#[test]
+fn diamonds_regression() {
+    for (model, params, min_r2) in [
+        ("gbdt", vec![], 0.975),
+        ("random_forest", vec!["n_trees=20", "max_depth=14"], 0.975),
+        ("decision_tree", vec!["max_depth=10"], 0.96),
+    ] {
+        let dir = Dir::new();
+        let report = train(&dir, "diamonds.csv", "price", model, &params, &[]);
+        assert_eq!(report["task"], "regression");
+        let r2 = metric(&report, "r2");
+        assert!(r2 > min_r2, "{model} diamonds r2 {r2}");
+        assert!(metric(&report, "rmse") < 800.0, "{model} rmse");
+    }
+}
+
+#[test]
+fn same_seed_same_model_different_seed_different_model() {
+    let dir = Dir::new();
+    let data = dataset("penguins.csv");
+    let run = |name: &str, model: &str, seed: &str| {
+        dir.crisp([
+            "train",
+            "--data",
+            data.to_str().unwrap(),
+            "--target",
+            "species",
+            "--model",
+            model,
+            "--param",
+            "subsample=0.7",
+            "--seed",
+            seed,
+            "--report",
+            &format!("{name}.json"),
+            "--out",
+            &format!("{name}.crisp"),
+        ])
+        .ok();
+        dir.crisp([
+            "predict",
+            "--model",
+            &format!("{name}.crisp"),
+            "--data",
+            data.to_str().unwrap(),
+            "--proba",
+        ])
+        .ok()
+    };
+    for model in ["random_forest", "gbdt"] {
+        let a = run("a", model, "3");
+        let b = run("b", model, "3");
+        assert_eq!(a, b, "{model}: same seed, same predictions");
+        assert_eq!(dir.json("a.json")["metrics"], dir.json("b.json")["metrics"]);
+        assert_eq!(
+            std::fs::read(dir.path("a.crisp")).unwrap()[..200],
+            std::fs::read(dir.path("b.crisp")).unwrap()[..200]
+        );
+        let c = run("c", model, "4");
+        assert_ne!(a, c, "{model}: another seed, another model");
+    }
+}
+
+#[test]
+fn bad_tree_parameters_are_named() {
+    let dir = Dir::new();
+    dir.create("d.csv", "x,y\n1,a\n2,b\n3,a\n4,b\n5,a\n6,b\n");
+    dir.crisp([
+        "train",
+        "--data",
+        "d.csv",
+        "--target",
+        "y",
+        "--model",
+        "gbdt",
+        "--param",
+        "learning_rate=-1",
+    ])
+    .error(&["learning_rate", "-1"]);
+    dir.crisp([
+        "train", "--data", "d.csv", "--target", "y", "--model", "gbdt", "--param", "rounds=5",
+    ])
+    .error(&["rounds", "n_rounds"]);
+}
