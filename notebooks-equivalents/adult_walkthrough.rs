@@ -116,31 +116,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("gate {}: {:?}", gate.text, outcome.status);
 
     println!("\n## 5. Deployment");
+    let data = DataInfo {
+        source: "adult.csv".into(),
+        fingerprint: train_data.fingerprint.clone(),
+        rows: frame.height(),
+    };
     let artifact = Artifact {
-        header: ArtifactHeader {
-            crate_version: crisp_core::VERSION.into(),
-            created_unix: 0,
-            task: run.fitted.task(),
-            target: "income".into(),
-            classes: run.fitted.target.classes.clone(),
-            model: run.fitted.model_name.clone(),
-            model_description: run.fitted.model.describe(),
-            model_params: config.model.params.clone(),
-            input_schema: run.fitted.pipeline.input.clone(),
-            ignored_columns: run.fitted.pipeline.ignored.clone(),
-            feature_steps: run.fitted.pipeline.summaries(),
-            features: run.fitted.pipeline.features.clone(),
-            metrics: run.evaluation.clone(),
-            rows_train: run.rows_train,
-            rows_test: run.rows_test,
-            seed: config.seed,
-            data: DataInfo {
-                source: "adult.csv".into(),
-                fingerprint: train_data.fingerprint.clone(),
-                rows: frame.height(),
-            },
-            blessing: None,
-        },
+        header: ArtifactHeader::for_run(&run, &config, data, 0),
         model: run.fitted.clone(),
     };
     let path = std::env::temp_dir().join(format!("adult-walkthrough-{}.crisp", std::process::id()));

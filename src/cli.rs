@@ -23,7 +23,12 @@ pub enum Command {
     /// Show what a model artifact holds.
     Inspect(InspectArgs),
     /// Add a target column to a CSV file with a SQL rule.
-    Label(LabelArgs),
+    Label(crate::commands::label::LabelArgs),
+    /// Fit and apply a feature pipeline on its own.
+    Features(crate::commands::features::FeaturesArgs),
+    /// Benchmark feature pipelines.
+    #[command(subcommand)]
+    Bench(crate::commands::bench::BenchCommand),
     /// List the models `crisp train --model` accepts.
     Models,
     /// Run the whole cycle on the bundled adult census data.
@@ -65,6 +70,13 @@ pub struct TrainArgs {
     /// Where to write the JSON report.
     #[arg(long, value_name = "JSON")]
     pub report: Option<PathBuf>,
+    /// Try candidate models, cheapest first, on a validation split until one clears these
+    /// thresholds (repeatable), then evaluate it once on the test data; exit 1 if none does.
+    #[arg(long, value_name = "RULE")]
+    pub until: Vec<String>,
+    /// How many candidates --until may try.
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    pub budget: usize,
 }
 
 #[derive(Debug, Args)]
@@ -106,6 +118,34 @@ pub struct ValidateArgs {
     /// Report change thresholds as skipped when there is no --baseline (first deployment).
     #[arg(long)]
     pub allow_missing_baseline: bool,
+    /// Also compute every metric per value of this column; every threshold must hold in every
+    /// slice with at least --min-slice-rows rows.
+    #[arg(long, value_name = "COLUMN")]
+    pub slice: Option<String>,
+    /// Slices with fewer rows are reported, not gated.
+    #[arg(long, value_name = "N", default_value_t = 30)]
+    pub min_slice_rows: usize,
+    /// Fail when a column's population stability index against the training data exceeds this.
+    #[arg(long, value_name = "PSI")]
+    pub max_psi: Option<f64>,
+    /// Fail when a column's share of missing values grew by more than this (0.05 = 5 points).
+    #[arg(long, value_name = "SHARE")]
+    pub max_null_rate_increase: Option<f64>,
+    /// Fail when more than this share of a text column's values are categories unseen in training.
+    #[arg(long, value_name = "SHARE")]
+    pub max_unseen_category_rate: Option<f64>,
+    /// Fail when more than this share of a numeric column's values lie outside the training range.
+    #[arg(long, value_name = "SHARE")]
+    pub max_out_of_range_rate: Option<f64>,
+    /// Fail when a numeric column's Kolmogorov-Smirnov statistic exceeds this.
+    #[arg(long, value_name = "D")]
+    pub max_ks: Option<f64>,
+    /// Write the checks as JUnit XML (one test case per check) for CI systems.
+    #[arg(long, value_name = "XML")]
+    pub junit: Option<PathBuf>,
+    /// Write the verdict as Markdown, for a pull-request comment.
+    #[arg(long, value_name = "MD")]
+    pub markdown: Option<PathBuf>,
     /// Gate on the bootstrap confidence bound of each metric instead of its point value.
     #[arg(long, value_name = "LEVEL")]
     pub confidence: Option<f64>,
@@ -134,26 +174,6 @@ pub struct InspectArgs {
     /// Print the header as JSON.
     #[arg(long)]
     pub json: bool,
-}
-
-#[derive(Debug, Args)]
-pub struct LabelArgs {
-    /// Records to label (CSV).
-    #[arg(long, value_name = "CSV")]
-    pub data: PathBuf,
-    /// SQL expression giving the label (NULL = unlabeled), e.g.
-    /// "CASE WHEN quality >= 7 THEN 'good' ELSE 'bad' END".
-    #[arg(long, value_name = "SQL")]
-    pub rule: String,
-    /// Name of the target column to add.
-    #[arg(long, value_name = "NAME", default_value = "label")]
-    pub target: String,
-    /// Labeled CSV to write.
-    #[arg(long, value_name = "CSV")]
-    pub out: PathBuf,
-    /// Where to write the JSON report.
-    #[arg(long, value_name = "JSON")]
-    pub report: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -38,17 +38,10 @@ pub struct PipelineConfig {
     pub task: Option<String>,
     pub seed: Option<u64>,
     pub test_fraction: Option<f64>,
-    pub label: Option<LabelConfig>,
+    pub label: Option<crisp_label::LabelSpec>,
     pub model: Option<ModelConfig>,
     pub features: Option<PipelineSpec>,
     pub validate: Option<ValidateConfig>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LabelConfig {
-    pub rule: String,
-    pub target: String,
 }
 
 #[derive(Debug, Default, Deserialize)]

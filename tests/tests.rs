@@ -11,7 +11,11 @@ mod bad_input;
 mod artifact;
 // The validation gate: thresholds, exit codes, reports, blessing.
 mod validate;
+// The gate on real data: slices, bootstrap bounds, baselines, train --until.
+mod gate;
 // crisp label and the [label] section of the pipeline TOML.
 mod label;
 // crisp-trees' models through the binary.
 mod trees;
+// crisp features / crisp bench features: every feature step kind on the bundled datasets.
+mod features;

@@ -80,6 +80,8 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
         seed: Some(42),
         out: artifact.clone(),
         report: Some(out_dir.join("train_report.json")),
+        until: Vec::new(),
+        budget: 0,
     })?;
 
     phase(
@@ -92,6 +94,15 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
         thresholds: vec![THRESHOLD.into()],
         baseline: None,
         allow_missing_baseline: false,
+        slice: None,
+        min_slice_rows: 30,
+        max_psi: None,
+        max_null_rate_increase: None,
+        max_unseen_category_rate: None,
+        max_out_of_range_rate: None,
+        max_ks: None,
+        junit: None,
+        markdown: None,
         confidence: None,
         resamples: 1000,
         seed: 42,

@@ -1,47 +1,223 @@
-//! `crisp label`: add a target column made by a SQL rule.
+//! `crisp label`: add a target column made by a SQL rule, buckets, a join or labeling functions,
+//! and report how it went (a table on stdout, JSON with --report).
 
-use crisp_core::{read_csv, write_csv, Result};
-use crisp_label::{LabelReport, Rule};
-use serde_json::json;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
 
-use crate::cli::LabelArgs;
+use clap::Args;
+use crisp_core::{bail, ensure, read_csv, write_csv, Error, Result};
+use crisp_label::{
+    Buckets, GoldSpec, JoinSpec, LabelReport, LabelSpec, LabelingFunction, OnDuplicate,
+};
+use serde_json::{json, Value};
+
+use crate::config::PipelineConfig;
 use crate::report::write_json;
 
+#[derive(Debug, Args)]
+pub struct LabelArgs {
+    /// Records to label (CSV).
+    #[arg(long, value_name = "CSV")]
+    pub data: PathBuf,
+    /// SQL expression giving the label (NULL = unlabeled), e.g.
+    /// "CASE WHEN quality >= 7 THEN 'good' ELSE 'bad' END".
+    #[arg(long, value_name = "SQL")]
+    pub rule: Option<String>,
+    /// Quantile buckets of a numeric column: COL:N (N equal-frequency buckets) or
+    /// COL:Q,Q,... (cut at these quantiles of the data).
+    #[arg(long, value_name = "COL:N")]
+    pub buckets: Option<String>,
+    /// Fixed cut points of a numeric column (a threshold is one): COL:EDGE,EDGE,...; a value
+    /// below the first edge gets the first label.
+    #[arg(long, value_name = "COL:EDGES")]
+    pub cuts: Option<String>,
+    /// Labels of the buckets, lowest first [default: q1, q2, ... or b1, b2, ...].
+    #[arg(long, value_name = "LABEL,...", value_delimiter = ',')]
+    pub bucket_labels: Vec<String>,
+    /// Label file (CSV) to look labels up in by --key (a left join: every row kept).
+    #[arg(long, value_name = "CSV")]
+    pub join: Option<PathBuf>,
+    /// Key column shared by the data and the --join / --gold file; repeat for a composite key.
+    #[arg(long = "key", value_name = "COL")]
+    pub keys: Vec<String>,
+    /// Label column of the --join file [default: the --target name, else its only non-key
+    /// column].
+    #[arg(long, value_name = "COL")]
+    pub label_column: Option<String>,
+    /// What to do with a key that appears more than once in the --join file: error, first,
+    /// last or majority [default: error].
+    #[arg(long, value_name = "POLICY")]
+    pub on_duplicate: Option<String>,
+    /// A labeling function NAME=SQL returning a label or NULL (abstain); repeatable.
+    #[arg(long = "lf", value_name = "NAME=SQL")]
+    pub lfs: Vec<String>,
+    /// How labeling functions are combined: majority, weighted or label_model.
+    #[arg(long, value_name = "HOW", default_value = "majority")]
+    pub combine: String,
+    /// What a tied vote does: abstain, first (the first function's label) or a fixed label.
+    #[arg(long, value_name = "POLICY", default_value = "abstain")]
+    pub tie_policy: String,
+    /// Weight of a labeling function in a weighted vote, NAME=W; repeatable [default: learned
+    /// from --gold, else 1].
+    #[arg(long = "weight", value_name = "NAME=W")]
+    pub weights: Vec<String>,
+    /// Gold labels (CSV): matched by --key when given, else by row position (one row per data
+    /// row).
+    #[arg(long, value_name = "CSV")]
+    pub gold: Option<PathBuf>,
+    /// Label column of the --gold file [default: the --target name, else its only non-key
+    /// column].
+    #[arg(long, value_name = "COL")]
+    pub gold_column: Option<String>,
+    /// Seed of the label model's initialization.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub seed: u64,
+    /// Also write <target>_source (what labeled the row) and <target>_confidence.
+    #[arg(long)]
+    pub explain: bool,
+    /// Take the labeling from the [label] section of a pipeline TOML instead of the flags.
+    #[arg(long, value_name = "TOML")]
+    pub config: Option<PathBuf>,
+    /// Name of the target column to add [default: label].
+    #[arg(long, value_name = "NAME")]
+    pub target: Option<String>,
+    /// Labeled CSV to write.
+    #[arg(long, value_name = "CSV")]
+    pub out: PathBuf,
+    /// Where to write the JSON report.
+    #[arg(long, value_name = "JSON")]
+    pub report: Option<PathBuf>,
+}
+
 pub fn run(args: &LabelArgs) -> Result<LabelReport> {
+    let spec = spec_of(args)?;
     let data = read_csv(&args.data)?;
-    let rule = Rule::new(args.rule.clone(), args.target.clone());
-    let (mut labeled, report) = rule
-        .apply(&data.frame)
-        .map_err(|e| e.context(args.data.display()))?;
+    let (mut labeled, report) = if args.explain {
+        spec.apply_explained(&data.frame)
+    } else {
+        spec.apply(&data.frame)
+    }
+    .map_err(|e| e.context(args.data.display()))?;
     write_csv(&args.out, &mut labeled)?;
     println!(
-        "labeled {} of {} rows of {} into column '{}' ({} unlabeled) -> {}",
+        "labeled {} of {} rows of {} into column '{}' by {} ({} unlabeled) -> {}",
         report.labeled,
         report.rows,
         args.data.display(),
-        args.target,
+        spec.target(),
+        report.method,
         report.unlabeled,
         args.out.display()
     );
-    for (class, n) in &report.classes {
-        println!(
-            "  {class:<20} {n:>8}  {:>5.1}%",
-            100.0 * *n as f64 / report.rows as f64
-        );
-    }
+    print!("{}", report.table());
     if let Some(path) = &args.report {
-        write_json(
-            path,
-            &json!({
-                "rule": args.rule,
-                "target": args.target,
-                "data": args.data.display().to_string(),
-                "rows": report.rows,
-                "labeled": report.labeled,
-                "unlabeled": report.unlabeled,
-                "classes": report.classes,
-            }),
-        )?;
+        write_json(path, &json_report(args, &spec, &report)?)?;
     }
     Ok(report)
+}
+
+/// The labeling the flags (or the --config file) ask for.
+fn spec_of(args: &LabelArgs) -> Result<LabelSpec> {
+    let flags_given = args.rule.is_some()
+        || args.buckets.is_some()
+        || args.cuts.is_some()
+        || args.join.is_some()
+        || !args.lfs.is_empty();
+    if let Some(path) = &args.config {
+        ensure!(
+            !flags_given,
+            Config: "give the labeling either in --config {} or by flags (--rule, --buckets, --cuts, --join, --lf), not both",
+            path.display()
+        );
+        let config = PipelineConfig::load(path)?;
+        let Some(mut spec) = config.label else {
+            bail!(Config: "{}: no [label] section", path.display());
+        };
+        if let Some(target) = &args.target {
+            spec.target = target.clone();
+        }
+        return Ok(spec);
+    }
+    let mut spec = LabelSpec::new(args.target.clone().unwrap_or_else(|| "label".into()));
+    spec.rule = args.rule.clone();
+    ensure!(
+        args.bucket_labels.is_empty() || args.buckets.is_some() || args.cuts.is_some(),
+        Config: "--bucket-labels applies to --buckets or --cuts"
+    );
+    spec.buckets = match (&args.buckets, &args.cuts) {
+        (Some(_), Some(_)) => bail!(Config: "give --buckets or --cuts, not both"),
+        (Some(b), None) => Some(Buckets::parse(b, false, args.bucket_labels.clone())?),
+        (None, Some(c)) => Some(Buckets::parse(c, true, args.bucket_labels.clone())?),
+        (None, None) => None,
+    };
+    if let Some(file) = &args.join {
+        ensure!(!args.keys.is_empty(), Config: "--join needs --key <COLUMN> (repeat it for a composite key)");
+        spec.join = Some(JoinSpec {
+            file: file.clone(),
+            key: args.keys.clone(),
+            label_column: args.label_column.clone(),
+            on_duplicate: match &args.on_duplicate {
+                Some(p) => p.parse()?,
+                None => OnDuplicate::Error,
+            },
+        });
+    } else {
+        ensure!(
+            args.label_column.is_none() && args.on_duplicate.is_none(),
+            Config: "--label-column and --on-duplicate apply to --join"
+        );
+    }
+    ensure!(
+        args.keys.is_empty() || args.join.is_some() || args.gold.is_some(),
+        Config: "--key applies to --join and --gold"
+    );
+    spec.lf = args
+        .lfs
+        .iter()
+        .map(|s| LabelingFunction::parse(s))
+        .collect::<Result<_>>()?;
+    spec.combine = args.combine.parse()?;
+    spec.tie_policy = args.tie_policy.parse()?;
+    spec.weights = parse_weights(&args.weights)?;
+    spec.seed = args.seed;
+    if let Some(file) = &args.gold {
+        spec.gold = Some(GoldSpec {
+            file: file.clone(),
+            column: args.gold_column.clone(),
+            key: args.keys.clone(),
+        });
+    } else {
+        ensure!(args.gold_column.is_none(), Config: "--gold-column applies to --gold");
+    }
+    Ok(spec)
+}
+
+fn parse_weights(pairs: &[String]) -> Result<BTreeMap<String, f64>> {
+    let mut weights = BTreeMap::new();
+    for pair in pairs {
+        let parsed = pair
+            .split_once('=')
+            .and_then(|(name, w)| Some((name.trim(), w.trim().parse::<f64>().ok()?)));
+        let Some((name, w)) = parsed else {
+            bail!(Config: "--weight '{pair}': expected NAME=NUMBER, e.g. --weight female=2");
+        };
+        if weights.insert(name.to_string(), w).is_some() {
+            bail!(Config: "--weight: '{name}' is given twice");
+        }
+    }
+    Ok(weights)
+}
+
+fn json_report(args: &LabelArgs, spec: &LabelSpec, report: &LabelReport) -> Result<Value> {
+    let mut value = serde_json::to_value(report)
+        .map_err(|e| Error::Data(format!("cannot write the label report: {e}")))?;
+    if let Some(fields) = value.as_object_mut() {
+        fields.insert("data".into(), json!(args.data.display().to_string()));
+        fields.insert("target".into(), json!(spec.target()));
+        fields.insert("out".into(), json!(args.out.display().to_string()));
+        if let Some(rule) = &spec.rule {
+            fields.insert("rule".into(), json!(rule));
+        }
+    }
+    Ok(value)
 }

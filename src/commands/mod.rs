@@ -1,9 +1,12 @@
 //! One module per subcommand; each returns the process exit code.
 
+pub mod bench;
 mod demo;
+pub mod features;
 mod inspect;
-mod label;
+pub mod label;
 mod predict;
+mod search;
 mod train;
 mod validate;
 
@@ -15,11 +18,13 @@ use crate::cli::{Cli, Command};
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Train(args) => train::run(&args).map(|_| ExitCode::SUCCESS),
+        Command::Train(args) => train::run(&args),
         Command::Predict(args) => predict::run(&args).map(|_| ExitCode::SUCCESS),
         Command::Validate(args) => validate::run(&args).map(|v| v.exit_code()),
         Command::Inspect(args) => inspect::run(&args).map(|_| ExitCode::SUCCESS),
         Command::Label(args) => label::run(&args).map(|_| ExitCode::SUCCESS),
+        Command::Features(args) => features::run(&args).map(|_| ExitCode::SUCCESS),
+        Command::Bench(command) => bench::run(&command).map(|_| ExitCode::SUCCESS),
         Command::Models => {
             print!("{}", train::models_list());
             Ok(ExitCode::SUCCESS)

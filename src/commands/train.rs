@@ -3,9 +3,11 @@
 
 use crisp_artifact::{Artifact, ArtifactHeader, DataInfo};
 use crisp_core::{bail, read_csv, Error, Result};
-use crisp_label::Rule;
 use crisp_train::{parse_pairs, train, Holdout, ModelSpec, TrainConfig, TrainRun, MODELS};
 use crisp_validate::Task;
+use std::process::ExitCode;
+
+use polars::prelude::DataFrame;
 use serde_json::{json, Value};
 
 use crate::cli::TrainArgs;
@@ -33,12 +35,21 @@ pub fn models_list() -> String {
     out
 }
 
-pub fn run(args: &TrainArgs) -> Result<Artifact> {
+/// A training request resolved from the flags and the --config file, with its data read.
+pub struct Prepared {
+    pub config: TrainConfig,
+    /// The (labeled) training file's rows.
+    pub frame: DataFrame,
+    pub source: String,
+    pub fingerprint: String,
+    /// Thresholds of `--until` (flags and `[validate]` of the config are separate).
+    pub until: Vec<String>,
+}
+
+pub fn prepare(args: &TrainArgs) -> Result<Prepared> {
     if matches!(args.model.as_deref(), Some("help" | "list")) {
         print!("{}", models_list());
-        return Err(Error::Config(
-            "no model chosen: pick one of the models listed above".into(),
-        ));
+        return Err(Error::Config("no model chosen: pick one of the models listed above".into()));
     }
     let config = match &args.config {
         Some(path) => PipelineConfig::load(path)?,
@@ -48,28 +59,21 @@ pub fn run(args: &TrainArgs) -> Result<Artifact> {
         .target
         .clone()
         .or_else(|| config.target.clone())
-        .or_else(|| config.label.as_ref().map(|l| l.target.clone()))
+        .or_else(|| config.label.as_ref().map(|l| l.target().to_string()))
     else {
         bail!(Config: "no target: give --target <COLUMN> (or `target` in the --config file)");
     };
     let task = match args.task.as_deref().or(config.task.as_deref()) {
-        Some(t) => Some(
-            t.parse::<Task>()
-                .map_err(|e| Error::Config(format!("--task: {e}")))?,
-        ),
+        Some(t) => Some(t.parse::<Task>().map_err(|e| Error::Config(format!("--task: {e}")))?),
         None => None,
     };
     let seed = args.seed.or(config.seed).unwrap_or(DEFAULT_SEED);
     let source = args.data.display().to_string();
 
     let data = read_csv(&args.data)?;
-    let label_rule = config
-        .label
-        .as_ref()
-        .map(|l| Rule::new(l.rule.clone(), l.target.clone()));
     let label = |frame| -> Result<_> {
-        match &label_rule {
-            Some(rule) => Ok(rule.apply(&frame)?.0),
+        match &config.label {
+            Some(spec) => Ok(spec.apply(&frame)?.0),
             None => Ok(frame),
         }
     };
@@ -84,11 +88,7 @@ pub fn run(args: &TrainArgs) -> Result<Artifact> {
                 source: test_source,
             }
         }
-        None => Holdout::Fraction(
-            args.test_fraction
-                .or(config.test_fraction)
-                .unwrap_or(DEFAULT_TEST_FRACTION),
-        ),
+        None => Holdout::Fraction(args.test_fraction.or(config.test_fraction).unwrap_or(DEFAULT_TEST_FRACTION)),
     };
     let mut params = config.model_params();
     params.extend(parse_pairs(&args.params)?);
@@ -97,77 +97,68 @@ pub fn run(args: &TrainArgs) -> Result<Artifact> {
         .clone()
         .or_else(|| config.model.as_ref().and_then(|m| m.name.clone()))
         .unwrap_or_default();
-    let train_config = TrainConfig {
-        target: target.clone(),
-        task,
-        model: ModelSpec {
-            name: model_name,
-            params,
+    Ok(Prepared {
+        config: TrainConfig {
+            target,
+            task,
+            model: ModelSpec { name: model_name, params },
+            features: config.features.clone(),
+            seed,
+            holdout,
         },
-        features: config.features.clone(),
-        seed,
-        holdout: holdout.clone(),
+        frame,
+        source,
+        fingerprint: data.fingerprint,
+        until: args.until.clone(),
+    })
+}
+
+pub fn run(args: &TrainArgs) -> Result<ExitCode> {
+    let prepared = prepare(args)?;
+    if !prepared.until.is_empty() {
+        return super::search::run(args, &prepared);
+    }
+    let run = train(&prepared.frame, &prepared.source, &prepared.config)?;
+    finish(args, &prepared, &prepared.config, &run, serde_json::Map::new())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Write the artifact of `run` and its report (with `extra` report fields), and print the
+/// summary.
+pub fn finish(
+    args: &TrainArgs,
+    prepared: &Prepared,
+    config: &TrainConfig,
+    run: &TrainRun,
+    extra: serde_json::Map<String, Value>,
+) -> Result<Artifact> {
+    let source = &prepared.source;
+    let data = DataInfo {
+        source: source.clone(),
+        fingerprint: prepared.fingerprint.clone(),
+        rows: prepared.frame.height(),
     };
-    let run = train(&frame, &source, &train_config)?;
-    let header = header_for(
-        &run,
-        &train_config,
-        DataInfo {
-            source: source.clone(),
-            fingerprint: data.fingerprint,
-            rows: frame.height(),
-        },
-    );
     let artifact = Artifact {
-        header,
+        header: ArtifactHeader::for_run(run, config, data, super::now_unix()),
         model: run.fitted.clone(),
     };
     artifact.write(&args.out)?;
-
-    let test_source = match &holdout {
+    let test_source = match &config.holdout {
         Holdout::Fraction(f) => format!(
             "{f} of {source} (seeded, {})",
-            if run.fitted.task() == Task::Classification {
-                "stratified"
-            } else {
-                "random"
-            }
+            if run.fitted.task() == Task::Classification { "stratified" } else { "random" }
         ),
         Holdout::Frame { source, .. } => source.clone(),
     };
-    print_summary(&run, &artifact.header, &test_source, &args.out);
+    print_summary(run, &artifact.header, &test_source, &args.out);
     if let Some(path) = &args.report {
-        write_json(
-            path,
-            &train_report(&run, &artifact.header, &test_source, &args.out),
-        )?;
+        let mut report = train_report(run, &artifact.header, &test_source, &args.out);
+        report.as_object_mut().unwrap().extend(extra);
+        write_json(path, &report)?;
     }
     Ok(artifact)
 }
 
-fn header_for(run: &TrainRun, config: &TrainConfig, data: DataInfo) -> ArtifactHeader {
-    let fitted = &run.fitted;
-    ArtifactHeader {
-        crate_version: crisp_core::VERSION.to_string(),
-        created_unix: super::now_unix(),
-        task: fitted.task(),
-        target: fitted.target.name.clone(),
-        classes: fitted.target.classes.clone(),
-        model: fitted.model_name.clone(),
-        model_description: fitted.model.describe(),
-        model_params: config.model.params.clone(),
-        input_schema: fitted.pipeline.input.clone(),
-        ignored_columns: fitted.pipeline.ignored.clone(),
-        feature_steps: fitted.pipeline.summaries(),
-        features: fitted.pipeline.features.clone(),
-        metrics: run.evaluation.clone(),
-        rows_train: run.rows_train,
-        rows_test: run.rows_test,
-        seed: config.seed,
-        data,
-        blessing: None,
-    }
-}
 
 fn train_report(
     run: &TrainRun,

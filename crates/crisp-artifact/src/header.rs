@@ -71,4 +71,40 @@ pub struct ArtifactHeader {
     pub data: DataInfo,
     /// The validation verdict, once blessed.
     pub blessing: Option<Blessing>,
+    /// Statistics of the training rows' input columns (null rates, bins, categories), which
+    /// `crisp validate` compares new data against.
+    pub data_profile: crisp_validate::DataProfile,
+}
+
+impl ArtifactHeader {
+    /// The header of a model fresh from `crisp_train::train` with `config`, trained on `data`.
+    pub fn for_run(
+        run: &crisp_train::TrainRun,
+        config: &crisp_train::TrainConfig,
+        data: DataInfo,
+        created_unix: u64,
+    ) -> Self {
+        let fitted = &run.fitted;
+        ArtifactHeader {
+            crate_version: crisp_core::VERSION.to_string(),
+            created_unix,
+            task: fitted.task(),
+            target: fitted.target.name.clone(),
+            classes: fitted.target.classes.clone(),
+            model: fitted.model_name.clone(),
+            model_description: fitted.model.describe(),
+            model_params: config.model.params.clone(),
+            input_schema: fitted.pipeline.input.clone(),
+            ignored_columns: fitted.pipeline.ignored.clone(),
+            feature_steps: fitted.pipeline.summaries(),
+            features: fitted.pipeline.features.clone(),
+            metrics: run.evaluation.clone(),
+            rows_train: run.rows_train,
+            rows_test: run.rows_test,
+            seed: config.seed,
+            data,
+            blessing: None,
+            data_profile: run.profile.clone(),
+        }
+    }
 }

@@ -1,6 +1,5 @@
 //! Round trips through a real training run, tampering, and the golden file that pins format 1.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crisp_core::parse_csv;
@@ -30,31 +29,13 @@ fn artifact(frame: &DataFrame, model: &str, params: &[(&str, &str)]) -> Artifact
         holdout: Holdout::Fraction(0.25),
     };
     let run = train(frame, "penguins.csv", &config).unwrap();
+    let data = DataInfo {
+        source: "penguins.csv".into(),
+        fingerprint: "0".repeat(32),
+        rows: frame.height(),
+    };
     Artifact {
-        header: ArtifactHeader {
-            crate_version: crisp_core::VERSION.into(),
-            created_unix: 0,
-            task: run.fitted.task(),
-            target: "species".into(),
-            classes: run.fitted.target.classes.clone(),
-            model: model.into(),
-            model_description: run.fitted.model.describe(),
-            model_params: BTreeMap::new(),
-            input_schema: run.fitted.pipeline.input.clone(),
-            ignored_columns: Vec::new(),
-            feature_steps: run.fitted.pipeline.summaries(),
-            features: run.fitted.pipeline.features.clone(),
-            metrics: run.evaluation.clone(),
-            rows_train: run.rows_train,
-            rows_test: run.rows_test,
-            seed: 5,
-            data: DataInfo {
-                source: "penguins.csv".into(),
-                fingerprint: "0".repeat(32),
-                rows: frame.height(),
-            },
-            blessing: None,
-        },
+        header: ArtifactHeader::for_run(&run, &config, data, 0),
         model: run.fitted,
     }
 }

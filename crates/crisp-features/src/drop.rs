@@ -43,6 +43,9 @@ impl FittedTransform for FittedDrop {
     fn dropped(&self) -> Vec<String> {
         self.columns.clone()
     }
+    fn ignored(&self) -> Vec<String> {
+        self.columns.clone()
+    }
     fn summary(&self) -> StepSummary {
         StepSummary {
             name: "drop".into(),

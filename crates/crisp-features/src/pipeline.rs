@@ -1,12 +1,25 @@
 //! A sequence of steps fitted on the training frame and applied, as one lazy Polars plan,
 //! identically at training and at prediction time.
 
+use std::time::Instant;
+
 use crisp_core::ndarray::Array2;
 use crisp_core::{bail, to_matrix, ColumnKind, Result, Schema};
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::transform::{FittedStep, StepSpec, StepSummary};
+
+/// How long one step took in [`PipelineSpec::fit_transform_timed`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepTiming {
+    /// The step's kind (`impute`, `one_hot`, ...).
+    pub name: String,
+    /// Seconds to resolve its columns and learn its state.
+    pub fit_seconds: f64,
+    /// Seconds to apply it to the training rows (one collected Polars plan).
+    pub apply_seconds: f64,
+}
 
 /// The declared steps of a pipeline (the `[features]` section of the pipeline TOML).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -37,9 +50,41 @@ impl PipelineSpec {
         PipelineSpec { steps }
     }
 
-    /// Fit every step on `frame` (the training rows only), never touching `target`.
+    /// Fit every step on `frame` (the training rows only). The `target` column is never a
+    /// feature; supervised steps (`target_encode`) learn from it. `target` may be absent from
+    /// `frame` when no step needs it.
     pub fn fit(&self, frame: &DataFrame, target: &str) -> Result<FittedPipeline> {
+        self.fit_transform(frame, target)
+            .map(|(pipeline, _)| pipeline)
+    }
+
+    /// Fit every step on `frame` like [`PipelineSpec::fit`] and return, with the fitted
+    /// pipeline, the training rows' features (the columns of [`FittedPipeline::features`], in
+    /// that order, rows in input order).
+    ///
+    /// These are what the model must be trained on: they equal `transform(frame)` except for
+    /// supervised steps, whose training rows get out-of-fold values (a row's target encoding is
+    /// learned from the other folds only, so it never sees its own target). Each step is fitted
+    /// on the training output of the steps before it.
+    pub fn fit_transform(
+        &self,
+        frame: &DataFrame,
+        target: &str,
+    ) -> Result<(FittedPipeline, DataFrame)> {
+        self.fit_transform_timed(frame, target)
+            .map(|(pipeline, features, _)| (pipeline, features))
+    }
+
+    /// [`PipelineSpec::fit_transform`], also returning how long each step took to fit and to
+    /// apply to the training rows (for `crisp bench features`).
+    pub fn fit_transform_timed(
+        &self,
+        frame: &DataFrame,
+        target: &str,
+    ) -> Result<(FittedPipeline, DataFrame, Vec<StepTiming>)> {
+        let mut timings = Vec::with_capacity(self.steps.len());
         let protected = vec![target.to_string()];
+        let target_column = frame.column(target).ok().cloned();
         let mut current = frame.drop(target).unwrap_or_else(|_| frame.clone());
         let raw_columns: Vec<String> = current
             .get_column_names()
@@ -50,22 +95,30 @@ impl PipelineSpec {
         let mut ignored = Vec::new();
         for spec in &self.steps {
             let t = spec.transform();
+            let started = Instant::now();
             let columns = t.selector().resolve(&current, &protected, t.name())?;
-            let fitted = t.fit(&current, &columns)?;
-            if let FittedStep::Drop(d) = &fitted {
-                ignored.extend(
-                    d.columns
-                        .iter()
-                        .filter(|c| raw_columns.contains(c))
-                        .cloned(),
-                );
+            let fitted = t.fit_supervised(&current, &columns, target_column.as_ref())?;
+            let fit_seconds = started.elapsed().as_secs_f64();
+            let started = Instant::now();
+            for c in fitted.step.transform().ignored() {
+                if raw_columns.contains(&c) && !ignored.contains(&c) {
+                    ignored.push(c);
+                }
             }
-            current = apply_steps(current.lazy(), std::slice::from_ref(&fitted))?
+            current = apply_steps(current.lazy(), std::slice::from_ref(&fitted.step))?
                 .collect()
                 .map_err(|e| {
                     crisp_core::Error::Data(format!("feature step '{}': {e}", t.name()))
                 })?;
-            steps.push(fitted);
+            for column in fitted.training_columns {
+                current.with_column(column)?;
+            }
+            timings.push(StepTiming {
+                name: t.name().to_string(),
+                fit_seconds,
+                apply_seconds: started.elapsed().as_secs_f64(),
+            });
+            steps.push(fitted.step);
         }
         for c in current.columns() {
             let kind = ColumnKind::of(c.dtype());
@@ -93,13 +146,14 @@ impl PipelineSpec {
             .collect();
         let mut exclude: Vec<&str> = vec![target];
         exclude.extend(ignored.iter().map(String::as_str));
-        Ok(FittedPipeline {
+        let pipeline = FittedPipeline {
             input: Schema::of_frame(frame, &exclude),
             ignored,
             steps,
             features,
             categorical,
-        })
+        };
+        Ok((pipeline, current, timings))
     }
 }
 

@@ -24,10 +24,11 @@ pub struct MinMaxScale {
     pub select: ColumnSelector,
 }
 
-/// `(x - offset) / scale` per column.
+/// `(x - offset) / scale` per column (fitted `standard_scale`, `min_max_scale`, `robust_scale`
+/// and `max_abs_scale`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FittedScale {
-    /// `standard_scale` or `min_max_scale`.
+    /// `standard_scale`, `min_max_scale`, `robust_scale` or `max_abs_scale`.
     pub method: String,
     /// (column, offset, scale).
     pub columns: Vec<(String, f64, f64)>,
@@ -110,10 +111,11 @@ impl FittedTransform for FittedScale {
     }
 
     fn summary(&self) -> StepSummary {
-        let (a, b) = if self.method == "standard_scale" {
-            ("mean", "std")
-        } else {
-            ("min", "range")
+        let (a, b) = match self.method.as_str() {
+            "standard_scale" => ("mean", "std"),
+            "robust_scale" => ("median", "range"),
+            "max_abs_scale" => ("offset", "max_abs"),
+            _ => ("min", "range"),
         };
         StepSummary {
             name: self.method.clone(),

@@ -4,13 +4,19 @@
 //! type implementing [`FittedTransform`], then add one variant to [`StepSpec`] and one to
 //! [`FittedStep`] (append only: bincode stores variants by index, and the artifact format
 //! version must be bumped when a serialized type changes).
+//!
+//! Supervised steps (target encoding) override [`Transform::fit_supervised`], which sees the
+//! training target and may return out-of-fold values for the training rows ([`Fitted`]).
 
 use crisp_core::Result;
-use polars::prelude::{DataFrame, Expr};
+use polars::prelude::{Column, DataFrame, Expr};
 use serde::{Deserialize, Serialize};
 
 use crate::select::ColumnSelector;
-use crate::{drop, impute, onehot, ordinal, scale};
+use crate::{
+    bin, clip, dates, drop, drop_constant, frequency, impute, log1p, max_abs, onehot, ordinal,
+    polynomial, power, robust, scale, target_encode,
+};
 
 /// An unfitted step: parameters and a column selection. Fitting learns its state from the
 /// training frame only.
@@ -21,6 +27,42 @@ pub trait Transform {
     fn selector(&self) -> &ColumnSelector;
     /// Learn the step's state from `columns` of the training `frame`.
     fn fit(&self, frame: &DataFrame, columns: &[String]) -> Result<FittedStep>;
+    /// Learn the step's state with the training target at hand (`None` when the pipeline has
+    /// no target column). Unsupervised steps keep this default, which calls [`Transform::fit`].
+    ///
+    /// A supervised step may also return, in [`Fitted::training_columns`], its output for the
+    /// training rows when that must differ from applying the fitted step to them (out-of-fold
+    /// encodings, so that no training row is encoded with its own target).
+    fn fit_supervised(
+        &self,
+        frame: &DataFrame,
+        columns: &[String],
+        target: Option<&Column>,
+    ) -> Result<Fitted> {
+        let _ = target;
+        Ok(Fitted::new(self.fit(frame, columns)?))
+    }
+}
+
+/// What fitting a step gives: its fitted state and, for supervised steps, the training rows'
+/// own output columns.
+#[derive(Debug, Clone)]
+pub struct Fitted {
+    /// The fitted step, applied identically to any data later.
+    pub step: FittedStep,
+    /// Output columns for the training rows that replace (by name) what applying `step` to the
+    /// training frame gives; empty for steps whose training output is just their output.
+    pub training_columns: Vec<Column>,
+}
+
+impl Fitted {
+    /// A fitted step whose training output is its ordinary output.
+    pub fn new(step: FittedStep) -> Self {
+        Fitted {
+            step,
+            training_columns: Vec::new(),
+        }
+    }
 }
 
 /// A fitted step: applied as Polars expressions, identically in training and at prediction time.
@@ -29,6 +71,11 @@ pub trait FittedTransform {
     fn exprs(&self) -> Vec<Expr>;
     /// Columns removed after the expressions ran (for encoders that replace a column).
     fn dropped(&self) -> Vec<String> {
+        Vec::new()
+    }
+    /// Columns removed without being read (`drop`, `drop_constant`): when they are input
+    /// columns they are not required at prediction time.
+    fn ignored(&self) -> Vec<String> {
         Vec::new()
     }
     /// Output columns that hold category codes, for models with native categorical splits.
@@ -71,6 +118,28 @@ pub enum StepSpec {
     Ordinal(ordinal::Ordinal),
     /// Remove columns.
     Drop(drop::Drop),
+    /// Centre on the median and divide by the inter-quantile range.
+    RobustScale(robust::RobustScale),
+    /// Divide by the maximum absolute value.
+    MaxAbsScale(max_abs::MaxAbsScale),
+    /// `ln(1 + x)`.
+    Log1p(log1p::Log1p),
+    /// Yeo-Johnson or Box-Cox power transform with a fitted lambda.
+    Power(power::Power),
+    /// Clip (winsorize) at fitted quantiles or fixed bounds.
+    Clip(clip::Clip),
+    /// Discretize into bins with fitted edges.
+    Bin(bin::Bin),
+    /// Smoothed mean target per category, out-of-fold on the training rows.
+    TargetEncode(target_encode::TargetEncode),
+    /// Training frequency of each category.
+    FrequencyEncode(frequency::FrequencyEncode),
+    /// Calendar parts of a date, datetime or date text column.
+    DateParts(dates::DateParts),
+    /// Products and powers of numeric columns.
+    Polynomial(polynomial::Polynomial),
+    /// Remove constant and near-constant columns.
+    DropConstant(drop_constant::DropConstant),
 }
 
 impl StepSpec {
@@ -83,6 +152,17 @@ impl StepSpec {
             StepSpec::OneHot(t) => t,
             StepSpec::Ordinal(t) => t,
             StepSpec::Drop(t) => t,
+            StepSpec::RobustScale(t) => t,
+            StepSpec::MaxAbsScale(t) => t,
+            StepSpec::Log1p(t) => t,
+            StepSpec::Power(t) => t,
+            StepSpec::Clip(t) => t,
+            StepSpec::Bin(t) => t,
+            StepSpec::TargetEncode(t) => t,
+            StepSpec::FrequencyEncode(t) => t,
+            StepSpec::DateParts(t) => t,
+            StepSpec::Polynomial(t) => t,
+            StepSpec::DropConstant(t) => t,
         }
     }
 }
@@ -92,7 +172,7 @@ impl StepSpec {
 pub enum FittedStep {
     /// See [`impute::FittedImpute`].
     Impute(impute::FittedImpute),
-    /// See [`scale::FittedScale`].
+    /// See [`scale::FittedScale`] (also `robust_scale` and `max_abs_scale`).
     Scale(scale::FittedScale),
     /// See [`onehot::FittedOneHot`].
     OneHot(onehot::FittedOneHot),
@@ -100,6 +180,24 @@ pub enum FittedStep {
     Ordinal(ordinal::FittedOrdinal),
     /// See [`drop::FittedDrop`].
     Drop(drop::FittedDrop),
+    /// See [`log1p::FittedLog1p`].
+    Log1p(log1p::FittedLog1p),
+    /// See [`power::FittedPower`].
+    Power(power::FittedPower),
+    /// See [`clip::FittedClip`].
+    Clip(clip::FittedClip),
+    /// See [`bin::FittedBin`].
+    Bin(bin::FittedBin),
+    /// See [`target_encode::FittedTargetEncode`].
+    TargetEncode(target_encode::FittedTargetEncode),
+    /// See [`frequency::FittedFrequencyEncode`].
+    FrequencyEncode(frequency::FittedFrequencyEncode),
+    /// See [`dates::FittedDateParts`].
+    DateParts(dates::FittedDateParts),
+    /// See [`polynomial::FittedPolynomial`].
+    Polynomial(polynomial::FittedPolynomial),
+    /// See [`drop_constant::FittedDropConstant`].
+    DropConstant(drop_constant::FittedDropConstant),
 }
 
 impl FittedStep {
@@ -111,6 +209,15 @@ impl FittedStep {
             FittedStep::OneHot(t) => t,
             FittedStep::Ordinal(t) => t,
             FittedStep::Drop(t) => t,
+            FittedStep::Log1p(t) => t,
+            FittedStep::Power(t) => t,
+            FittedStep::Clip(t) => t,
+            FittedStep::Bin(t) => t,
+            FittedStep::TargetEncode(t) => t,
+            FittedStep::FrequencyEncode(t) => t,
+            FittedStep::DateParts(t) => t,
+            FittedStep::Polynomial(t) => t,
+            FittedStep::DropConstant(t) => t,
         }
     }
 }

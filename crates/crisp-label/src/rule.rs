@@ -1,11 +1,12 @@
 //! Labeling by a SQL expression evaluated by Polars (`CASE WHEN quality >= 7 THEN 'good'
 //! ELSE 'bad' END`): no home-made parser, and the rule is stored as written.
 
-use std::collections::BTreeMap;
-
-use crisp_core::{bail, column_list, Error, Result};
+use crisp_core::{bail, Result};
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
+
+use crate::report::LabelReport;
+use crate::sql::{evaluate, texts};
 
 /// A labeling rule: a SQL expression over the record's columns, and the target it produces.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -14,19 +15,6 @@ pub struct Rule {
     pub sql: String,
     /// Name of the target column to add.
     pub target: String,
-}
-
-/// How a labeling went.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LabelReport {
-    /// Rows in the input.
-    pub rows: usize,
-    /// Rows that received a label.
-    pub labeled: usize,
-    /// Rows left without a label.
-    pub unlabeled: usize,
-    /// Rows per label value (class balance).
-    pub classes: BTreeMap<String, usize>,
 }
 
 impl Rule {
@@ -44,47 +32,22 @@ impl Rule {
         if frame.column(&self.target).is_ok() {
             bail!(Config: "the data already has a column named '{}'; choose another target name", self.target);
         }
-        let expr = polars::sql::sql_expr(&self.sql).map_err(|e| {
-            Error::Config(format!(
-                "rule '{}' is not a valid SQL expression: {e}",
-                self.sql
-            ))
-        })?;
-        for name in expr.clone().meta().root_names() {
-            if frame.column(&name).is_err() {
-                bail!(
-                    ColumnNotFound: "rule '{}' refers to a column that does not exist ('{name}'); the columns are: {}",
-                    self.sql,
-                    column_list(frame)
-                );
-            }
+        let who = format!("rule '{}'", self.sql);
+        let column = evaluate(frame, &self.sql, &who)?;
+        let labels = texts(&column)?;
+        let report = LabelReport::count(&labels, "rule");
+        if report.labeled == 0 {
+            bail!(Data: "{who} labels no row (it returns NULL everywhere)");
         }
-        let labeled = frame
-            .clone()
-            .lazy()
-            .with_column(expr.alias(self.target.as_str()))
-            .collect()
-            .map_err(|e| Error::Data(format!("rule '{}' failed: {e}", self.sql)))?;
-        let target = labeled.column(&self.target)?;
-        if target.dtype().is_nested() {
-            bail!(Config: "rule '{}' returns {}, not a label", self.sql, target.dtype());
-        }
-        let text = target.cast(&DataType::String)?;
-        let mut classes = BTreeMap::new();
-        for v in text.str()?.iter().flatten() {
-            *classes.entry(v.to_string()).or_insert(0usize) += 1;
-        }
-        let labeled_rows: usize = classes.values().sum();
-        if labeled_rows == 0 {
-            bail!(Data: "rule '{}' labels no row (it returns NULL everywhere)", self.sql);
-        }
-        let report = LabelReport {
-            rows: frame.height(),
-            labeled: labeled_rows,
-            unlabeled: frame.height() - labeled_rows,
-            classes,
-        };
-        Ok((labeled, report))
+        let mut labeled = frame.clone();
+        labeled.with_column(column.with_name(self.target.as_str().into()))?;
+        Ok((
+            labeled,
+            LabelReport {
+                sql: Some(self.sql.clone()),
+                ..report
+            },
+        ))
     }
 }
 

@@ -32,6 +32,8 @@ pub struct Scored {
     pub truth: TargetValues,
     /// The model's predictions for them.
     pub predictions: Predictions,
+    /// The rows evaluated (input rows with a target), aligned with `truth` and `predictions`.
+    pub frame: DataFrame,
     /// Rows evaluated.
     pub rows: usize,
     /// Rows skipped because their target was missing.
@@ -71,6 +73,7 @@ impl FittedModel {
             truth,
             predictions,
             rows: frame.height(),
+            frame,
             rows_missing_target,
         })
     }

@@ -24,19 +24,23 @@
 //! ```
 #![deny(missing_docs)]
 
+mod candidates;
 mod fitted;
 pub mod linfa_models;
 mod model;
 mod params;
+mod profile;
 mod target;
 mod train;
 pub mod tree_models;
 
+pub use candidates::candidates;
 pub use fitted::{FittedModel, Scored};
 pub use model::{
     default_model, find_model, ModelInfo, ModelSpec, Predictions, TrainedModel, TrainingData,
     MODELS,
 };
 pub use params::{parse_pairs, Params};
+pub use profile::{drift_of, profile_frame};
 pub use target::{drop_missing_target, infer_task, TargetInfo, TargetValues, MAX_INTEGER_CLASSES};
-pub use train::{train, Holdout, TrainConfig, TrainRun};
+pub use train::{split_labeled, train, Holdout, TrainConfig, TrainRun};

@@ -232,6 +232,20 @@ impl Predictions {
         }
     }
 
+    /// The predictions of `rows`, in that order.
+    pub fn subset(&self, rows: &[usize]) -> Predictions {
+        match self {
+            Predictions::Classes { labels, proba, n_classes } => Predictions::Classes {
+                labels: rows.iter().map(|&r| labels[r]).collect(),
+                proba: proba.as_ref().map(|p| {
+                    rows.iter().flat_map(|&r| p[r * n_classes..(r + 1) * n_classes].iter().copied()).collect()
+                }),
+                n_classes: *n_classes,
+            },
+            Predictions::Values(v) => Predictions::Values(rows.iter().map(|&r| v[r]).collect()),
+        }
+    }
+
     /// Number of rows predicted.
     pub fn len(&self) -> usize {
         match self {

@@ -50,6 +50,16 @@ pub enum TargetValues {
     Values(Vec<f64>),
 }
 
+impl TargetValues {
+    /// The values of `rows`, in that order.
+    pub fn subset(&self, rows: &[usize]) -> TargetValues {
+        match self {
+            TargetValues::Classes(c) => TargetValues::Classes(rows.iter().map(|&r| c[r]).collect()),
+            TargetValues::Values(v) => TargetValues::Values(rows.iter().map(|&r| v[r]).collect()),
+        }
+    }
+}
+
 impl TargetInfo {
     /// Learn the class list (sorted, so it does not depend on row order) from training rows.
     pub fn fit(frame: &DataFrame, target: &str, task: Task, source: &str) -> Result<Self> {

@@ -62,6 +62,8 @@ pub struct TrainRun {
     pub rows_missing_target_test: usize,
     /// Seconds spent fitting the pipeline and the model.
     pub train_seconds: f64,
+    /// Statistics of the training rows' input columns, for data checks at validation time.
+    pub profile: crisp_validate::DataProfile,
 }
 
 /// Train on `frame` (read from `source`) as `config` says.
@@ -83,17 +85,8 @@ pub fn train(frame: &DataFrame, source: &str, config: &TrainConfig) -> Result<Tr
 
     let (train_frame, test_frame, test_source, rows_missing_target_test) = match &config.holdout {
         Holdout::Fraction(fraction) => {
-            let strata = match &truth {
-                TargetValues::Classes(c) => Some(c.as_slice()),
-                TargetValues::Values(_) => None,
-            };
-            let split = train_test_split(labeled.height(), *fraction, config.seed, strata)?;
-            (
-                take(&labeled, &split.train)?,
-                take(&labeled, &split.test)?,
-                source.to_string(),
-                0,
-            )
+            let (train, test) = split_encoded(&labeled, &truth, *fraction, config.seed)?;
+            (train, test, source.to_string(), 0)
         }
         Holdout::Frame {
             frame,
@@ -110,8 +103,9 @@ pub fn train(frame: &DataFrame, source: &str, config: &TrainConfig) -> Result<Tr
         Some(spec) => spec.clone(),
         None => default_pipeline(&train_frame, &config.target, info.encoding)?,
     };
-    let pipeline = features.fit(&train_frame, &config.target)?;
-    let x = pipeline.matrix(&train_frame, source)?;
+    // Out-of-fold values for supervised steps: the model trains on what fit_transform returns.
+    let (pipeline, train_features) = features.fit_transform(&train_frame, &config.target)?;
+    let x = crisp_core::to_matrix(&train_features, &pipeline.features)?;
     let y = target.encode(&train_frame, source)?;
     let model_spec = ModelSpec {
         name: model_name.to_string(),
@@ -136,7 +130,9 @@ pub fn train(frame: &DataFrame, source: &str, config: &TrainConfig) -> Result<Tr
     let test_truth = fitted.target.encode(&test_frame, &test_source)?;
     let predictions = fitted.predict(&test_frame, &test_source)?;
     let evaluation = fitted.score(&test_truth, &predictions)?;
+    let profile = crate::profile::profile_frame(&train_frame, &fitted.pipeline.input)?;
     Ok(TrainRun {
+        profile,
         evaluation,
         features,
         rows_train: train_frame.height(),
@@ -146,6 +142,33 @@ pub fn train(frame: &DataFrame, source: &str, config: &TrainConfig) -> Result<Tr
         train_seconds,
         fitted,
     })
+}
+
+/// Split labeled rows (no missing target) into train and test parts, stratified by class for
+/// classification, reproducibly for `seed`: the split `crisp train --test-fraction` makes.
+pub fn split_labeled(
+    frame: &DataFrame,
+    target: &TargetInfo,
+    fraction: f64,
+    seed: u64,
+    source: &str,
+) -> Result<(DataFrame, DataFrame)> {
+    let truth = target.encode(frame, source)?;
+    split_encoded(frame, &truth, fraction, seed)
+}
+
+fn split_encoded(
+    frame: &DataFrame,
+    truth: &TargetValues,
+    fraction: f64,
+    seed: u64,
+) -> Result<(DataFrame, DataFrame)> {
+    let strata = match truth {
+        TargetValues::Classes(c) => Some(c.as_slice()),
+        TargetValues::Values(_) => None,
+    };
+    let split = train_test_split(frame.height(), fraction, seed, strata)?;
+    Ok((take(frame, &split.train)?, take(frame, &split.test)?))
 }
 
 fn take(frame: &DataFrame, rows: &[usize]) -> Result<DataFrame> {

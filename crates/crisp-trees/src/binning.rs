@@ -204,7 +204,7 @@ fn radix_sort(keys: &mut Vec<u64>) {
     }
     let mut buf = vec![0u64; n];
     for (byte, c) in counts.iter().enumerate() {
-        if c.iter().any(|&x| x == n) {
+        if c.contains(&n) {
             continue;
         }
         let mut offsets = [0usize; 256];
@@ -356,25 +356,5 @@ mod tests {
         assert_eq!(data.column(0), &[0, 3, 4]);
         let bad = array![[0.5]];
         assert!(bin_dataset(bad.view(), 255, &[true]).is_err());
-    }
-}
-#[cfg(test)]
-mod timing_tmp {
-    use super::*;
-    use rand::{Rng, SeedableRng};
-    #[test]
-    #[ignore]
-    fn time_binning() {
-        let mut rng = rand::rngs::SmallRng::seed_from_u64(1);
-        let x = ndarray::Array2::from_shape_fn((80000, 54), |_| rng.gen::<f64>());
-        for _ in 0..3 {
-            let t = std::time::Instant::now();
-            let d = bin_dataset(x.view(), 255, &vec![false; 54]).unwrap();
-            eprintln!("bin {:?} {}", t.elapsed(), d.n_rows);
-        }
-        let s: Vec<f64> = (0..80000).map(|_| rng.gen::<f64>()).collect();
-        let t = std::time::Instant::now();
-        let fb = numeric_bins(s.clone(), 255);
-        eprintln!("numeric_bins {:?} {}", t.elapsed(), fb.n_bins());
     }
 }

@@ -1,4 +1,5 @@
-//! Metrics and threshold gates for crisp models: the logic of the model gate.
+//! Metrics, threshold gates and data checks for crisp models: the logic of the data and
+//! model gates.
 //!
 //! Pure functions over slices (no I/O, no data frames), so the CLI and the other crates
 //! can call them directly.
@@ -12,6 +13,20 @@
 //!   `roc_auc>=baseline-0.005` and checks values into a [`CheckOutcome`].
 //! - [`bootstrap_bound`] gives a one-sided bootstrap confidence bound of a metric, for a
 //!   gate that must hold with statistical confidence rather than on the point estimate.
+//!
+//! The data gate runs before the model checks (is the new data still like the training
+//! data?):
+//!
+//! - [`profile`]: [`DataProfile`] / [`ColumnProfile`], the training statistics stored in
+//!   the model artifact: null counts, numeric range, moments, quantile bins and a CDF
+//!   sketch ([`NumericProfile`]), category shares ([`CategoricalProfile`]).
+//! - [`drift`]: [`ColumnProfile::compare_numeric`] / [`ColumnProfile::compare_categorical`]
+//!   give a [`ColumnDrift`] (null rates, [`drift::psi`], KS statistic and p-value,
+//!   Jensen–Shannon divergence, unseen-category and out-of-range rates).
+//! - [`datacheck`]: [`check_schema`] (missing, extra and retyped columns) and
+//!   [`DataGate`] (limits on the drift metrics) produce [`DataCheck`]s.
+//! - [`render`]: [`GateRecord`]s of every gate rendered as JUnit XML ([`junit_xml`]) or a
+//!   Markdown pull-request comment ([`markdown`]).
 //!
 //! Metric definitions follow scikit-learn (and are tested against it): ratios with a zero
 //! denominator are 0.0 (`zero_division=0`); see the module docs of each metric family for
@@ -37,25 +52,64 @@
 //! assert!(matches!(change.check(0.9, None).status, CheckStatus::Skipped { .. }));
 //! # Ok::<(), crisp_validate::ValidateError>(())
 //! ```
+//!
+//! Drift of new data against the training profile, gated:
+//!
+//! ```
+//! use crisp_validate::{CheckStatus, ColumnProfile, DataGate, DataProfile};
+//!
+//! let train: Vec<Option<f64>> = (0..1000).map(|i| Some((i % 100) as f64)).collect();
+//! let profile = DataProfile::new(vec![ColumnProfile::numeric("hours", &train)]);
+//!
+//! // New data: shifted up by 30, with 10% nulls.
+//! let new: Vec<Option<f64>> =
+//!     (0..500).map(|i| if i % 10 == 0 { None } else { Some((i % 100 + 30) as f64) }).collect();
+//! let drift = profile.get("hours").unwrap().compare_numeric(&new)?;
+//! assert!((drift.null_rate_increase - 0.1).abs() < 1e-12);
+//! assert!(drift.psi.unwrap() > 1.0);
+//! assert!((drift.ks.unwrap() - 0.31).abs() < 1e-12); // at 30: 31% of training, 0% of new
+//! assert!(drift.ks_p_value.unwrap() < 1e-6);
+//! assert!((drift.out_of_range_rate.unwrap() - 0.3).abs() < 1e-12); // 100..=129 of 31..=129
+//!
+//! let gate = DataGate { max_psi: Some(0.25), max_null_rate_increase: Some(0.05), ..DataGate::default() };
+//! let checks = gate.check_drift(&drift);
+//! let failed: Vec<&str> =
+//!     checks.iter().filter(|c| c.status == CheckStatus::Failed).map(|c| c.check.as_str()).collect();
+//! assert_eq!(failed, ["psi", "null_rate_increase"]);
+//! // `ks` and `out_of_range_rate` have no limit here: reported, informational.
+//! assert!(checks.iter().any(|c| c.check == "ks" && c.limit.is_none() && c.status == CheckStatus::Passed));
+//! # Ok::<(), crisp_validate::ValidateError>(())
+//! ```
 #![deny(missing_docs)]
 
 mod bootstrap;
 pub mod classification;
+pub mod datacheck;
+pub mod drift;
 mod error;
 mod evaluation;
 mod input;
 mod metric;
 pub mod probability;
+pub mod profile;
 pub mod ranking;
 pub mod regression;
+pub mod render;
 mod task;
 mod threshold;
 
 pub use bootstrap::bootstrap_bound;
 pub use classification::{ClassMetrics, ConfusionMatrix};
+pub use datacheck::{check_schema, data_gate_passed, DataCheck, DataGate};
+pub use drift::ColumnDrift;
 pub use error::{Result, ValidateError};
 pub use evaluation::Evaluation;
 pub use input::EvalInput;
 pub use metric::Metric;
+pub use profile::{
+    CategoricalProfile, CdfPoint, ColumnProfile, ColumnStats, DataProfile, NumericProfile,
+    ProfileKind,
+};
+pub use render::{junit_xml, markdown, GateRecord};
 pub use task::Task;
 pub use threshold::{CheckOutcome, CheckStatus, MissingBaseline, Op, Target, Threshold};

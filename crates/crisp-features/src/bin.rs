@@ -1,0 +1,246 @@
+//! Discretization into bins whose edges are learned on the training rows (scikit-learn's
+//! KBinsDiscretizer), applied with Polars `cut` on those edges so prediction uses the training
+//! bins.
+
+use crisp_core::{bail, Result};
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::select::ColumnSelector;
+use crate::stats::{finite_values, quantile, sorted};
+use crate::transform::{FittedStep, FittedTransform, StepSummary, Transform};
+
+/// How bin edges are chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BinStrategy {
+    /// Equal-width bins between the training minimum and maximum.
+    Uniform,
+    /// Equal-count bins: edges at the training quantiles (linear interpolation).
+    #[default]
+    Quantile,
+}
+
+/// How bins are output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BinEncode {
+    /// One column of bin codes 0, 1, ... replacing the source.
+    #[default]
+    Ordinal,
+    /// One 0/1 column `<column>=bin<i>` per bin, replacing the source.
+    OneHot,
+}
+
+fn five() -> usize {
+    5
+}
+
+/// Replace each selected numeric column by its bin. Bin `i` is `[edge_i, edge_i+1)`; values
+/// below the first edge fall in bin 0 and values above the last in the last bin (so `±inf` do
+/// too); nulls and NaN are missing (all zeros one-hot). Quantile edges closer than 1e-8 are
+/// merged, so a column may get fewer bins than asked; a constant column gets one bin.
+///
+/// ```toml
+/// [[features.steps]]
+/// kind = "bin"
+/// columns = ["age", "hours-per-week"]
+/// strategy = "quantile"   # or "uniform"
+/// n_bins = 5              # default 5
+/// encode = "ordinal"      # or "one_hot"
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Bin {
+    /// Columns to discretize.
+    #[serde(flatten)]
+    pub select: ColumnSelector,
+    /// How edges are chosen.
+    #[serde(default)]
+    pub strategy: BinStrategy,
+    /// Number of bins (at least 2).
+    #[serde(default = "five")]
+    pub n_bins: usize,
+    /// Codes or one-hot columns.
+    #[serde(default)]
+    pub encode: BinEncode,
+}
+
+impl Bin {
+    /// `n_bins` quantile bins of `select`, as codes.
+    pub fn new(select: ColumnSelector, strategy: BinStrategy, n_bins: usize) -> Self {
+        Bin {
+            select,
+            strategy,
+            n_bins,
+            encode: BinEncode::Ordinal,
+        }
+    }
+}
+
+/// One column's edges.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BinColumn {
+    /// Column name.
+    pub column: String,
+    /// All edges, ascending: the training minimum, the inner edges, the training maximum
+    /// (only the inner ones matter when applying).
+    pub edges: Vec<f64>,
+}
+
+impl BinColumn {
+    fn breaks(&self) -> Vec<f64> {
+        if self.edges.len() <= 2 {
+            Vec::new()
+        } else {
+            self.edges[1..self.edges.len() - 1].to_vec()
+        }
+    }
+
+    fn n_bins(&self) -> usize {
+        self.breaks().len() + 1
+    }
+}
+
+/// Fitted bins.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FittedBin {
+    /// How the edges were chosen.
+    pub strategy: BinStrategy,
+    /// Codes or one-hot.
+    pub encode: BinEncode,
+    /// Per-column edges.
+    pub columns: Vec<BinColumn>,
+}
+
+/// The edges of `n_bins` bins of `values` (finite, sorted), as scikit-learn's
+/// KBinsDiscretizer computes them (quantiles with `quantile_method="linear"`).
+pub fn bin_edges(values: &[f64], n_bins: usize, strategy: BinStrategy) -> Vec<f64> {
+    let (min, max) = (values[0], values[values.len() - 1]);
+    if min == max {
+        return vec![min, max];
+    }
+    let raw: Vec<f64> = match strategy {
+        BinStrategy::Uniform => {
+            // numpy.linspace: i * step + start, the last edge exactly the maximum.
+            let step = (max - min) / n_bins as f64;
+            (0..=n_bins)
+                .map(|i| {
+                    if i == n_bins {
+                        max
+                    } else {
+                        i as f64 * step + min
+                    }
+                })
+                .collect()
+        }
+        BinStrategy::Quantile => (0..=n_bins)
+            .map(|i| quantile(values, i as f64 / n_bins as f64))
+            .collect(),
+    };
+    // Drop edges too close to the previous one (empty bins), as scikit-learn does.
+    let mut edges: Vec<f64> = Vec::with_capacity(raw.len());
+    for e in raw {
+        if edges.last().is_none_or(|&last| e - last > 1e-8) {
+            edges.push(e);
+        }
+    }
+    edges
+}
+
+impl Transform for Bin {
+    fn name(&self) -> &'static str {
+        "bin"
+    }
+    fn selector(&self) -> &ColumnSelector {
+        &self.select
+    }
+    fn fit(&self, frame: &DataFrame, columns: &[String]) -> Result<FittedStep> {
+        if self.n_bins < 2 {
+            bail!(Config: "bin: n_bins must be at least 2, got {}", self.n_bins);
+        }
+        let mut fitted = Vec::with_capacity(columns.len());
+        for name in columns {
+            let values = sorted(finite_values(frame, name, self.name())?);
+            fitted.push(BinColumn {
+                column: name.clone(),
+                edges: bin_edges(&values, self.n_bins, self.strategy),
+            });
+        }
+        Ok(FittedStep::Bin(FittedBin {
+            strategy: self.strategy,
+            encode: self.encode,
+            columns: fitted,
+        }))
+    }
+}
+
+/// The bin code of `c` as f64 (null for null or NaN), through Polars `cut` on the fitted edges.
+fn code(c: &BinColumn) -> Expr {
+    let breaks = c.breaks();
+    let labels: Vec<String> = (0..=breaks.len()).map(|i| i.to_string()).collect();
+    col(c.column.as_str())
+        .cast(DataType::Float64)
+        .cut(breaks, Some(labels), true, false)
+        .cast(DataType::UInt32)
+        .cast(DataType::Float64)
+}
+
+impl FittedTransform for FittedBin {
+    fn exprs(&self) -> Vec<Expr> {
+        let mut exprs = Vec::new();
+        for c in &self.columns {
+            match self.encode {
+                BinEncode::Ordinal => exprs.push(code(c).alias(c.column.as_str())),
+                BinEncode::OneHot => {
+                    for i in 0..c.n_bins() {
+                        exprs.push(
+                            code(c)
+                                .eq(lit(i as f64))
+                                .fill_null(lit(false))
+                                .cast(DataType::Float64)
+                                .alias(format!("{}=bin{i}", c.column)),
+                        );
+                    }
+                }
+            }
+        }
+        exprs
+    }
+
+    fn dropped(&self) -> Vec<String> {
+        match self.encode {
+            BinEncode::Ordinal => Vec::new(),
+            BinEncode::OneHot => self.columns.iter().map(|c| c.column.clone()).collect(),
+        }
+    }
+
+    fn summary(&self) -> StepSummary {
+        StepSummary {
+            name: "bin".into(),
+            config: format!(
+                "strategy={}, encode={}",
+                match self.strategy {
+                    BinStrategy::Uniform => "uniform",
+                    BinStrategy::Quantile => "quantile",
+                },
+                match self.encode {
+                    BinEncode::Ordinal => "ordinal",
+                    BinEncode::OneHot => "one_hot",
+                }
+            ),
+            learned: self
+                .columns
+                .iter()
+                .map(|c| {
+                    let edges: Vec<String> = c.edges.iter().map(|e| format!("{e:.6}")).collect();
+                    format!(
+                        "{}: {} bins, edges [{}]",
+                        c.column,
+                        c.n_bins(),
+                        edges.join(", ")
+                    )
+                })
+                .collect(),
+        }
+    }
+}

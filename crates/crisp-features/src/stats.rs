@@ -1,0 +1,285 @@
+//! Small numerical helpers shared by the steps: finite training values, quantiles as numpy
+//! computes them, a seeded generator for folds, and Brent's scalar minimiser as in SciPy.
+
+use crisp_core::{bail, column_f64, Result};
+use polars::prelude::DataFrame;
+
+/// The finite values of numeric `column` (nulls, NaN and ±inf left out), in row order. Errors
+/// name the step and the column: a text column, or no finite value to learn from.
+pub fn finite_values(frame: &DataFrame, column: &str, step: &str) -> Result<Vec<f64>> {
+    let values: Vec<f64> = column_f64(frame, column)
+        .map_err(|e| e.context(format!("{step}: column '{column}'")))?
+        .iter()
+        .flatten()
+        .filter(|v| v.is_finite())
+        .collect();
+    if values.is_empty() {
+        bail!(Data: "{step}: column '{column}' has no values in the training data to learn from");
+    }
+    Ok(values)
+}
+
+/// The same values sorted ascending.
+pub fn sorted(mut values: Vec<f64>) -> Vec<f64> {
+    values.sort_by(f64::total_cmp);
+    values
+}
+
+/// The `q`-quantile (`0 ≤ q ≤ 1`) of ascending `sorted` values with linear interpolation, as
+/// `numpy.percentile(values, 100 * q)` (method "linear"). `sorted` must not be empty.
+pub fn quantile(sorted: &[f64], q: f64) -> f64 {
+    let n = sorted.len();
+    let pos = q.clamp(0.0, 1.0) * (n - 1) as f64;
+    let lo = pos.floor() as usize;
+    let hi = (lo + 1).min(n - 1);
+    let frac = pos - lo as f64;
+    // numpy's _lerp: exact at both ends.
+    let (a, b) = (sorted[lo], sorted[hi]);
+    if frac >= 0.5 {
+        b - (b - a) * (1.0 - frac)
+    } else {
+        a + (b - a) * frac
+    }
+}
+
+/// Mean and population variance (two passes).
+pub fn mean_var(values: &[f64]) -> (f64, f64) {
+    let n = values.len() as f64;
+    let mean = values.iter().sum::<f64>() / n;
+    let var = values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n;
+    (mean, var)
+}
+
+/// SplitMix64: a tiny, well-mixed, seeded generator (reproducible across platforms).
+pub struct SplitMix64(u64);
+
+impl SplitMix64 {
+    /// A generator for `seed`.
+    pub fn new(seed: u64) -> Self {
+        SplitMix64(seed)
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `0..n` (`n > 0`), by rejection so there is no modulo bias.
+    pub fn below(&mut self, n: usize) -> usize {
+        let n = n as u64;
+        let zone = u64::MAX - (u64::MAX % n);
+        loop {
+            let v = self.next_u64();
+            if v < zone {
+                return (v % n) as usize;
+            }
+        }
+    }
+
+    /// Fisher-Yates shuffle.
+    pub fn shuffle<T>(&mut self, items: &mut [T]) {
+        for i in (1..items.len()).rev() {
+            let j = self.below(i + 1);
+            items.swap(i, j);
+        }
+    }
+}
+
+/// The minimum of `f` near the bracket `(xa, xb)`, by SciPy's `optimize.bracket` followed by
+/// `optimize.brent` (tolerance 1.48e-8, at most 500 iterations): the optimiser SciPy's
+/// `boxcox_normmax` uses with `brack=(-2, 2)`.
+pub fn brent_minimize(f: impl Fn(f64) -> f64, xa: f64, xb: f64) -> f64 {
+    let (xa, xb, xc) = bracket(&f, xa, xb);
+    brent(&f, xa, xb, xc)
+}
+
+fn bracket(f: &impl Fn(f64) -> f64, mut xa: f64, mut xb: f64) -> (f64, f64, f64) {
+    const GOLD: f64 = 1.618034;
+    const VERY_SMALL: f64 = 1e-21;
+    const GROW_LIMIT: f64 = 110.0;
+    let (mut fa, mut fb) = (f(xa), f(xb));
+    if fa < fb {
+        std::mem::swap(&mut xa, &mut xb);
+        std::mem::swap(&mut fa, &mut fb);
+    }
+    let mut xc = xb + GOLD * (xb - xa);
+    let mut fc = f(xc);
+    let mut iter = 0;
+    while fc < fb && iter < 1000 {
+        let tmp1 = (xb - xa) * (fb - fc);
+        let tmp2 = (xb - xc) * (fb - fa);
+        let val = tmp2 - tmp1;
+        let denom = if val.abs() < VERY_SMALL {
+            2.0 * VERY_SMALL
+        } else {
+            2.0 * val
+        };
+        let mut w = xb - ((xb - xc) * tmp2 - (xb - xa) * tmp1) / denom;
+        let wlim = xb + GROW_LIMIT * (xc - xb);
+        iter += 1;
+        let mut fw;
+        if (w - xc) * (xb - w) > 0.0 {
+            fw = f(w);
+            if fw < fc {
+                return (xb, w, xc);
+            } else if fw > fb {
+                return (xa, xb, w);
+            }
+            w = xc + GOLD * (xc - xb);
+            fw = f(w);
+        } else if (w - wlim) * (wlim - xc) >= 0.0 {
+            w = wlim;
+            fw = f(w);
+        } else if (w - wlim) * (xc - w) > 0.0 {
+            fw = f(w);
+            if fw < fc {
+                xb = xc;
+                xc = w;
+                w = xc + GOLD * (xc - xb);
+                fb = fc;
+                fc = fw;
+                fw = f(w);
+            }
+        } else {
+            w = xc + GOLD * (xc - xb);
+            fw = f(w);
+        }
+        xa = xb;
+        xb = xc;
+        xc = w;
+        fa = fb;
+        fb = fc;
+        fc = fw;
+    }
+    (xa, xb, xc)
+}
+
+fn brent(f: &impl Fn(f64) -> f64, xa: f64, xb: f64, xc: f64) -> f64 {
+    const MINTOL: f64 = 1.0e-11;
+    const CG: f64 = 0.381_966_0;
+    const TOL: f64 = 1.48e-8;
+    let (mut x, mut w, mut v) = (xb, xb, xb);
+    let fb = f(xb);
+    let (mut fx, mut fw, mut fv) = (fb, fb, fb);
+    let (mut a, mut b) = if xa < xc { (xa, xc) } else { (xc, xa) };
+    let mut deltax: f64 = 0.0;
+    let mut rat: f64 = 0.0;
+    for _ in 0..500 {
+        let tol1 = TOL * x.abs() + MINTOL;
+        let tol2 = 2.0 * tol1;
+        let xmid = 0.5 * (a + b);
+        if (x - xmid).abs() < tol2 - 0.5 * (b - a) {
+            break;
+        }
+        if deltax.abs() <= tol1 {
+            deltax = if x >= xmid { a - x } else { b - x };
+            rat = CG * deltax;
+        } else {
+            let tmp1 = (x - w) * (fx - fv);
+            let mut tmp2 = (x - v) * (fx - fw);
+            let mut p = (x - v) * tmp2 - (x - w) * tmp1;
+            tmp2 = 2.0 * (tmp2 - tmp1);
+            if tmp2 > 0.0 {
+                p = -p;
+            }
+            tmp2 = tmp2.abs();
+            let dx_temp = deltax;
+            deltax = rat;
+            if p > tmp2 * (a - x) && p < tmp2 * (b - x) && p.abs() < (0.5 * tmp2 * dx_temp).abs() {
+                rat = p / tmp2;
+                let u = x + rat;
+                if (u - a) < tol2 || (b - u) < tol2 {
+                    rat = if xmid - x >= 0.0 { tol1 } else { -tol1 };
+                }
+            } else {
+                deltax = if x >= xmid { a - x } else { b - x };
+                rat = CG * deltax;
+            }
+        }
+        let u = if rat.abs() < tol1 {
+            if rat >= 0.0 {
+                x + tol1
+            } else {
+                x - tol1
+            }
+        } else {
+            x + rat
+        };
+        let fu = f(u);
+        if fu > fx {
+            if u < x {
+                a = u;
+            } else {
+                b = u;
+            }
+            if fu <= fw || w == x {
+                v = w;
+                w = u;
+                fv = fw;
+                fw = fu;
+            } else if fu <= fv || v == x || v == w {
+                v = u;
+                fv = fu;
+            }
+        } else {
+            if u >= x {
+                a = x;
+            } else {
+                b = x;
+            }
+            v = w;
+            w = x;
+            x = u;
+            fv = fw;
+            fw = fx;
+            fx = fu;
+        }
+    }
+    x
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_match_numpy() {
+        // numpy 2.4: np.percentile([1, 2, 4, 8, 16], [0, 25, 50, 90, 100])
+        //   -> [1.0, 2.0, 4.0, 12.8, 16.0]
+        let v = [1.0, 2.0, 4.0, 8.0, 16.0];
+        let got: Vec<f64> = [0.0, 0.25, 0.5, 0.9, 1.0]
+            .iter()
+            .map(|&q| quantile(&v, q))
+            .collect();
+        assert_eq!(got[..3], [1.0, 2.0, 4.0]);
+        assert!((got[3] - 12.8).abs() < 1e-12);
+        assert_eq!(got[4], 16.0);
+        assert_eq!(quantile(&[3.0], 0.7), 3.0);
+    }
+
+    #[test]
+    fn brent_finds_the_minimum() {
+        let x = brent_minimize(|x| (x - 3.7) * (x - 3.7) + 1.0, -2.0, 2.0);
+        assert!((x - 3.7).abs() < 1e-7, "{x}");
+        let x = brent_minimize(|x| (x + 0.25).powi(4) - x.cos(), -2.0, 2.0);
+        // The minimum of (x + 1/4)^4 - cos x solves 4(x + 1/4)^3 + sin x = 0: x = -0.0934...
+        let g = 4.0 * (x + 0.25f64).powi(3) + x.sin();
+        assert!(g.abs() < 1e-6, "{x} {g}");
+    }
+
+    #[test]
+    fn shuffles_are_seeded_permutations() {
+        let mut a: Vec<usize> = (0..50).collect();
+        let mut b = a.clone();
+        SplitMix64::new(3).shuffle(&mut a);
+        SplitMix64::new(3).shuffle(&mut b);
+        assert_eq!(a, b);
+        assert_ne!(a, (0..50).collect::<Vec<_>>());
+        a.sort_unstable();
+        assert_eq!(a, (0..50).collect::<Vec<_>>());
+    }
+}

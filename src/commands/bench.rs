@@ -1,0 +1,245 @@
+//! `crisp bench features`: how long a feature pipeline takes to fit and apply, step by step,
+//! on real data (median of `--repeat` runs), with throughput and peak memory.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::{Args, Subcommand};
+use crisp_core::{parse_csv, Error, Result};
+use serde_json::{json, Value};
+
+use crate::commands::features::load_pipeline;
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Time each step of a feature pipeline: fit and apply, total, rows/s, MB/s, peak memory.
+    Features(BenchFeaturesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchFeaturesArgs {
+    /// Pipeline TOML with [[features.steps]] (the `crisp train --config` format).
+    #[arg(long, value_name = "TOML")]
+    pub config: PathBuf,
+    /// Data to fit and transform (CSV with a header row).
+    #[arg(long, value_name = "CSV")]
+    pub data: PathBuf,
+    /// Target column (default: `target` of the config).
+    #[arg(long, value_name = "COLUMN")]
+    pub target: Option<String>,
+    /// Runs to take the median of.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub repeat: usize,
+    /// Print the results as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(command: &BenchCommand) -> Result<Value> {
+    match command {
+        BenchCommand::Features(args) => features(args),
+    }
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n == 0 {
+        0.0
+    } else if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}
+
+/// Peak resident memory of this process in bytes (`VmHWM`), where the OS reports it.
+fn peak_memory_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line
+        .trim_start_matches("VmHWM:")
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kb * 1024)
+}
+
+fn features(args: &BenchFeaturesArgs) -> Result<Value> {
+    if args.repeat == 0 {
+        return Err(Error::Config("--repeat must be at least 1".into()));
+    }
+    let (spec, target) = load_pipeline(&args.config, args.target.as_deref())?;
+    let source = args.data.display().to_string();
+    let mut read_times = Vec::new();
+    let mut fit_transform_times = Vec::new();
+    let mut transform_times = Vec::new();
+    let mut step_fit: Vec<Vec<f64>> = vec![Vec::new(); spec.steps.len()];
+    let mut step_apply: Vec<Vec<f64>> = vec![Vec::new(); spec.steps.len()];
+    let mut step_names = Vec::new();
+    let mut shape = (0, 0, 0, 0u64);
+    let mut input_bytes = 0u64;
+    for _ in 0..args.repeat {
+        let started = Instant::now();
+        let bytes = std::fs::read(&args.data).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Error::Data(format!("{source}: no such file")),
+            _ => Error::io("read", &args.data, e),
+        })?;
+        input_bytes = bytes.len() as u64;
+        let frame = parse_csv(&bytes, &source)?;
+        drop(bytes);
+        read_times.push(started.elapsed().as_secs_f64());
+
+        if let Some(t) = target.as_deref() {
+            crisp_core::require_column(&frame, t, &source)?;
+        }
+        let started = Instant::now();
+        let (pipeline, out, timings) = spec
+            .fit_transform_timed(&frame, target.as_deref().unwrap_or(""))
+            .map_err(|e| e.context(&source))?;
+        fit_transform_times.push(started.elapsed().as_secs_f64());
+        for (i, t) in timings.iter().enumerate() {
+            step_fit[i].push(t.fit_seconds);
+            step_apply[i].push(t.apply_seconds);
+        }
+        step_names = timings.iter().map(|t| t.name.clone()).collect();
+
+        let started = Instant::now();
+        let applied = pipeline.transform(&frame, &source)?;
+        transform_times.push(started.elapsed().as_secs_f64());
+        shape = (
+            frame.height(),
+            frame.width(),
+            out.width(),
+            out.estimated_size() as u64,
+        );
+        drop(applied);
+    }
+    let (rows, columns, out_columns, out_bytes) = shape;
+    let fit_transform = median(fit_transform_times);
+    let read = median(read_times);
+    let transform = median(transform_times);
+    let steps: Vec<Value> = step_names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            json!({
+                "step": i + 1,
+                "kind": name,
+                "fit_seconds": median(step_fit[i].clone()),
+                "apply_seconds": median(step_apply[i].clone()),
+            })
+        })
+        .collect();
+    let per_second = |x: f64| {
+        if fit_transform > 0.0 {
+            x / fit_transform
+        } else {
+            0.0
+        }
+    };
+    let peak = peak_memory_bytes();
+    let report = json!({
+        "data": source,
+        "config": args.config.display().to_string(),
+        "repeat": args.repeat,
+        "rows": rows,
+        "input_columns": columns,
+        "input_bytes": input_bytes,
+        "output_columns": out_columns,
+        "output_bytes": out_bytes,
+        "steps": steps,
+        "read_seconds": read,
+        "fit_transform_seconds": fit_transform,
+        "transform_seconds": transform,
+        "end_to_end_seconds": read + fit_transform,
+        "rows_per_second": per_second(rows as f64),
+        "mb_per_second": per_second(input_bytes as f64 / 1e6),
+        "peak_memory_bytes": peak,
+    });
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).expect("JSON values always serialize")
+        );
+    } else {
+        print!("{}", table(&report));
+    }
+    Ok(report)
+}
+
+fn table(r: &Value) -> String {
+    let mut out = format!(
+        "{}: {} rows x {} columns ({:.1} MB), {} step{}, median of {} run{}\n\n",
+        r["data"].as_str().unwrap_or(""),
+        r["rows"],
+        r["input_columns"],
+        r["input_bytes"].as_f64().unwrap_or(0.0) / 1e6,
+        r["steps"].as_array().map_or(0, Vec::len),
+        if r["steps"].as_array().map_or(0, Vec::len) == 1 {
+            ""
+        } else {
+            "s"
+        },
+        r["repeat"],
+        if r["repeat"] == 1 { "" } else { "s" },
+    );
+    out.push_str(&format!(
+        "{:>4}  {:<18} {:>12} {:>12}\n",
+        "step", "kind", "fit ms", "apply ms"
+    ));
+    let ms = |v: &Value| v.as_f64().unwrap_or(0.0) * 1e3;
+    for s in r["steps"].as_array().into_iter().flatten() {
+        out.push_str(&format!(
+            "{:>4}  {:<18} {:>12.2} {:>12.2}\n",
+            s["step"].as_u64().unwrap_or(0),
+            s["kind"].as_str().unwrap_or(""),
+            ms(&s["fit_seconds"]),
+            ms(&s["apply_seconds"])
+        ));
+    }
+    out.push('\n');
+    let line = |name: &str, value: String| format!("{name:<24} {value}\n");
+    out.push_str(&line(
+        "fit + transform",
+        format!("{:.2} ms", ms(&r["fit_transform_seconds"])),
+    ));
+    out.push_str(&line(
+        "transform (fitted)",
+        format!("{:.2} ms", ms(&r["transform_seconds"])),
+    ));
+    out.push_str(&line(
+        "CSV read",
+        format!("{:.2} ms", ms(&r["read_seconds"])),
+    ));
+    out.push_str(&line(
+        "end to end",
+        format!("{:.2} ms", ms(&r["end_to_end_seconds"])),
+    ));
+    out.push_str(&line(
+        "rows/s",
+        format!("{:.0}", r["rows_per_second"].as_f64().unwrap_or(0.0)),
+    ));
+    out.push_str(&line(
+        "MB/s (input)",
+        format!("{:.1}", r["mb_per_second"].as_f64().unwrap_or(0.0)),
+    ));
+    out.push_str(&line(
+        "output",
+        format!(
+            "{} columns, {:.1} MB",
+            r["output_columns"],
+            r["output_bytes"].as_f64().unwrap_or(0.0) / 1e6
+        ),
+    ));
+    out.push_str(&line(
+        "peak memory",
+        match r["peak_memory_bytes"].as_f64() {
+            Some(b) => format!("{:.1} MB", b / 1e6),
+            None => "n/a".into(),
+        },
+    ));
+    out
+}
