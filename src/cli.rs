@@ -58,7 +58,7 @@ pub struct TrainArgs {
     /// `classification` or `regression` (inferred from the target by default).
     #[arg(long, value_name = "TASK")]
     pub task: Option<String>,
-    /// Pipeline TOML: target, task, [model], [[features.steps]], [validate] thresholds.
+    /// Pipeline TOML: target, task, `[model]`, `[[features.steps]]`, `[validate]` thresholds.
     #[arg(long, value_name = "TOML")]
     pub config: Option<PathBuf>,
     /// Seed for the split and the model [default: 42].
@@ -155,7 +155,7 @@ pub struct ValidateArgs {
     /// Seed for the bootstrap.
     #[arg(long, value_name = "N", default_value_t = 42)]
     pub seed: u64,
-    /// Pipeline TOML whose [validate] thresholds are checked too.
+    /// Pipeline TOML whose `[validate]` thresholds and data limits are checked too.
     #[arg(long, value_name = "TOML")]
     pub config: Option<PathBuf>,
     /// Where to write the JSON report.

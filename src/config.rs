@@ -21,6 +21,7 @@
 //!
 //! [validate]
 //! thresholds = ["accuracy>=0.8"]
+//! data = { max_psi = 0.2, max_null_rate_increase = 0.05 }
 //! ```
 //! Command-line flags override the file.
 
@@ -57,6 +58,9 @@ pub struct ModelConfig {
 pub struct ValidateConfig {
     #[serde(default)]
     pub thresholds: Vec<String>,
+    /// Limits of the data checks (`max_psi`, `max_null_rate_increase`, ...).
+    #[serde(default)]
+    pub data: crisp_validate::DataGate,
 }
 
 impl PipelineConfig {

@@ -180,8 +180,24 @@ method = "yeo_johnson"
     //   transform(...)[:3] -> [-1.9094733439364793, -2.0827066605171325, -1.9094733439364793]
     // PowerTransformer(method="yeo-johnson").fit(d[["table"]]): lambdas_ [-4.2245887937496205],
     //   transform(...)[:3] -> [-1.1733796854673042, 1.5071860992000836, 2.665350834579925]
-    assert!(stdout.contains("carat: lambda=-0.094903"), "{stdout}");
-    assert!(stdout.contains("table: lambda=-4.224589"), "{stdout}");
+    let lambda = |name: &str| -> f64 {
+        let start = stdout.find(&format!("{name}: lambda=")).unwrap() + name.len() + 9;
+        stdout[start..]
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    // The likelihood is flat at the optimum: lambdas agree to about 1e-5 (see `table` below).
+    assert!(
+        (lambda("carat") + 0.09490335433448074).abs() < 1e-5,
+        "{stdout}"
+    );
+    assert!(
+        (lambda("table") + 4.2245887937496205).abs() < 1e-4,
+        "{stdout}"
+    );
     let close = |got: &[f64], want: &[f64]| {
         got.iter()
             .zip(want)
@@ -200,9 +216,19 @@ method = "yeo_johnson"
         "{:?}",
         &carat[..3]
     );
+    // For `table` the transformed values are all within 1e-8 of 0.2367, and scikit-learn's
+    // log-likelihood (a variance of such values) carries rounding noise of about 3e-4, which
+    // moves its optimum: in extended precision (numpy longdouble, var of exp(l * log1p(x))),
+    // llf(-4.224528) = -41410.34955426 beats llf(-4.2245888) = -41410.34955450. crisp computes
+    // that variance without the cancellation, so agreement here is to 1e-4.
     let table = column(&out, "table");
+    let close4 = |got: &[f64], want: &[f64]| {
+        got.iter()
+            .zip(want)
+            .all(|(g, w)| (g - w).abs() < 1e-4 * (1.0 + w.abs()))
+    };
     assert!(
-        close(
+        close4(
             &table[..3],
             &[-1.1733796854673042, 1.5071860992000836, 2.665350834579925]
         ),

@@ -829,5 +829,19 @@ fn bad_labeling_functions_name_the_function() {
         "b=2",
     ])
     .error(&["a weight is given for 'b', which is not a labeling function"]);
+    let female = "a=CASE WHEN Sex = 'female' THEN 1 END";
+    label(&["--lf", female, "--weight", "a=2"])
+        .error(&["weights apply to combine = weighted, not majority"]);
+    label(&[
+        "--lf",
+        female,
+        "--combine",
+        "label_model",
+        "--tie-policy",
+        "first",
+    ])
+    .error(&["the tie policy applies to majority and weighted votes"]);
+    label(&["--lf", female, "--gold", "missing.csv"]).error(&["missing.csv: no such file"]);
+    label(&["--lf", female, "--join", "x.csv"]).error(&["--join needs --key"]);
     assert!(!dir.path("o.csv").exists());
 }

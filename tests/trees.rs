@@ -194,11 +194,16 @@ fn same_seed_same_model_different_seed_different_model() {
         assert_eq!(a, b, "{model}: same seed, same predictions");
         assert_eq!(dir.json("a.json")["metrics"], dir.json("b.json")["metrics"]);
         let inspect = |name: &str| -> serde_json::Value {
-            let mut h: serde_json::Value = serde_json::from_str(&dir.crisp(["inspect", name, "--json"]).ok()).unwrap();
+            let mut h: serde_json::Value =
+                serde_json::from_str(&dir.crisp(["inspect", name, "--json"]).ok()).unwrap();
             h.as_object_mut().unwrap().remove("created_unix");
             h
         };
-        assert_eq!(inspect("a.crisp"), inspect("b.crisp"), "{model}: same header but for the time");
+        assert_eq!(
+            inspect("a.crisp"),
+            inspect("b.crisp"),
+            "{model}: same header but for the time"
+        );
         let c = run("c", model, "4");
         assert_ne!(a, c, "{model}: another seed, another model");
     }

@@ -71,10 +71,7 @@ fn thresholds_pass_fail_and_report() {
     )
     .code(1)
     .stdout();
-    assert!(
-        out.contains("verdict: FAIL (1 of "),
-        "{out}"
-    );
+    assert!(out.contains("verdict: FAIL (1 of "), "{out}");
     let report = dir.json("fail.json");
     assert_eq!(report["passed"], false);
     assert!(report["checks"][0]["observed"].as_f64().unwrap() < 0.9);
@@ -211,4 +208,30 @@ fn thresholds_from_the_pipeline_toml() {
         "[validate]\nthresholds = [\"accuracy>=0.95\"]\n",
     );
     validate(&dir, "stump.crisp", ["--config", "gate.toml"]).code(1);
+    // Data limits from the file: penguins against its own training data drifts little.
+    dir.create(
+        "data.toml",
+        "[validate]\ndata = { max_psi = 0.5, max_null_rate_increase = 0.01 }\n",
+    );
+    validate(
+        &dir,
+        "tree.crisp",
+        ["--config", "data.toml", "--report", "d.json"],
+    )
+    .ok();
+    let report = dir.json("d.json");
+    let gated: Vec<&serde_json::Value> = report["data_checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["limit"].is_number())
+        .collect();
+    assert!(
+        gated
+            .iter()
+            .any(|c| c["check"] == "psi" && c["limit"] == 0.5),
+        "{report:#}"
+    );
+    dir.create("bad.toml", "[validate]\ndata = { max_pis = 0.5 }\n");
+    validate(&dir, "tree.crisp", ["--config", "bad.toml"]).error(&["bad.toml", "max_pis"]);
 }

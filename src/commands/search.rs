@@ -7,7 +7,8 @@ use std::process::ExitCode;
 
 use crisp_core::{bail, Error, Result};
 use crisp_train::{
-    candidates, drop_missing_target, infer_task, split_labeled, train, Holdout, TargetInfo, TrainConfig,
+    candidates, drop_missing_target, infer_task, split_labeled, train, Holdout, TargetInfo,
+    TrainConfig,
 };
 use crisp_validate::{CheckStatus, Metric, Threshold};
 use serde_json::{json, Value};
@@ -48,11 +49,18 @@ pub fn run(args: &TrainArgs, prepared: &Prepared) -> Result<ExitCode> {
     let (train_rows, test) = match &base.holdout {
         Holdout::Fraction(f) => {
             let (train_rows, test) = split_labeled(&labeled, &target, *f, base.seed, source)?;
-            (train_rows, Holdout::Frame { frame: test, source: format!("{f} of {source} (seeded split)") })
+            (
+                train_rows,
+                Holdout::Frame {
+                    frame: test,
+                    source: format!("{f} of {source} (seeded split)"),
+                },
+            )
         }
         frame @ Holdout::Frame { .. } => (labeled.clone(), frame.clone()),
     };
-    let (fit_rows, validation_rows) = split_labeled(&train_rows, &target, VALIDATION_FRACTION, base.seed, source)?;
+    let (fit_rows, validation_rows) =
+        split_labeled(&train_rows, &target, VALIDATION_FRACTION, base.seed, source)?;
     let validation = Holdout::Frame {
         frame: validation_rows,
         source: format!("validation split of {source}"),
@@ -61,8 +69,16 @@ pub fn run(args: &TrainArgs, prepared: &Prepared) -> Result<ExitCode> {
     let explicit_model = (!base.model.name.is_empty()).then_some(base.model.name.as_str());
     let mut attempts: Vec<Value> = Vec::new();
     let mut best: Option<(usize, f64)> = None;
-    println!("searching for a model with {} (budget {})", prepared.until.join(", "), args.budget);
-    for (i, candidate) in candidates(task, explicit_model, &base.model.params).into_iter().take(args.budget).enumerate() {
+    println!(
+        "searching for a model with {} (budget {})",
+        prepared.until.join(", "),
+        args.budget
+    );
+    for (i, candidate) in candidates(task, explicit_model, &base.model.params)
+        .into_iter()
+        .take(args.budget)
+        .enumerate()
+    {
         let config = TrainConfig {
             task: Some(task),
             model: candidate.clone(),
@@ -78,20 +94,32 @@ pub fn run(args: &TrainArgs, prepared: &Prepared) -> Result<ExitCode> {
             let ok = value.is_some_and(|v| t.check(v, None).status == CheckStatus::Passed);
             passed &= ok;
             if let (Some(v), Some(bound)) = (value, t.target.resolve(None)) {
-                let signed = if Metric::higher_is_better(&t.metric) { v - bound } else { bound - v };
+                let signed = if Metric::higher_is_better(&t.metric) {
+                    v - bound
+                } else {
+                    bound - v
+                };
                 margin = margin.min(signed / bound.abs().max(1e-12));
             } else {
                 margin = f64::NEG_INFINITY;
             }
             observed.insert(t.metric.clone(), json!(value));
         }
-        let params: Vec<String> = candidate.params.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let params: Vec<String> = candidate
+            .params
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
         println!(
             "  {}. {:<14} {:<44} {}  {}",
             i + 1,
             candidate.name,
             params.join(" "),
-            observed.iter().map(|(k, v)| format!("{k}={}", v.as_f64().map_or("-".into(), format_metric))).collect::<Vec<_>>().join(" "),
+            observed
+                .iter()
+                .map(|(k, v)| format!("{k}={}", v.as_f64().map_or("-".into(), format_metric)))
+                .collect::<Vec<_>>()
+                .join(" "),
             if passed { "PASS" } else { "fail" }
         );
         attempts.push(json!({
@@ -113,33 +141,43 @@ pub fn run(args: &TrainArgs, prepared: &Prepared) -> Result<ExitCode> {
             };
             let run = train(&train_rows, source, &config)?;
             let mut extra = serde_json::Map::new();
-            extra.insert("search".into(), json!({
-                "until": prepared.until,
-                "budget": args.budget,
-                "validation_fraction": VALIDATION_FRACTION,
-                "attempts": attempts,
-                "chosen": i,
-            }));
+            extra.insert(
+                "search".into(),
+                json!({
+                    "until": prepared.until,
+                    "budget": args.budget,
+                    "validation_fraction": VALIDATION_FRACTION,
+                    "attempts": attempts,
+                    "chosen": i,
+                }),
+            );
             println!("candidate {} clears the thresholds on the validation split; retrained on all training rows:", i + 1);
             finish(args, prepared, &config, &run, extra)?;
             return Ok(ExitCode::SUCCESS);
         }
     }
     let best_attempt = best.map(|(i, _)| attempts[i].clone());
-    println!("no candidate cleared {} within the budget of {}", prepared.until.join(", "), args.budget);
+    println!(
+        "no candidate cleared {} within the budget of {}",
+        prepared.until.join(", "),
+        args.budget
+    );
     if let Some(path) = &args.report {
-        write_json(path, &json!({
-            "passed": false,
-            "task": task.to_string(),
-            "target": base.target,
-            "search": {
-                "until": prepared.until,
-                "budget": args.budget,
-                "validation_fraction": VALIDATION_FRACTION,
-                "attempts": attempts,
-            },
-            "best_attempt": best_attempt,
-        }))?;
+        write_json(
+            path,
+            &json!({
+                "passed": false,
+                "task": task.to_string(),
+                "target": base.target,
+                "search": {
+                    "until": prepared.until,
+                    "budget": args.budget,
+                    "validation_fraction": VALIDATION_FRACTION,
+                    "attempts": attempts,
+                },
+                "best_attempt": best_attempt,
+            }),
+        )?;
     }
     Ok(ExitCode::from(1))
 }

@@ -49,7 +49,9 @@ pub struct Prepared {
 pub fn prepare(args: &TrainArgs) -> Result<Prepared> {
     if matches!(args.model.as_deref(), Some("help" | "list")) {
         print!("{}", models_list());
-        return Err(Error::Config("no model chosen: pick one of the models listed above".into()));
+        return Err(Error::Config(
+            "no model chosen: pick one of the models listed above".into(),
+        ));
     }
     let config = match &args.config {
         Some(path) => PipelineConfig::load(path)?,
@@ -64,7 +66,10 @@ pub fn prepare(args: &TrainArgs) -> Result<Prepared> {
         bail!(Config: "no target: give --target <COLUMN> (or `target` in the --config file)");
     };
     let task = match args.task.as_deref().or(config.task.as_deref()) {
-        Some(t) => Some(t.parse::<Task>().map_err(|e| Error::Config(format!("--task: {e}")))?),
+        Some(t) => Some(
+            t.parse::<Task>()
+                .map_err(|e| Error::Config(format!("--task: {e}")))?,
+        ),
         None => None,
     };
     let seed = args.seed.or(config.seed).unwrap_or(DEFAULT_SEED);
@@ -88,7 +93,11 @@ pub fn prepare(args: &TrainArgs) -> Result<Prepared> {
                 source: test_source,
             }
         }
-        None => Holdout::Fraction(args.test_fraction.or(config.test_fraction).unwrap_or(DEFAULT_TEST_FRACTION)),
+        None => Holdout::Fraction(
+            args.test_fraction
+                .or(config.test_fraction)
+                .unwrap_or(DEFAULT_TEST_FRACTION),
+        ),
     };
     let mut params = config.model_params();
     params.extend(parse_pairs(&args.params)?);
@@ -101,7 +110,10 @@ pub fn prepare(args: &TrainArgs) -> Result<Prepared> {
         config: TrainConfig {
             target,
             task,
-            model: ModelSpec { name: model_name, params },
+            model: ModelSpec {
+                name: model_name,
+                params,
+            },
             features: config.features.clone(),
             seed,
             holdout,
@@ -119,7 +131,13 @@ pub fn run(args: &TrainArgs) -> Result<ExitCode> {
         return super::search::run(args, &prepared);
     }
     let run = train(&prepared.frame, &prepared.source, &prepared.config)?;
-    finish(args, &prepared, &prepared.config, &run, serde_json::Map::new())?;
+    finish(
+        args,
+        &prepared,
+        &prepared.config,
+        &run,
+        serde_json::Map::new(),
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -146,7 +164,11 @@ pub fn finish(
     let test_source = match &config.holdout {
         Holdout::Fraction(f) => format!(
             "{f} of {source} (seeded, {})",
-            if run.fitted.task() == Task::Classification { "stratified" } else { "random" }
+            if run.fitted.task() == Task::Classification {
+                "stratified"
+            } else {
+                "random"
+            }
         ),
         Holdout::Frame { source, .. } => source.clone(),
     };
@@ -158,7 +180,6 @@ pub fn finish(
     }
     Ok(artifact)
 }
-
 
 fn train_report(
     run: &TrainRun,

@@ -7,8 +7,8 @@ use crisp_artifact::{rewrite_header, Artifact, Blessing};
 use crisp_core::{bail, read_csv, require_column, Error, Result, Schema};
 use crisp_train::{drift_of, FittedModel, Predictions, Scored, TargetValues};
 use crisp_validate::{
-    bootstrap_bound, check_schema, data_gate_passed, junit_xml, markdown, CheckOutcome, CheckStatus, DataCheck,
-    DataGate, Evaluation, GateRecord, Threshold, ValidateError,
+    bootstrap_bound, check_schema, data_gate_passed, junit_xml, markdown, CheckOutcome,
+    CheckStatus, DataCheck, DataGate, Evaluation, GateRecord, Threshold, ValidateError,
 };
 use polars::prelude::*;
 use serde::Serialize;
@@ -116,8 +116,13 @@ pub fn run(args: &ValidateArgs) -> Result<Verdict> {
     let artifact = Artifact::read(&args.model)?;
     let task = artifact.header.task;
     let mut texts = args.thresholds.clone();
+    let mut config_gate = DataGate::default();
     if let Some(path) = &args.config {
-        texts.extend(PipelineConfig::load(path)?.thresholds());
+        let config = PipelineConfig::load(path)?;
+        texts.extend(config.thresholds());
+        if let Some(v) = config.validate {
+            config_gate = v.data;
+        }
     }
     let thresholds = texts
         .iter()
@@ -133,12 +138,19 @@ pub fn run(args: &ValidateArgs) -> Result<Verdict> {
         }
     }
 
+    // Flags override the [validate.data] limits of the config file.
     let gate = DataGate {
-        max_psi: args.max_psi,
-        max_null_rate_increase: args.max_null_rate_increase,
-        max_unseen_category_rate: args.max_unseen_category_rate,
-        max_out_of_range_rate: args.max_out_of_range_rate,
-        max_ks: args.max_ks,
+        max_psi: args.max_psi.or(config_gate.max_psi),
+        max_null_rate_increase: args
+            .max_null_rate_increase
+            .or(config_gate.max_null_rate_increase),
+        max_unseen_category_rate: args
+            .max_unseen_category_rate
+            .or(config_gate.max_unseen_category_rate),
+        max_out_of_range_rate: args
+            .max_out_of_range_rate
+            .or(config_gate.max_out_of_range_rate),
+        max_ks: args.max_ks.or(config_gate.max_ks),
     };
     gate.validate().map_err(config_error)?;
 
@@ -150,10 +162,19 @@ pub fn run(args: &ValidateArgs) -> Result<Verdict> {
     let data_checks = data_checks(&artifact, &data.frame, &gate)?;
     if !data_gate_passed(&data_checks) && data_checks.iter().any(|c| c.check == "missing_column") {
         // Without its input columns the model cannot run: report the data checks and stop.
-        let verdict = Verdict { passed: false, data_checks, checks: Vec::new(), slices: Vec::new() };
+        let verdict = Verdict {
+            passed: false,
+            data_checks,
+            checks: Vec::new(),
+            slices: Vec::new(),
+        };
         print_data_checks(&verdict.data_checks);
         println!("verdict: FAIL (the data lacks columns the model reads; model checks not run)");
-        write_outputs(args, &verdict, json!({"passed": false, "model": args.model.display().to_string(), "data": source, "data_checks": verdict.data_checks}))?;
+        write_outputs(
+            args,
+            &verdict,
+            json!({"passed": false, "model": args.model.display().to_string(), "data": source, "data_checks": verdict.data_checks}),
+        )?;
         return Ok(verdict);
     }
     let scored = artifact.model.evaluate(&data.frame, &source)?;
@@ -194,7 +215,10 @@ pub fn run(args: &ValidateArgs) -> Result<Verdict> {
             &thresholds,
             &artifact.model,
             &scored,
-            baseline_artifact.as_ref().map(|b| &b.model).zip(baseline_scored.as_ref()),
+            baseline_artifact
+                .as_ref()
+                .map(|b| &b.model)
+                .zip(baseline_scored.as_ref()),
             args,
         )?,
         None => Vec::new(),
@@ -202,7 +226,12 @@ pub fn run(args: &ValidateArgs) -> Result<Verdict> {
     let passed = data_gate_passed(&data_checks)
         && checks.iter().all(|c| !c.outcome.failed())
         && slices.iter().all(|s| s.passed);
-    let verdict = Verdict { passed, data_checks, checks, slices };
+    let verdict = Verdict {
+        passed,
+        data_checks,
+        checks,
+        slices,
+    };
 
     print_verdict(&verdict, &scored, args, &source);
     {
@@ -229,7 +258,10 @@ pub fn run(args: &ValidateArgs) -> Result<Verdict> {
                 "metrics": b.evaluation.metrics,
             });
         }
-        report.as_object_mut().unwrap().extend(evaluation_fields(&scored.evaluation));
+        report
+            .as_object_mut()
+            .unwrap()
+            .extend(evaluation_fields(&scored.evaluation));
         write_outputs(args, &verdict, report)?;
     }
     if args.bless {
@@ -244,7 +276,10 @@ pub fn run(args: &ValidateArgs) -> Result<Verdict> {
         if verdict.passed {
             println!("blessed {}", args.model.display());
         } else {
-            println!("recorded the failed verdict in {}: it is not blessed", args.model.display());
+            println!(
+                "recorded the failed verdict in {}: it is not blessed",
+                args.model.display()
+            );
         }
     }
     Ok(verdict)
@@ -253,9 +288,18 @@ pub fn run(args: &ValidateArgs) -> Result<Verdict> {
 /// Schema and drift checks of `frame` against the training statistics in the artifact.
 fn data_checks(artifact: &Artifact, frame: &DataFrame, gate: &DataGate) -> Result<Vec<DataCheck>> {
     let header = &artifact.header;
-    let expected: Vec<(&str, &str)> = header.input_schema.columns.iter().map(|c| (c.name.as_str(), c.kind.name())).collect();
+    let expected: Vec<(&str, &str)> = header
+        .input_schema
+        .columns
+        .iter()
+        .map(|c| (c.name.as_str(), c.kind.name()))
+        .collect();
     let found_schema = Schema::of_frame(frame, &[header.target.as_str()]);
-    let found: Vec<(&str, &str)> = found_schema.columns.iter().map(|c| (c.name.as_str(), c.kind.name())).collect();
+    let found: Vec<(&str, &str)> = found_schema
+        .columns
+        .iter()
+        .map(|c| (c.name.as_str(), c.kind.name()))
+        .collect();
     let mut checks = check_schema(&expected, &found);
     if data_gate_passed(&checks) {
         checks.extend(gate.check_drifts(&drift_of(&header.data_profile, frame)?));
@@ -271,13 +315,21 @@ fn write_outputs(args: &ValidateArgs, verdict: &Verdict, report: serde_json::Val
     if args.junit.is_none() && args.markdown.is_none() {
         return Ok(());
     }
-    let mut records: Vec<GateRecord> = verdict.data_checks.iter().map(|c| GateRecord::from_data_check("data", c)).collect();
+    let mut records: Vec<GateRecord> = verdict
+        .data_checks
+        .iter()
+        .map(|c| GateRecord::from_data_check("data", c))
+        .collect();
     records.extend(verdict.checks.iter().map(|c| record("model", c)));
     for s in &verdict.slices {
         let group = format!("slice {}={}", s.column, s.value);
         records.extend(s.checks.iter().map(|c| record(&group, c)));
     }
-    let title = format!("crisp validate {} on {}", args.model.display(), args.data.display());
+    let title = format!(
+        "crisp validate {} on {}",
+        args.model.display(),
+        args.data.display()
+    );
     if let Some(path) = &args.junit {
         crisp_core::write_atomic(path, junit_xml("crisp validate", &records).as_bytes())?;
     }
@@ -303,7 +355,12 @@ fn print_data_checks(checks: &[DataCheck]) {
         .filter(|c| c.check == "psi")
         .filter_map(|c| Some((c.observed?, c.column.as_deref()?)))
         .max_by(|a, b| a.0.total_cmp(&b.0));
-    print!("data checks: {} failed of {} ({} gated)", failed.len(), checks.len(), gated);
+    print!(
+        "data checks: {} failed of {} ({} gated)",
+        failed.len(),
+        checks.len(),
+        gated
+    );
     match worst_psi {
         Some((psi, column)) => println!("; largest PSI {psi:.4} ({column})"),
         None => println!(),
@@ -324,13 +381,20 @@ fn slice_results(
     let values = scored.frame.column(column)?.cast(&DataType::String)?;
     let mut groups: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
     for (row, v) in values.str()?.iter().enumerate() {
-        groups.entry(v.unwrap_or("(missing)").to_string()).or_default().push(row);
+        groups
+            .entry(v.unwrap_or("(missing)").to_string())
+            .or_default()
+            .push(row);
     }
     let mut results = Vec::with_capacity(groups.len());
     for (value, rows) in groups {
         let scope = Scope::subset(model, scored, baseline, &rows)?;
         let gated = rows.len() >= args.min_slice_rows;
-        let checks = if gated { check_scope(thresholds, &scope, args)? } else { Vec::new() };
+        let checks = if gated {
+            check_scope(thresholds, &scope, args)?
+        } else {
+            Vec::new()
+        };
         results.push(SliceResult {
             column: column.to_string(),
             passed: checks.iter().all(|c| !c.outcome.failed()),
@@ -345,7 +409,10 @@ fn slice_results(
 }
 
 fn check_scope(thresholds: &[Threshold], scope: &Scope, args: &ValidateArgs) -> Result<Vec<Check>> {
-    thresholds.iter().map(|t| check_one(t, scope, args)).collect()
+    thresholds
+        .iter()
+        .map(|t| check_one(t, scope, args))
+        .collect()
 }
 
 fn check_one(threshold: &Threshold, scope: &Scope, args: &ValidateArgs) -> Result<Check> {
@@ -371,7 +438,10 @@ fn check_one(threshold: &Threshold, scope: &Scope, args: &ValidateArgs) -> Resul
         Some(b) if threshold.needs_baseline() => match b.get(&threshold.metric) {
             Ok(v) => Some(v),
             Err(ValidateError::Unavailable { reason, .. }) => {
-                return Ok(unavailable(format!("the baseline's {}: {reason}", threshold.metric)))
+                return Ok(unavailable(format!(
+                    "the baseline's {}: {reason}",
+                    threshold.metric
+                )))
             }
             Err(e) => return Err(config_error(e)),
         },
@@ -381,7 +451,13 @@ fn check_one(threshold: &Threshold, scope: &Scope, args: &ValidateArgs) -> Resul
         None => point,
         Some(confidence) => {
             let input = scope.model.eval_input(&scope.truth, &scope.predictions)?;
-            match bootstrap_bound(&threshold.metric, &input, confidence, args.resamples, args.seed) {
+            match bootstrap_bound(
+                &threshold.metric,
+                &input,
+                confidence,
+                args.resamples,
+                args.seed,
+            ) {
                 Ok(bound) => bound,
                 Err(e) => return Ok(unavailable(e.to_string())),
             }
@@ -399,8 +475,16 @@ fn print_checks(checks: &[Check], args: &ValidateArgs, indent: &str) {
         Some(c) => format!("{:.0}% bound", c * 100.0),
         None => "observed".to_string(),
     };
-    let width = checks.iter().map(|c| c.outcome.threshold.len()).max().unwrap_or(5).max(5);
-    println!("{indent}{:<width$}  {:>12}  {:>12}  result", "check", observed_label, "bound");
+    let width = checks
+        .iter()
+        .map(|c| c.outcome.threshold.len())
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    println!(
+        "{indent}{:<width$}  {:>12}  {:>12}  result",
+        "check", observed_label, "bound"
+    );
     for c in checks {
         let o = &c.outcome;
         let result = match &o.status {
@@ -411,9 +495,16 @@ fn print_checks(checks: &[Check], args: &ValidateArgs, indent: &str) {
             },
             CheckStatus::Skipped { reason } => format!("SKIP ({reason})"),
         };
-        let observed = if o.observed.is_nan() { "-".into() } else { format_metric(o.observed) };
+        let observed = if o.observed.is_nan() {
+            "-".into()
+        } else {
+            format_metric(o.observed)
+        };
         let bound = o.bound.map_or("-".into(), format_metric);
-        println!("{indent}{:<width$}  {observed:>12}  {bound:>12}  {result}", o.threshold);
+        println!(
+            "{indent}{:<width$}  {observed:>12}  {bound:>12}  {result}",
+            o.threshold
+        );
     }
 }
 
@@ -438,7 +529,13 @@ fn print_verdict(verdict: &Verdict, scored: &Scored, args: &ValidateArgs, source
     }
     for s in &verdict.slices {
         if s.gated {
-            println!("slice {}={} ({} rows): {}", s.column, s.value, s.rows, if s.passed { "PASS" } else { "FAIL" });
+            println!(
+                "slice {}={} ({} rows): {}",
+                s.column,
+                s.value,
+                s.rows,
+                if s.passed { "PASS" } else { "FAIL" }
+            );
             print_checks(&s.checks, args, "  ");
         } else {
             println!(
@@ -448,11 +545,20 @@ fn print_verdict(verdict: &Verdict, scored: &Scored, args: &ValidateArgs, source
         }
     }
     let n_data_failed = verdict.data_checks.iter().filter(|c| c.failed()).count();
-    let n_checks = verdict.checks.len() + verdict.slices.iter().map(|s| s.checks.len()).sum::<usize>();
-    let n_failed = verdict.checks.iter().chain(verdict.slices.iter().flat_map(|s| &s.checks)).filter(|c| c.outcome.failed()).count()
+    let n_checks =
+        verdict.checks.len() + verdict.slices.iter().map(|s| s.checks.len()).sum::<usize>();
+    let n_failed = verdict
+        .checks
+        .iter()
+        .chain(verdict.slices.iter().flat_map(|s| &s.checks))
+        .filter(|c| c.outcome.failed())
+        .count()
         + n_data_failed;
     if verdict.passed {
-        println!("verdict: PASS ({n_checks} model checks, {} data checks)", verdict.data_checks.len());
+        println!(
+            "verdict: PASS ({n_checks} model checks, {} data checks)",
+            verdict.data_checks.len()
+        );
     } else {
         println!(
             "verdict: FAIL ({n_failed} of {} checks failed)",

@@ -124,16 +124,50 @@ pub fn box_cox(x: f64, lambda: f64) -> f64 {
     }
 }
 
+/// Population variance of `(exp(l * g) - 1) / l` over the values `g`, computed without the
+/// cancellation of the `- 1` when `exp(l * g)` is tiny (large negative `l * g`), where the
+/// transformed values all sit near `-1 / l` and the log-likelihood would otherwise be noisy.
+fn power_family_var(g: &[f64], lambda: f64) -> f64 {
+    let t: Vec<f64> = g.iter().map(|g| lambda * g).collect();
+    let mean_t = t.iter().sum::<f64>() / t.len() as f64;
+    let u: Vec<f64> = if mean_t < -1.0 {
+        t.iter().map(|t| t.exp()).collect()
+    } else {
+        t.iter().map(|t| t.exp_m1()).collect()
+    };
+    mean_var(&u).1 / (lambda * lambda)
+}
+
+/// Population variance of the transformed training values.
+fn transformed_var(values: &[f64], lambda: f64, method: PowerMethod) -> f64 {
+    match method {
+        PowerMethod::BoxCox => {
+            let logs: Vec<f64> = values.iter().map(|x| x.ln()).collect();
+            if lambda == 0.0 {
+                mean_var(&logs).1
+            } else {
+                power_family_var(&logs, lambda)
+            }
+        }
+        PowerMethod::YeoJohnson => {
+            if values.iter().all(|&x| x >= 0.0) && lambda.abs() >= f64::EPSILON {
+                let g: Vec<f64> = values.iter().map(|x| x.ln_1p()).collect();
+                power_family_var(&g, lambda)
+            } else if values.iter().all(|&x| x < 0.0) && (lambda - 2.0).abs() > f64::EPSILON {
+                // -((1 - x)^(2 - l) - 1) / (2 - l): the same family in 2 - l, negated.
+                let g: Vec<f64> = values.iter().map(|x| (-x).ln_1p()).collect();
+                power_family_var(&g, 2.0 - lambda)
+            } else {
+                let y: Vec<f64> = values.iter().map(|&x| yeo_johnson(x, lambda)).collect();
+                mean_var(&y).1
+            }
+        }
+    }
+}
+
 fn neg_log_likelihood(values: &[f64], lambda: f64, method: PowerMethod) -> f64 {
     let n = values.len() as f64;
-    let transformed: Vec<f64> = values
-        .iter()
-        .map(|&x| match method {
-            PowerMethod::YeoJohnson => yeo_johnson(x, lambda),
-            PowerMethod::BoxCox => box_cox(x, lambda),
-        })
-        .collect();
-    let (_, var) = mean_var(&transformed);
+    let var = transformed_var(values, lambda, method);
     if !(var >= f64::MIN_POSITIVE) || !var.is_finite() {
         return f64::INFINITY;
     }
@@ -183,8 +217,8 @@ impl Transform for Power {
                         PowerMethod::BoxCox => box_cox(x, lambda),
                     })
                     .collect();
-                let (mean, var) = mean_var(&transformed);
-                let std = var.sqrt();
+                let mean = mean_var(&transformed).0;
+                let std = transformed_var(&values, lambda, self.method).sqrt();
                 (
                     mean,
                     if std > 0.0 && std.is_finite() {

@@ -20,6 +20,10 @@ use crate::vote::{weighted_vote, weights_from_accuracy, Combine, Decision, TiePo
 /// A declared labeling step: exactly one of `rule`, `buckets`, `join` or labeling functions
 /// (`lfs` and/or `[[label.lf]]`), and the target column it creates.
 ///
+/// Files (`join.file`, `gold.file`) are read relative to the working directory. `crisp train`
+/// applies the step to each file it labels (the training data, and `--test-data` if given),
+/// so gold labels matched by row position only fit a run on the gold file's own data.
+///
 /// ```toml
 /// [label]
 /// target = "survived"
@@ -242,6 +246,16 @@ impl LabelSpec {
             }
             gold_counts = Some(counts);
         }
+        let weighted = self.combine == Combine::Weighted;
+        ensure!(
+            weighted || (self.weights.is_empty() && functions.iter().all(|f| f.weight.is_none())),
+            Config: "weights apply to combine = weighted, not {}",
+            self.combine
+        );
+        ensure!(
+            self.combine != Combine::LabelModel || self.tie_policy == TiePolicy::Abstain,
+            Config: "the tie policy applies to majority and weighted votes, not to the label model"
+        );
         for name in self.weights.keys() {
             ensure!(
                 matrix.names.contains(name),
