@@ -845,3 +845,59 @@ fn bad_labeling_functions_name_the_function() {
     label(&["--lf", female, "--join", "x.csv"]).error(&["--join needs --key"]);
     assert!(!dir.path("o.csv").exists());
 }
+
+#[test]
+fn gold_rows_matched_by_key_in_any_order() {
+    let dir = Dir::new();
+    let titanic = dataset("titanic.csv");
+    let recs = records("titanic.csv");
+    // The first 100 passengers, in reverse order, plus one passenger who does not exist.
+    let mut gold = String::from("PassengerId,Survived\n");
+    for r in recs[..100].iter().rev() {
+        gold.push_str(&format!("{},{}\n", r["PassengerId"], r["Survived"]));
+    }
+    gold.push_str("5000,1\n");
+    dir.create("gold.csv", gold);
+    dir.crisp([
+        "label",
+        "--data",
+        titanic.to_str().unwrap(),
+        "--lf",
+        KNOWN[0],
+        "--lf",
+        KNOWN[3],
+        "--combine",
+        "weighted",
+        "--gold",
+        "gold.csv",
+        "--key",
+        "PassengerId",
+        "--out",
+        "o.csv",
+        "--report",
+        "r.json",
+    ])
+    .ok();
+    let report = dir.json("r.json");
+    assert_eq!(report["gold"]["matched_by"], "key (PassengerId)");
+    assert_eq!(report["gold"]["gold_rows"], 100);
+    assert_eq!(report["gold"]["unmatched_gold_rows"], 1);
+    // On these rows boat is right more often than sex, so it gets the larger weight and wins
+    // every disagreement: the result's accuracy is boat's, counted here.
+    let boat_right = recs[..100]
+        .iter()
+        .filter(|r| (r["boat"].is_empty()) == (r["Survived"] == "0"))
+        .count();
+    let sex_right = recs[..100]
+        .iter()
+        .filter(|r| (r["Sex"] == "female") == (r["Survived"] == "1"))
+        .count();
+    assert!(boat_right > sex_right, "{boat_right} {sex_right}");
+    let stats = report["functions"]["stats"].as_array().unwrap();
+    assert!(close(&stats[1]["accuracy"], boat_right as f64 / 100.0));
+    assert!(close(&stats[0]["accuracy"], sex_right as f64 / 100.0));
+    assert!(close(
+        &report["gold"]["accuracy"],
+        boat_right as f64 / 100.0
+    ));
+}

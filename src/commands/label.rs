@@ -72,10 +72,10 @@ pub struct LabelArgs {
     /// Seed of the label model's initialization.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub seed: u64,
-    /// Also write <target>_source (what labeled the row) and <target>_confidence.
+    /// Also write `<target>_source` (what labeled the row) and `<target>_confidence`.
     #[arg(long)]
     pub explain: bool,
-    /// Take the labeling from the [label] section of a pipeline TOML instead of the flags.
+    /// Take the labeling from the `[label]` section of a pipeline TOML instead of the flags.
     #[arg(long, value_name = "TOML")]
     pub config: Option<PathBuf>,
     /// Name of the target column to add [default: label].

@@ -181,7 +181,8 @@ fn code(c: &BinColumn) -> Expr {
     col(c.column.as_str())
         .cast(DataType::Float64)
         .cut(breaks, Some(labels), true, false)
-        .cast(DataType::UInt32)
+        // The labels are the codes; Polars 0.55 deprecates casting a category to its index.
+        .cast(DataType::String)
         .cast(DataType::Float64)
 }
 

@@ -144,25 +144,30 @@ impl Transform for Impute {
     }
 }
 
-/// The finite values of a numeric column, sorted, for mean/median.
+/// The finite values of a numeric column (in no particular order), for mean/median.
 struct Finite(Vec<f64>);
 
 impl Finite {
     fn mean(&self) -> f64 {
         self.0.iter().sum::<f64>() / self.0.len() as f64
     }
-    fn median(&self) -> f64 {
+    /// The median by selection (linear time, no full sort).
+    fn median(mut self) -> f64 {
         let n = self.0.len();
+        let (lower, upper, _) = self.0.select_nth_unstable_by(n / 2, f64::total_cmp);
+        let upper = *upper;
         if n % 2 == 1 {
-            self.0[n / 2]
+            upper
         } else {
-            (self.0[n / 2 - 1] + self.0[n / 2]) / 2.0
+            // The largest of the lower half is the other middle value.
+            let lower = lower.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            (lower + upper) / 2.0
         }
     }
 }
 
 fn finite_values(frame: &DataFrame, name: &str) -> Result<Finite> {
-    let mut values: Vec<f64> = column_f64(frame, name)?
+    let values: Vec<f64> = column_f64(frame, name)?
         .iter()
         .flatten()
         .filter(|v| v.is_finite())
@@ -170,12 +175,12 @@ fn finite_values(frame: &DataFrame, name: &str) -> Result<Finite> {
     if values.is_empty() {
         bail!(Data: "impute: column '{name}' has no values in the training data to learn from");
     }
-    values.sort_by(f64::total_cmp);
     Ok(Finite(values))
 }
 
 fn most_frequent_number(frame: &DataFrame, name: &str) -> Result<f64> {
-    let values = finite_values(frame, name)?.0;
+    let mut values = finite_values(frame, name)?.0;
+    values.sort_unstable_by(f64::total_cmp);
     // Sorted input: the longest run is the mode, and the first longest run is the smallest value.
     let (mut best, mut best_len, mut i) = (values[0], 0, 0);
     while i < values.len() {

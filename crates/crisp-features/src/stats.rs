@@ -21,7 +21,7 @@ pub fn finite_values(frame: &DataFrame, column: &str, step: &str) -> Result<Vec<
 
 /// The same values sorted ascending.
 pub fn sorted(mut values: Vec<f64>) -> Vec<f64> {
-    values.sort_by(f64::total_cmp);
+    values.sort_unstable_by(f64::total_cmp);
     values
 }
 

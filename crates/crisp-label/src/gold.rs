@@ -89,7 +89,7 @@ impl GoldSpec {
             report.matched_by = "row position".into();
             if gold.height() != frame.height() {
                 bail!(
-                    Data: "{source} has {} rows but the data has {}: without a key, gold rows are matched by position (give --key to match them by key)",
+                    Data: "{source} has {} gold rows but the data has {} rows: without a key, gold rows are matched by position (give --key to match them by key)",
                     gold.height(),
                     frame.height()
                 );
@@ -191,7 +191,7 @@ mod tests {
             .unwrap_err();
         assert!(
             err.to_string()
-                .starts_with("gold.csv has 1 rows but the data has 3"),
+                .starts_with("gold.csv has 1 gold rows but the data has 3 rows"),
             "{err}"
         );
 

@@ -21,11 +21,7 @@ pub(crate) struct Side<'a> {
 
 /// The key of every row of `left` and `right` as text (`None` when a key part is NULL: such a
 /// row matches nothing). Errors name a missing key column and the file that lacks it.
-pub(crate) fn key_texts(
-    left: Side,
-    right: Side,
-    keys: &[String],
-) -> Result<(KeyTexts, KeyTexts)> {
+pub(crate) fn key_texts(left: Side, right: Side, keys: &[String]) -> Result<(KeyTexts, KeyTexts)> {
     ensure!(!keys.is_empty(), Config: "no key column given: name one or more with --key (or `key` in the TOML)");
     let mut left_parts = Vec::with_capacity(keys.len());
     let mut right_parts = Vec::with_capacity(keys.len());

@@ -193,7 +193,7 @@ impl LabelReport {
                 g.labeled_gold_rows,
                 g.accuracy.map_or("-".into(), percent),
                 if g.unmatched_gold_rows > 0 {
-                    format!("; {} gold rows match no data row", g.unmatched_gold_rows)
+                    format!("; gold rows matching no data row: {}", g.unmatched_gold_rows)
                 } else {
                     String::new()
                 }

@@ -1,0 +1,257 @@
+"""Baseline for benches/compare_features.sh: the same feature pipeline as crisp's
+`compare_features.toml`, with pandas + scikit-learn's ColumnTransformer.
+
+    python compare_features.py make-synthetic --rows N --out FILE.csv
+    python compare_features.py toml > pipeline.toml
+    python compare_features.py run --data FILE.csv [--repeat N]
+    crisp bench features --json ... | python compare_features.py crisp-line
+    python compare_features.py table RESULTS.jsonl
+
+The synthetic data: 20 numeric columns f0..f19 (5% missing), 3 categorical columns c0, c1, c2
+with 10, 50 and 200 levels (2% missing) and a binary target. The pipeline:
+
+    f0..f19   median imputation
+    f0..f9    standard scaling
+    f10..f14  5 quantile bins (ordinal codes)
+    c0..c2    most-frequent imputation
+    c0        one-hot (unknown categories ignored)
+    c1, c2    target encoding (smooth "auto", 5 folds, out-of-fold values for the training rows)
+
+`run` prints one JSON line per size with the median seconds of `repeat` runs and the peak RSS
+of this process (ru_maxrss) against the output array's size.
+"""
+
+import argparse
+import json
+import resource
+import statistics
+import sys
+import time
+
+import numpy as np
+import pandas as pd
+
+PIPELINE_TOML = """\
+target = "target"
+
+[[features.steps]]
+kind = "impute"
+regex = "^f"
+strategy = "median"
+
+[[features.steps]]
+kind = "standard_scale"
+regex = "^f[0-9]$"
+
+[[features.steps]]
+kind = "bin"
+regex = "^f1[0-4]$"
+strategy = "quantile"
+n_bins = 5
+
+[[features.steps]]
+kind = "impute"
+dtype = "categorical"
+strategy = "most_frequent"
+
+[[features.steps]]
+kind = "one_hot"
+columns = ["c0"]
+handle_unknown = "ignore"
+
+[[features.steps]]
+kind = "target_encode"
+columns = ["c1", "c2"]
+smooth = "auto"
+cv = 5
+"""
+
+
+def make_synthetic(rows, out):
+    rng = np.random.default_rng(0)
+    frame = {}
+    signal = np.zeros(rows)
+    for j in range(20):
+        v = rng.uniform(-3, 3, rows) * (1 + j)
+        if j < 3:
+            signal += v / (1 + j)
+        v[rng.random(rows) < 0.05] = np.nan
+        frame[f"f{j}"] = v
+    for j, levels in enumerate([10, 50, 200]):
+        level = rng.integers(0, levels, rows)
+        if j == 1:
+            signal += (level % 7) / 7
+        values = np.array([f"c{j}_{k}" for k in range(levels)], dtype=object)[level]
+        values[rng.random(rows) < 0.02] = None
+        frame[f"c{j}"] = values
+    frame["target"] = (signal + rng.uniform(-1, 1, rows) > 0.5).astype(int)
+    pd.DataFrame(frame).to_csv(out, index=False, float_format="%.6g")
+
+
+def column_transformer():
+    from sklearn.compose import ColumnTransformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import KBinsDiscretizer, OneHotEncoder, StandardScaler, TargetEncoder
+
+    f = [f"f{j}" for j in range(20)]
+    return ColumnTransformer(
+        [
+            ("scale", make_pipeline(SimpleImputer(strategy="median"), StandardScaler()), f[:10]),
+            (
+                "bin",
+                make_pipeline(
+                    SimpleImputer(strategy="median"),
+                    KBinsDiscretizer(
+                        n_bins=5, encode="ordinal", strategy="quantile", quantile_method="linear"
+                    ),
+                ),
+                f[10:15],
+            ),
+            ("impute", SimpleImputer(strategy="median"), f[15:]),
+            (
+                "one_hot",
+                make_pipeline(
+                    SimpleImputer(strategy="most_frequent"),
+                    OneHotEncoder(handle_unknown="ignore", sparse_output=False),
+                ),
+                ["c0"],
+            ),
+            (
+                "target",
+                make_pipeline(
+                    SimpleImputer(strategy="most_frequent"),
+                    TargetEncoder(smooth="auto", cv=5),
+                ),
+                ["c1", "c2"],
+            ),
+        ]
+    )
+
+
+def run(data, repeat):
+    import sklearn
+
+    reads, fits = [], []
+    out = None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        frame = pd.read_csv(data)
+        reads.append(time.perf_counter() - started)
+        y = frame.pop("target").to_numpy()
+        started = time.perf_counter()
+        out = column_transformer().fit_transform(frame, y)
+        fits.append(time.perf_counter() - started)
+    read = statistics.median(reads)
+    fit = statistics.median(fits)
+    print(
+        json.dumps(
+            {
+                "impl": "pandas+sklearn",
+                "versions": f"pandas {pd.__version__}, scikit-learn {sklearn.__version__}",
+                "data": data,
+                "rows": int(out.shape[0]),
+                "output_columns": int(out.shape[1]),
+                "output_bytes": int(out.nbytes),
+                "read_seconds": read,
+                "fit_transform_seconds": fit,
+                "end_to_end_seconds": read + fit,
+                "peak_memory_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+                "repeat": repeat,
+            }
+        )
+    )
+
+
+def crisp_line():
+    """Read `crisp bench features --json` on stdin, print it as one JSON line tagged crisp."""
+    report = json.load(sys.stdin)
+    report["impl"] = "crisp"
+    print(json.dumps(report))
+
+
+def table(path):
+    rows = [json.loads(line) for line in open(path) if line.startswith("{")]
+    by_size = {}
+    for r in rows:
+        by_size.setdefault(r["rows"], {})[r["impl"]] = r
+
+    def mb(b):
+        return f"{b / 1e6:.0f} MB" if b else "n/a"
+
+    print(
+        "| rows | implementation | fit+transform (s) | end-to-end: CSV read + features (s) "
+        "| peak memory | output frame | peak / output |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    ratios = []
+    for size in sorted(by_size):
+        impls = by_size[size]
+        for name in ["crisp", "pandas+sklearn"]:
+            r = impls.get(name)
+            if r is None:
+                continue
+            peak = r.get("peak_memory_bytes")
+            share = f"{peak / r['output_bytes']:.1f}×" if peak else "n/a"
+            print(
+                f"| {size:,} | {name} | {r['fit_transform_seconds']:.3f} "
+                f"| {r['end_to_end_seconds']:.3f} | {mb(peak)} | {mb(r['output_bytes'])} "
+                f"| {share} |"
+            )
+        if "crisp" in impls and "pandas+sklearn" in impls:
+            c, s = impls["crisp"], impls["pandas+sklearn"]
+            peak = c.get("peak_memory_bytes")
+            ratios.append(
+                (
+                    size,
+                    s["fit_transform_seconds"] / c["fit_transform_seconds"],
+                    s["end_to_end_seconds"] / c["end_to_end_seconds"],
+                    peak / c["output_bytes"] if peak else None,
+                )
+            )
+    print()
+    print(
+        "| rows | fit+transform speed-up of crisp (target ≥ 8×) "
+        "| end-to-end speed-up of crisp (target ≥ 2×) | crisp peak / output (target ≤ 2×) |"
+    )
+    print("|---|---|---|---|")
+
+    def verdict(good):
+        return "met" if good else "**not met**"
+
+    for size, fit, e2e, mem in ratios:
+        mem_text = f"{mem:.1f}× ({verdict(mem <= 2)})" if mem is not None else "n/a"
+        print(
+            f"| {size:,} | {fit:.1f}× ({verdict(fit >= 8)}) | {e2e:.1f}× ({verdict(e2e >= 2)}) "
+            f"| {mem_text} |"
+        )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("make-synthetic")
+    p.add_argument("--rows", type=int, required=True)
+    p.add_argument("--out", required=True)
+    sub.add_parser("toml")
+    p = sub.add_parser("run")
+    p.add_argument("--data", required=True)
+    p.add_argument("--repeat", type=int, default=3)
+    sub.add_parser("crisp-line")
+    p = sub.add_parser("table")
+    p.add_argument("results")
+    args = parser.parse_args()
+    if args.command == "make-synthetic":
+        make_synthetic(args.rows, args.out)
+    elif args.command == "toml":
+        sys.stdout.write(PIPELINE_TOML)
+    elif args.command == "run":
+        run(args.data, args.repeat)
+    elif args.command == "crisp-line":
+        crisp_line()
+    else:
+        table(args.results)
+
+
+if __name__ == "__main__":
+    main()

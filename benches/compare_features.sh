@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Compares crisp's feature pipelines with pandas + scikit-learn's ColumnTransformer on the same
+# synthetic CSV (20 numeric columns with missing values, 3 categorical) and the same steps
+# (median imputation, standard scaling, quantile bins, one-hot, out-of-fold target encoding),
+# and prints a markdown table: fit+transform seconds, end-to-end seconds (CSV read + features),
+# crisp's speed-ups measured in the same run, and peak memory against the output frame's size.
+#
+#   benches/compare_features.sh [--quick] [--repeat N]
+#
+#   --quick     100k rows only (default: 100k and 1M rows)
+#   --repeat N  runs per measurement, the median is reported (default 3)
+#
+# Creates (or reuses) a Python venv with pandas and scikit-learn in $CRISP_BENCH_VENV (default
+# /var/tmp/crisp-bench-venv); synthetic CSVs and raw JSON lines go to $CRISP_BENCH_DIR (default
+# /var/tmp/crisp-bench-data). crisp is the dev-profile binary (`cargo build`; dependencies are
+# optimised in it), timed by `crisp bench features --json`; each implementation runs in its own
+# process so that peak memory (VmHWM / ru_maxrss) is its own.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+QUICK=0
+REPEAT=3
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) QUICK=1 ;;
+    --repeat) REPEAT="$2"; shift ;;
+    -h | --help) sed -n '2,17p' "$0"; exit 0 ;;
+    *) echo "compare_features: unknown argument $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/crisp-target}"
+VENV="${CRISP_BENCH_VENV:-/var/tmp/crisp-bench-venv}"
+WORK="${CRISP_BENCH_DIR:-/var/tmp/crisp-bench-data}"
+mkdir -p "$WORK"
+
+if [ ! -x "$VENV/bin/python" ]; then
+  python3 -m venv "$VENV"
+fi
+PY="$VENV/bin/python"
+if ! "$PY" -c "import sklearn, numpy, pandas" 2>/dev/null; then
+  "$VENV/bin/pip" install --quiet scikit-learn numpy pandas
+fi
+
+cargo build --quiet --bin crisp
+CRISP="$CARGO_TARGET_DIR/debug/crisp"
+
+CONFIG="$WORK/compare_features.toml"
+"$PY" benches/compare_features.py toml > "$CONFIG"
+
+RESULTS="$WORK/features-$(date +%Y%m%d-%H%M%S).jsonl"
+: > "$RESULTS"
+
+SIZES=(100000)
+[ "$QUICK" = 1 ] || SIZES+=(1000000)
+for rows in "${SIZES[@]}"; do
+  csv="$WORK/features_${rows}.csv"
+  if [ ! -f "$csv" ]; then
+    echo "writing $csv" >&2
+    "$PY" benches/compare_features.py make-synthetic --rows "$rows" --out "$csv"
+  fi
+  echo "crisp, $rows rows" >&2
+  "$CRISP" bench features --config "$CONFIG" --data "$csv" --repeat "$REPEAT" --json \
+    | "$PY" benches/compare_features.py crisp-line | tee -a "$RESULTS" >/dev/null
+  echo "pandas + scikit-learn, $rows rows" >&2
+  "$PY" benches/compare_features.py run --data "$csv" --repeat "$REPEAT" 2>/dev/null \
+    | tee -a "$RESULTS" >/dev/null
+done
+
+echo
+echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), load average before the table: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "versions: crisp $("$CRISP" --version | cut -d' ' -f2) (dev profile), $("$PY" -c 'import pandas, sklearn; print(f"pandas {pandas.__version__}, scikit-learn {sklearn.__version__}")')"
+echo "command: benches/compare_features.sh$([ "$QUICK" = 1 ] && echo ' --quick') --repeat $REPEAT"
+echo "raw results: $RESULTS"
+echo
+"$PY" benches/compare_features.py table "$RESULTS"
