@@ -473,6 +473,17 @@ fn data_checks_run_before_the_model_checks() {
     let out = validate(&no_age, &[]).code(1).stdout();
     assert!(out.contains("missing_column[age]"), "{out}");
     assert!(out.contains("model checks not run"), "{out}");
+
+    // Text where the model reads numbers: a failed data check too (exit 1), not a crash.
+    let text_age = adult_test_variant(&dir, "text_age.csv", |i, f| {
+        let mut f: Vec<String> = f.iter().map(|s| s.to_string()).collect();
+        if i == 3 {
+            f[0] = "unknown".into();
+        }
+        Some(f.join(","))
+    });
+    let out = validate(&text_age, &[]).code(1).stdout();
+    assert!(out.contains("dtype_change[age]"), "{out}");
 }
 
 #[test]

@@ -160,8 +160,12 @@ pub fn run(args: &ValidateArgs) -> Result<Verdict> {
         require_column(&data.frame, column, &source)?;
     }
     let data_checks = data_checks(&artifact, &data.frame, &gate)?;
-    if !data_gate_passed(&data_checks) && data_checks.iter().any(|c| c.check == "missing_column") {
-        // Without its input columns the model cannot run: report the data checks and stop.
+    let schema_broken = data_checks
+        .iter()
+        .any(|c| c.failed() && matches!(c.check.as_str(), "missing_column" | "dtype_change"));
+    if schema_broken {
+        // Without its input columns, or with text where it reads numbers, the model cannot
+        // run: the data checks fail the gate and the model checks are not run.
         let verdict = Verdict {
             passed: false,
             data_checks,
@@ -169,7 +173,7 @@ pub fn run(args: &ValidateArgs) -> Result<Verdict> {
             slices: Vec::new(),
         };
         print_data_checks(&verdict.data_checks);
-        println!("verdict: FAIL (the data lacks columns the model reads; model checks not run)");
+        println!("verdict: FAIL (the data does not match the model's input schema; model checks not run)");
         write_outputs(
             args,
             &verdict,
