@@ -432,6 +432,9 @@ impl Grower<'_> {
 }
 
 /// Stable in-place partition of `rows` by `goes_left[bin]`; returns the number that go left.
+///
+/// Branch-free: every index is written to both destinations and only the matching cursor
+/// advances, since which side a row goes to is as unpredictable as the data.
 fn partition(
     rows: &mut [u32],
     scratch: &mut Vec<u32>,
@@ -439,17 +442,18 @@ fn partition(
     goes_left: &[bool; 256],
 ) -> usize {
     scratch.clear();
-    let mut n_left = 0;
+    scratch.resize(rows.len(), 0);
+    let (mut n_left, mut n_right) = (0, 0);
     for k in 0..rows.len() {
         let i = rows[k];
-        if goes_left[col[i as usize] as usize] {
-            rows[n_left] = i;
-            n_left += 1;
-        } else {
-            scratch.push(i);
-        }
+        let left = goes_left[col[i as usize] as usize];
+        // n_left <= k: this only overwrites an index already read.
+        rows[n_left] = i;
+        scratch[n_right] = i;
+        n_left += usize::from(left);
+        n_right += usize::from(!left);
     }
-    rows[n_left..].copy_from_slice(scratch);
+    rows[n_left..].copy_from_slice(&scratch[..n_right]);
     n_left
 }
 

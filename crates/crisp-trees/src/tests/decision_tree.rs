@@ -234,3 +234,25 @@ fn bad_inputs_are_errors() {
     let r = DecisionTree::params().fit(&Dataset::new(ndarray::Array2::zeros((0, 2)), empty));
     assert!(matches!(r, Err(TreeError::EmptyDataset { .. })));
 }
+
+#[test]
+fn max_leaves_grows_best_first() {
+    let train = binary_problem(3000, 6, 30);
+    for leaves in [2, 5, 17] {
+        let model = DecisionTree::params()
+            .max_leaves(Some(leaves))
+            .fit(&train)
+            .unwrap();
+        assert_eq!(model.n_leaves(), leaves);
+    }
+    // The first split of best-first growth is the root split of depth-first growth.
+    let stump = DecisionTree::params()
+        .max_depth(Some(1))
+        .fit(&train)
+        .unwrap();
+    let two = DecisionTree::params()
+        .max_leaves(Some(2))
+        .fit(&train)
+        .unwrap();
+    assert_eq!(stump.predict(train.records()), two.predict(train.records()));
+}
