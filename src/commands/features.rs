@@ -112,7 +112,9 @@ pub fn encode(frame: &mut DataFrame, format: OutputFormat) -> Result<Vec<u8>> {
 pub fn run(args: &FeaturesArgs) -> Result<FeaturesRun> {
     let format = output_format(&args.out)?;
     let (spec, target) = load_pipeline(&args.config, args.target.as_deref())?;
-    let data = read_csv(&args.data)?;
+    let mut data = read_csv(&args.data)?;
+    // One contiguous chunk per column: faster aggregations, and the multi-chunk copy is freed.
+    data.frame.rechunk_mut_par();
     let source = args.data.display().to_string();
     let mut run = fit_frame(&spec, &data.frame, target.as_deref(), &source)?;
     let bytes = encode(&mut run.frame, format)?;

@@ -7,7 +7,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::select::ColumnSelector;
-use crate::stats::{finite_values, quantile, sorted};
+use crate::stats::{column_stats, Stat};
 use crate::transform::{FittedStep, FittedTransform, StepSummary, Transform};
 
 /// How bin edges are chosen.
@@ -112,15 +112,18 @@ pub struct FittedBin {
     pub columns: Vec<BinColumn>,
 }
 
-/// The edges of `n_bins` bins of `values` (finite, sorted), as scikit-learn's
-/// KBinsDiscretizer computes them (quantiles with `quantile_method="linear"`).
-pub fn bin_edges(values: &[f64], n_bins: usize, strategy: BinStrategy) -> Vec<f64> {
-    let (min, max) = (values[0], values[values.len() - 1]);
-    if min == max {
-        return vec![min, max];
-    }
+/// Equal-width (`Uniform`, from `[min, max]`) or equal-count (`Quantile`, the quantiles at
+/// `i / n_bins` with linear interpolation) edges, as scikit-learn's KBinsDiscretizer computes
+/// them with `quantile_method="linear"`: edges closer than 1e-8 to the previous one are merged
+/// and a constant column gets one bin. `stats` are the column's statistics in the order of
+/// [`edge_stats`].
+pub fn bin_edges(stats: &[f64], n_bins: usize, strategy: BinStrategy) -> Vec<f64> {
     let raw: Vec<f64> = match strategy {
         BinStrategy::Uniform => {
+            let (min, max) = (stats[0], stats[1]);
+            if min == max {
+                return vec![min, max];
+            }
             // numpy.linspace: i * step + start, the last edge exactly the maximum.
             let step = (max - min) / n_bins as f64;
             (0..=n_bins)
@@ -133,9 +136,12 @@ pub fn bin_edges(values: &[f64], n_bins: usize, strategy: BinStrategy) -> Vec<f6
                 })
                 .collect()
         }
-        BinStrategy::Quantile => (0..=n_bins)
-            .map(|i| quantile(values, i as f64 / n_bins as f64))
-            .collect(),
+        BinStrategy::Quantile => {
+            if stats[0] == stats[n_bins] {
+                return vec![stats[0], stats[n_bins]];
+            }
+            stats.to_vec()
+        }
     };
     // Drop edges too close to the previous one (empty bins), as scikit-learn does.
     let mut edges: Vec<f64> = Vec::with_capacity(raw.len());
@@ -145,6 +151,16 @@ pub fn bin_edges(values: &[f64], n_bins: usize, strategy: BinStrategy) -> Vec<f6
         }
     }
     edges
+}
+
+/// The statistics [`bin_edges`] needs.
+pub fn edge_stats(n_bins: usize, strategy: BinStrategy) -> Vec<Stat> {
+    match strategy {
+        BinStrategy::Uniform => vec![Stat::Min, Stat::Max],
+        BinStrategy::Quantile => (0..=n_bins)
+            .map(|i| Stat::Quantile(i as f64 / n_bins as f64))
+            .collect(),
+    }
 }
 
 impl Transform for Bin {
@@ -158,14 +174,20 @@ impl Transform for Bin {
         if self.n_bins < 2 {
             bail!(Config: "bin: n_bins must be at least 2, got {}", self.n_bins);
         }
-        let mut fitted = Vec::with_capacity(columns.len());
-        for name in columns {
-            let values = sorted(finite_values(frame, name, self.name())?);
-            fitted.push(BinColumn {
+        let stats = column_stats(
+            frame,
+            columns,
+            self.name(),
+            &edge_stats(self.n_bins, self.strategy),
+        )?;
+        let fitted = columns
+            .iter()
+            .zip(stats)
+            .map(|(name, v)| BinColumn {
                 column: name.clone(),
-                edges: bin_edges(&values, self.n_bins, self.strategy),
-            });
-        }
+                edges: bin_edges(&v, self.n_bins, self.strategy),
+            })
+            .collect();
         Ok(FittedStep::Bin(FittedBin {
             strategy: self.strategy,
             encode: self.encode,
@@ -181,9 +203,29 @@ fn code(c: &BinColumn) -> Expr {
     col(c.column.as_str())
         .cast(DataType::Float64)
         .cut(breaks, Some(labels), true, false)
-        // The labels are the codes; Polars 0.55 deprecates casting a category to its index.
-        .cast(DataType::String)
-        .cast(DataType::Float64)
+        .map(category_codes, |_, field| {
+            Ok(Field::new(field.name().clone(), DataType::Float64))
+        })
+}
+
+/// The category index of each value of `cut`'s output (its physical code) as f64. (Polars
+/// 0.55 deprecates casting a category to its index, and going through the text labels costs
+/// more than the binning itself.)
+fn category_codes(column: Column) -> PolarsResult<Column> {
+    let name = column.name().clone();
+    let codes: Float64Chunked = if let Ok(ca) = column.cat8() {
+        ca.physical().iter().map(|v| v.map(f64::from)).collect()
+    } else if let Ok(ca) = column.cat16() {
+        ca.physical().iter().map(|v| v.map(f64::from)).collect()
+    } else {
+        column
+            .cat32()?
+            .physical()
+            .iter()
+            .map(|v| v.map(f64::from))
+            .collect()
+    };
+    Ok(codes.with_name(name).into_column())
 }
 
 impl FittedTransform for FittedBin {

@@ -1,7 +1,5 @@
 //! Category vocabularies learned from a training column, shared by the encoders.
 
-use std::collections::HashMap;
-
 use crisp_core::{bail, Result};
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -19,19 +17,62 @@ pub enum HandleUnknown {
     Infrequent,
 }
 
-/// Each distinct non-null value of `column` (as text) with its count, sorted by value.
+/// Each distinct non-null value of `column` (as text) with its count, sorted by value
+/// (counted by Polars' group-by).
 pub fn value_counts(frame: &DataFrame, column: &str) -> Result<Vec<(String, usize)>> {
     let text = frame.column(column)?.cast(&DataType::String)?;
-    let mut counts: HashMap<&str, usize> = HashMap::new();
-    for v in text.str()?.iter().flatten() {
-        *counts.entry(v).or_default() += 1;
-    }
-    let mut counts: Vec<(String, usize)> = counts
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
+    // Threads only pay off on large columns (and a busy machine makes them cost).
+    let parallel = text.len() > 250_000;
+    let counts =
+        text.as_materialized_series()
+            .value_counts(false, parallel, "__count".into(), false)?;
+    let values = counts.column(column)?.str()?.clone();
+    let n = counts.column("__count")?.cast(&DataType::UInt64)?;
+    let n = n.u64()?;
+    let mut out: Vec<(String, usize)> = values
+        .iter()
+        .zip(n.iter())
+        .filter_map(|(v, n)| Some((v?.to_string(), n.unwrap_or(0) as usize)))
         .collect();
-    counts.sort();
-    Ok(counts)
+    out.sort();
+    Ok(out)
+}
+
+/// The categories of `column` (as text, in order of first appearance) and each row's index
+/// into them, nulls getting index `categories.len()` (grouped by Polars' hash group-by on the
+/// column as it is; only the distinct values are turned into text).
+pub fn category_slots(frame: &DataFrame, column: &str) -> Result<(Vec<String>, Vec<u32>)> {
+    let series = frame.column(column)?.as_materialized_series();
+    // Threads only pay off on large columns (and a busy machine makes them cost).
+    let mut groups = series
+        .group_tuples(series.len() > 250_000, false)?
+        .into_idx();
+    groups.sort_by_first_idx();
+    let firsts = IdxCa::from_vec("first".into(), groups.first().to_vec());
+    let distinct = series.take(&firsts)?.cast(&DataType::String)?;
+    let distinct = distinct.str()?;
+    let mut slots = vec![0u32; series.len()];
+    let mut categories = Vec::with_capacity(distinct.len());
+    let mut null_rows = None;
+    for (value, rows) in distinct.iter().zip(groups.all()) {
+        match value {
+            Some(v) => {
+                let id = categories.len() as u32;
+                categories.push(v.to_string());
+                for &r in rows.iter() {
+                    slots[r as usize] = id;
+                }
+            }
+            None => null_rows = Some(rows),
+        }
+    }
+    if let Some(rows) = null_rows {
+        let null_slot = categories.len() as u32;
+        for &r in rows.iter() {
+            slots[r as usize] = null_slot;
+        }
+    }
+    Ok((categories, slots))
 }
 
 /// The column as text, the form categories are compared in.

@@ -6,7 +6,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::select::ColumnSelector;
-use crate::stats::{finite_values, quantile, sorted};
+use crate::stats::{column_stats, Stat};
 use crate::transform::{FittedStep, FittedTransform, StepSummary, Transform};
 
 /// Clip each selected column to `[lower, upper]`. Each bound is either fixed (`lower`,
@@ -102,31 +102,40 @@ impl Transform for Clip {
             }
         }
         if let (Some(lo), Some(hi)) = (self.lower, self.upper) {
-            if !(lo <= hi) {
+            if lo > hi || lo.is_nan() || hi.is_nan() {
                 bail!(Config: "clip: lower {lo} is above upper {hi}");
             }
         }
-        let mut fitted = Vec::with_capacity(columns.len());
-        for name in columns {
-            let values = if self.lower_quantile.is_some() || self.upper_quantile.is_some() {
-                sorted(finite_values(frame, name, self.name())?)
-            } else {
-                // Fixed bounds learn nothing, but the column must still be numeric.
-                column_f64(frame, name).map_err(|e| e.context(format!("clip: column '{name}'")))?;
-                Vec::new()
-            };
-            let lower = self
-                .lower
-                .or_else(|| self.lower_quantile.map(|q| quantile(&values, q)));
-            let upper = self
-                .upper
-                .or_else(|| self.upper_quantile.map(|q| quantile(&values, q)));
-            fitted.push(ClipColumn {
-                column: name.clone(),
-                lower,
-                upper,
-            });
+        let mut stats = Vec::new();
+        if let Some(q) = self.lower_quantile {
+            stats.push(Stat::Quantile(q));
         }
+        if let Some(q) = self.upper_quantile {
+            stats.push(Stat::Quantile(q));
+        }
+        let values = if stats.is_empty() {
+            // Fixed bounds learn nothing, but the columns must still be numeric.
+            for name in columns {
+                column_f64(frame, name).map_err(|e| e.context(format!("clip: column '{name}'")))?;
+            }
+            vec![Vec::new(); columns.len()]
+        } else {
+            column_stats(frame, columns, self.name(), &stats)?
+        };
+        let fitted = columns
+            .iter()
+            .zip(values)
+            .map(|(name, v)| {
+                let mut v = v.into_iter();
+                let lower = self.lower.or_else(|| self.lower_quantile.and(v.next()));
+                let upper = self.upper.or_else(|| self.upper_quantile.and(v.next()));
+                ClipColumn {
+                    column: name.clone(),
+                    lower,
+                    upper,
+                }
+            })
+            .collect();
         let mut config = Vec::new();
         if let Some(q) = self.lower_quantile {
             config.push(format!("lower_quantile={q}"));

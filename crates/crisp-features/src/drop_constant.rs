@@ -1,12 +1,11 @@
 //! Removing constant and near-constant columns, judged on the training rows (scikit-learn's
 //! VarianceThreshold, plus a dominant-value rule for any column type).
 
-use std::collections::HashMap;
-
 use crisp_core::{bail, ColumnKind, Result};
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::categories::value_counts;
 use crate::select::ColumnSelector;
 use crate::stats::mean_var;
 use crate::transform::{FittedStep, FittedTransform, StepSummary, Transform};
@@ -63,14 +62,17 @@ fn reason(frame: &DataFrame, name: &str, threshold: f64, max_share: f64) -> Resu
     if rows == 0 {
         return Ok(Some("no rows".into()));
     }
-    let text = column.cast(&DataType::String)?;
-    let mut counts: HashMap<Option<&str>, usize> = HashMap::new();
-    for v in text.str()?.iter() {
-        *counts.entry(v).or_default() += 1;
+    // Value counts by Polars' group-by, nulls counted as a value of their own.
+    let mut counts: Vec<(Option<String>, usize)> = value_counts(frame, name)?
+        .into_iter()
+        .map(|(v, n)| (Some(v), n))
+        .collect();
+    let nulls = column.null_count();
+    if nulls > 0 {
+        counts.push((None, nulls));
     }
     if counts.len() == 1 {
-        let value = counts.keys().next().copied().flatten();
-        return Ok(Some(match value {
+        return Ok(Some(match &counts[0].0 {
             Some(v) => format!("single value '{v}'"),
             None => "all values missing".into(),
         }));
@@ -94,8 +96,8 @@ fn reason(frame: &DataFrame, name: &str, threshold: f64, max_share: f64) -> Resu
     }
     let (value, top) = counts
         .iter()
-        .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
-        .map(|(v, n)| (*v, *n))
+        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+        .map(|(v, n)| (v.as_deref(), *n))
         .unwrap_or((None, 0));
     let share = top as f64 / rows as f64;
     if share >= max_share {
@@ -117,7 +119,7 @@ impl Transform for DropConstant {
         &self.select
     }
     fn fit(&self, frame: &DataFrame, columns: &[String]) -> Result<FittedStep> {
-        if !(self.threshold >= 0.0) {
+        if self.threshold.is_nan() || self.threshold < 0.0 {
             bail!(Config: "drop_constant: threshold must be >= 0, got {}", self.threshold);
         }
         if !(self.max_share > 0.0 && self.max_share <= 1.0) {

@@ -1,12 +1,12 @@
 //! Filling missing values with statistics learned on the training data.
 
-use std::collections::HashMap;
-
 use crisp_core::{bail, column_f64, ColumnKind, Result};
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::categories::value_counts;
 use crate::select::ColumnSelector;
+use crate::stats::{column_stats, Stat};
 use crate::transform::{FittedStep, FittedTransform, StepSummary, Transform};
 
 /// How the fill value is chosen.
@@ -121,20 +121,30 @@ impl Transform for Impute {
                     self.strategy,
                     col.dtype()
                 ),
-                (ImputeStrategy::Mean, true) => {
-                    FillValue::Number(finite_values(frame, name)?.mean())
-                }
-                (ImputeStrategy::Median, true) => {
-                    FillValue::Number(finite_values(frame, name)?.median())
+                (ImputeStrategy::Mean | ImputeStrategy::Median, true) => {
+                    // Filled below, for all such columns in one Polars query.
+                    FillValue::Number(f64::NAN)
                 }
                 (ImputeStrategy::MostFrequent, true) => {
                     FillValue::Number(most_frequent_number(frame, name)?)
                 }
                 (ImputeStrategy::MostFrequent, false) => {
-                    FillValue::Text(most_frequent_text(col, name)?)
+                    FillValue::Text(most_frequent_text(frame, name)?)
                 }
             };
             fills.push((name.clone(), value));
+        }
+        if matches!(self.strategy, ImputeStrategy::Mean | ImputeStrategy::Median) {
+            let stat = if self.strategy == ImputeStrategy::Mean {
+                Stat::Mean
+            } else {
+                Stat::Median
+            };
+            let names: Vec<String> = fills.iter().map(|(c, _)| c.clone()).collect();
+            let values = column_stats(frame, &names, "impute", &[stat])?;
+            for ((_, fill), v) in fills.iter_mut().zip(values) {
+                *fill = FillValue::Number(v[0]);
+            }
         }
         Ok(FittedStep::Impute(FittedImpute {
             strategy: self.strategy,
@@ -144,29 +154,7 @@ impl Transform for Impute {
     }
 }
 
-/// The finite values of a numeric column (in no particular order), for mean/median.
-struct Finite(Vec<f64>);
-
-impl Finite {
-    fn mean(&self) -> f64 {
-        self.0.iter().sum::<f64>() / self.0.len() as f64
-    }
-    /// The median by selection (linear time, no full sort).
-    fn median(mut self) -> f64 {
-        let n = self.0.len();
-        let (lower, upper, _) = self.0.select_nth_unstable_by(n / 2, f64::total_cmp);
-        let upper = *upper;
-        if n % 2 == 1 {
-            upper
-        } else {
-            // The largest of the lower half is the other middle value.
-            let lower = lower.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            (lower + upper) / 2.0
-        }
-    }
-}
-
-fn finite_values(frame: &DataFrame, name: &str) -> Result<Finite> {
+fn finite_values(frame: &DataFrame, name: &str) -> Result<Vec<f64>> {
     let values: Vec<f64> = column_f64(frame, name)?
         .iter()
         .flatten()
@@ -175,11 +163,11 @@ fn finite_values(frame: &DataFrame, name: &str) -> Result<Finite> {
     if values.is_empty() {
         bail!(Data: "impute: column '{name}' has no values in the training data to learn from");
     }
-    Ok(Finite(values))
+    Ok(values)
 }
 
 fn most_frequent_number(frame: &DataFrame, name: &str) -> Result<f64> {
-    let mut values = finite_values(frame, name)?.0;
+    let mut values = finite_values(frame, name)?;
     values.sort_unstable_by(f64::total_cmp);
     // Sorted input: the longest run is the mode, and the first longest run is the smallest value.
     let (mut best, mut best_len, mut i) = (values[0], 0, 0);
@@ -197,16 +185,14 @@ fn most_frequent_number(frame: &DataFrame, name: &str) -> Result<f64> {
     Ok(best)
 }
 
-fn most_frequent_text(col: &Column, name: &str) -> Result<String> {
-    let text = col.cast(&DataType::String)?;
-    let mut counts: HashMap<&str, usize> = HashMap::new();
-    for v in text.str()?.iter().flatten() {
-        *counts.entry(v).or_default() += 1;
-    }
+fn most_frequent_text(frame: &DataFrame, name: &str) -> Result<String> {
+    // Sorted by value: the first of the most frequent is the smallest, as scikit-learn.
+    let counts = value_counts(frame, name)?;
+    let best = counts.iter().map(|(_, n)| *n).max();
     counts
         .into_iter()
-        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)))
-        .map(|(v, _)| v.to_string())
+        .find(|(_, n)| Some(*n) == best)
+        .map(|(v, _)| v)
         .ok_or_else(|| {
             crisp_core::Error::Data(format!(
                 "impute: column '{name}' has no values in the training data to learn from"

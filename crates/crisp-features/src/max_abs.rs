@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::scale::FittedScale;
 use crate::select::ColumnSelector;
-use crate::stats::finite_values;
+use crate::stats::{column_stats, Stat};
 use crate::transform::{FittedStep, Transform};
 
 /// `x / max|x|` over the training rows' finite values; an all-zero column keeps scale 1.
@@ -32,13 +32,12 @@ impl Transform for MaxAbsScale {
         &self.select
     }
     fn fit(&self, frame: &DataFrame, columns: &[String]) -> Result<FittedStep> {
-        let mut fitted = Vec::with_capacity(columns.len());
-        for name in columns {
-            let max = finite_values(frame, name, self.name())?
-                .iter()
-                .fold(0.0f64, |m, v| m.max(v.abs()));
-            fitted.push((name.clone(), 0.0, if max > 0.0 { max } else { 1.0 }));
-        }
+        let stats = column_stats(frame, columns, self.name(), &[Stat::MaxAbs])?;
+        let fitted = columns
+            .iter()
+            .zip(stats)
+            .map(|(name, v)| (name.clone(), 0.0, if v[0] > 0.0 { v[0] } else { 1.0 }))
+            .collect();
         Ok(FittedStep::Scale(FittedScale {
             method: self.name().to_string(),
             columns: fitted,

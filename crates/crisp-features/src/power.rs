@@ -168,7 +168,7 @@ fn transformed_var(values: &[f64], lambda: f64, method: PowerMethod) -> f64 {
 fn neg_log_likelihood(values: &[f64], lambda: f64, method: PowerMethod) -> f64 {
     let n = values.len() as f64;
     let var = transformed_var(values, lambda, method);
-    if !(var >= f64::MIN_POSITIVE) || !var.is_finite() {
+    if var.is_nan() || var < f64::MIN_POSITIVE || !var.is_finite() {
         return f64::INFINITY;
     }
     let jacobian: f64 = match method {

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::scale::FittedScale;
 use crate::select::ColumnSelector;
-use crate::stats::{finite_values, quantile, sorted};
+use crate::stats::{column_stats, Stat};
 use crate::transform::{FittedStep, Transform};
 
 fn default_range() -> [f64; 2] {
@@ -70,22 +70,30 @@ impl Transform for RobustScale {
         if !(0.0..=100.0).contains(&lo) || !(0.0..=100.0).contains(&hi) || lo > hi {
             bail!(Config: "robust_scale: quantile_range must be two percentages 0 <= low <= high <= 100, got [{lo}, {hi}]");
         }
-        let mut fitted = Vec::with_capacity(columns.len());
-        for name in columns {
-            let values = sorted(finite_values(frame, name, self.name())?);
-            let center = if self.with_centering {
-                quantile(&values, 0.5)
-            } else {
-                0.0
-            };
-            let range = quantile(&values, hi / 100.0) - quantile(&values, lo / 100.0);
-            let scale = if self.with_scaling && range > 0.0 && range.is_finite() {
-                range
-            } else {
-                1.0
-            };
-            fitted.push((name.clone(), center, scale));
-        }
+        let stats = column_stats(
+            frame,
+            columns,
+            self.name(),
+            &[
+                Stat::Median,
+                Stat::Quantile(lo / 100.0),
+                Stat::Quantile(hi / 100.0),
+            ],
+        )?;
+        let fitted = columns
+            .iter()
+            .zip(stats)
+            .map(|(name, v)| {
+                let center = if self.with_centering { v[0] } else { 0.0 };
+                let range = v[2] - v[1];
+                let scale = if self.with_scaling && range > 0.0 && range.is_finite() {
+                    range
+                } else {
+                    1.0
+                };
+                (name.clone(), center, scale)
+            })
+            .collect();
         Ok(FittedStep::Scale(FittedScale {
             method: self.name().to_string(),
             columns: fitted,

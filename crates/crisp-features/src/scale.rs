@@ -1,10 +1,11 @@
 //! Standard and min-max scaling with statistics learned on the training data.
 
-use crisp_core::{bail, column_f64, Result};
+use crisp_core::Result;
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::select::ColumnSelector;
+use crate::stats::{column_stats, Stat};
 use crate::transform::{FittedStep, FittedTransform, StepSummary, Transform};
 
 /// Centre on the training mean and divide by the training standard deviation (population, as
@@ -34,32 +35,29 @@ pub struct FittedScale {
     pub columns: Vec<(String, f64, f64)>,
 }
 
+/// `(offset, scale)` per column from `stats` of its finite training values; a zero or
+/// non-finite scale (constant column) is left at 1, as scikit-learn does.
 fn fit_scale(
     frame: &DataFrame,
     columns: &[String],
     method: &str,
-    stats: impl Fn(&[f64]) -> (f64, f64),
+    stats: &[Stat],
+    offset_scale: impl Fn(&[f64]) -> (f64, f64),
 ) -> Result<FittedStep> {
-    let mut fitted = Vec::with_capacity(columns.len());
-    for name in columns {
-        let values: Vec<f64> = column_f64(frame, name)
-            .map_err(|e| e.context(format!("{method}: column '{name}'")))?
-            .iter()
-            .flatten()
-            .filter(|v| v.is_finite())
-            .collect();
-        if values.is_empty() {
-            bail!(Data: "{method}: column '{name}' has no values in the training data to learn from");
-        }
-        let (offset, scale) = stats(&values);
-        // A constant column would divide by zero; like scikit-learn, leave its scale at 1.
-        let scale = if scale > 0.0 && scale.is_finite() {
-            scale
-        } else {
-            1.0
-        };
-        fitted.push((name.clone(), offset, scale));
-    }
+    let values = column_stats(frame, columns, method, stats)?;
+    let fitted = columns
+        .iter()
+        .zip(values)
+        .map(|(name, v)| {
+            let (offset, scale) = offset_scale(&v);
+            let scale = if scale > 0.0 && scale.is_finite() {
+                scale
+            } else {
+                1.0
+            };
+            (name.clone(), offset, scale)
+        })
+        .collect();
     Ok(FittedStep::Scale(FittedScale {
         method: method.to_string(),
         columns: fitted,
@@ -74,11 +72,8 @@ impl Transform for StandardScale {
         &self.select
     }
     fn fit(&self, frame: &DataFrame, columns: &[String]) -> Result<FittedStep> {
-        fit_scale(frame, columns, self.name(), |v| {
-            let n = v.len() as f64;
-            let mean = v.iter().sum::<f64>() / n;
-            let var = v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n;
-            (mean, var.sqrt())
+        fit_scale(frame, columns, self.name(), &[Stat::Mean, Stat::Std], |v| {
+            (v[0], v[1])
         })
     }
 }
@@ -91,10 +86,8 @@ impl Transform for MinMaxScale {
         &self.select
     }
     fn fit(&self, frame: &DataFrame, columns: &[String]) -> Result<FittedStep> {
-        fit_scale(frame, columns, self.name(), |v| {
-            let min = v.iter().copied().fold(f64::INFINITY, f64::min);
-            let max = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            (min, max - min)
+        fit_scale(frame, columns, self.name(), &[Stat::Min, Stat::Max], |v| {
+            (v[0], v[1] - v[0])
         })
     }
 }

@@ -1,8 +1,8 @@
 //! Small numerical helpers shared by the steps: finite training values, quantiles as numpy
 //! computes them, a seeded generator for folds, and Brent's scalar minimiser as in SciPy.
 
-use crisp_core::{bail, column_f64, Result};
-use polars::prelude::DataFrame;
+use crisp_core::{bail, column_f64, Error, Result};
+use polars::prelude::*;
 
 /// The finite values of numeric `column` (nulls, NaN and ±inf left out), in row order. Errors
 /// name the step and the column: a text column, or no finite value to learn from.
@@ -19,27 +19,103 @@ pub fn finite_values(frame: &DataFrame, column: &str, step: &str) -> Result<Vec<
     Ok(values)
 }
 
-/// The same values sorted ascending.
-pub fn sorted(mut values: Vec<f64>) -> Vec<f64> {
-    values.sort_unstable_by(f64::total_cmp);
-    values
+/// A statistic of a column's finite values, computed by Polars.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Stat {
+    /// Arithmetic mean.
+    Mean,
+    /// Population standard deviation.
+    Std,
+    /// Median (the mean of the two middle values for an even count, as numpy).
+    Median,
+    /// Minimum.
+    Min,
+    /// Maximum.
+    Max,
+    /// Maximum absolute value.
+    MaxAbs,
+    /// Quantile `q` in [0, 1] with linear interpolation (numpy's default method).
+    Quantile(f64),
 }
 
-/// The `q`-quantile (`0 ≤ q ≤ 1`) of ascending `sorted` values with linear interpolation, as
-/// `numpy.percentile(values, 100 * q)` (method "linear"). `sorted` must not be empty.
-pub fn quantile(sorted: &[f64], q: f64) -> f64 {
-    let n = sorted.len();
-    let pos = q.clamp(0.0, 1.0) * (n - 1) as f64;
-    let lo = pos.floor() as usize;
-    let hi = (lo + 1).min(n - 1);
-    let frac = pos - lo as f64;
-    // numpy's _lerp: exact at both ends.
-    let (a, b) = (sorted[lo], sorted[hi]);
-    if frac >= 0.5 {
-        b - (b - a) * (1.0 - frac)
-    } else {
-        a + (b - a) * frac
+impl Stat {
+    fn expr(self, x: Expr) -> Expr {
+        match self {
+            Stat::Mean => x.mean(),
+            Stat::Std => x.std(0),
+            Stat::Median => x.median(),
+            Stat::Min => x.min(),
+            Stat::Max => x.max(),
+            Stat::MaxAbs => x.abs().max(),
+            Stat::Quantile(q) => x.quantile(lit(q), QuantileMethod::Linear),
+        }
     }
+}
+
+/// `stats` of the finite values (nulls, NaN and ±inf left out) of each numeric column, in one
+/// Polars query (columns in parallel, in optimised code): `result[column][stat]`. Errors name
+/// the step and the column: a non-numeric column, or one with no finite value.
+pub fn column_stats(
+    frame: &DataFrame,
+    columns: &[String],
+    step: &str,
+    stats: &[Stat],
+) -> Result<Vec<Vec<f64>>> {
+    let mut exprs = Vec::with_capacity(columns.len() * (stats.len() + 1));
+    for (i, name) in columns.iter().enumerate() {
+        let column = frame
+            .column(name)
+            .map_err(|_| Error::ColumnNotFound(format!("{step}: no column named '{name}'")))?;
+        if !(column.dtype().is_primitive_numeric() || column.dtype() == &DataType::Boolean) {
+            bail!(Data: "{step}: column '{name}' has type {} where a number was expected", column.dtype());
+        }
+        let x = col(name.as_str()).cast(DataType::Float64);
+        // Dropping nulls is much cheaper for Polars' aggregations than a filter; the finite
+        // filter is only needed when a float column holds NaN or ±inf.
+        let non_finite = match column.dtype() {
+            DataType::Float32 | DataType::Float64 => {
+                let values = column.cast(&DataType::Float64)?;
+                !values.f64()?.is_finite().all()
+            }
+            _ => false,
+        };
+        let finite = if non_finite {
+            x.clone().filter(x.is_finite())
+        } else {
+            x.drop_nulls()
+        };
+        exprs.push(finite.clone().count().alias(format!("{i}:n")));
+        for (j, stat) in stats.iter().enumerate() {
+            exprs.push(
+                stat.expr(finite.clone())
+                    .cast(DataType::Float64)
+                    .alias(format!("{i}:{j}")),
+            );
+        }
+    }
+    let names: Vec<PlSmallStr> = columns.iter().map(|c| c.as_str().into()).collect();
+    let row = frame
+        .select(names)?
+        .lazy()
+        .select(exprs)
+        .collect()
+        .map_err(|e| Error::Data(format!("{step}: {e}")))?;
+    let value = |name: String| -> Result<Option<f64>> {
+        let c = row.column(&name)?.cast(&DataType::Float64)?;
+        Ok(c.f64()?.get(0))
+    };
+    let mut out = Vec::with_capacity(columns.len());
+    for (i, name) in columns.iter().enumerate() {
+        if value(format!("{i}:n"))?.unwrap_or(0.0) == 0.0 {
+            bail!(Data: "{step}: column '{name}' has no values in the training data to learn from");
+        }
+        let mut values = Vec::with_capacity(stats.len());
+        for j in 0..stats.len() {
+            values.push(value(format!("{i}:{j}"))?.unwrap_or(f64::NAN));
+        }
+        out.push(values);
+    }
+    Ok(out)
 }
 
 /// Mean and population variance (two passes).
@@ -68,16 +144,10 @@ impl SplitMix64 {
         z ^ (z >> 31)
     }
 
-    /// Uniform in `0..n` (`n > 0`), by rejection so there is no modulo bias.
+    /// Uniform in `0..n` (`n > 0`) by Lemire's multiply-shift (no division; the bias is below
+    /// `n / 2^64`).
     pub fn below(&mut self, n: usize) -> usize {
-        let n = n as u64;
-        let zone = u64::MAX - (u64::MAX % n);
-        loop {
-            let v = self.next_u64();
-            if v < zone {
-                return (v % n) as usize;
-            }
-        }
+        ((u128::from(self.next_u64()) * n as u128) >> 64) as usize
     }
 
     /// Fisher-Yates shuffle.
@@ -247,18 +317,42 @@ mod tests {
     use super::*;
 
     #[test]
-    fn quantiles_match_numpy() {
-        // numpy 2.4: np.percentile([1, 2, 4, 8, 16], [0, 25, 50, 90, 100])
-        //   -> [1.0, 2.0, 4.0, 12.8, 16.0]
-        let v = [1.0, 2.0, 4.0, 8.0, 16.0];
-        let got: Vec<f64> = [0.0, 0.25, 0.5, 0.9, 1.0]
-            .iter()
-            .map(|&q| quantile(&v, q))
-            .collect();
-        assert_eq!(got[..3], [1.0, 2.0, 4.0]);
-        assert!((got[3] - 12.8).abs() < 1e-12);
-        assert_eq!(got[4], 16.0);
-        assert_eq!(quantile(&[3.0], 0.7), 3.0);
+    fn column_stats_match_numpy() {
+        // numpy 2.4: x = [1, 2, 4, 8, 16] (plus a null, NaN and inf, which are left out)
+        // np.percentile(x, [0, 25, 50, 90, 100]) -> [1.0, 2.0, 4.0, 12.8, 16.0]
+        // x.mean() -> 6.2, x.std() -> 5.455272678794343, np.median(x[:4]) -> 3.0
+        let frame = df!(
+            "x" => [Some(1.0), Some(2.0), None, Some(4.0), Some(f64::NAN), Some(8.0), Some(16.0), Some(f64::INFINITY)],
+            "even" => [Some(1i64), Some(2), None, Some(4), None, Some(8), None, None],
+            "text" => ["a"; 8]
+        )
+        .unwrap();
+        let stats = [
+            Stat::Quantile(0.0),
+            Stat::Quantile(0.25),
+            Stat::Median,
+            Stat::Quantile(0.9),
+            Stat::Max,
+            Stat::Mean,
+            Stat::Std,
+            Stat::Min,
+        ];
+        let got = column_stats(&frame, &["x".into(), "even".into()], "s", &stats).unwrap();
+        assert_eq!(got[0][..3], [1.0, 2.0, 4.0]);
+        assert!((got[0][3] - 12.8).abs() < 1e-12);
+        assert_eq!(got[0][4], 16.0);
+        assert!((got[0][5] - 6.2).abs() < 1e-12);
+        assert!((got[0][6] - 5.455272678794343).abs() < 1e-12);
+        assert_eq!(got[0][7], 1.0);
+        assert_eq!(got[1][2], 3.0, "even count: mean of the middle two");
+        let err = column_stats(&frame, &["text".into()], "s", &stats).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "s: column 'text' has type str where a number was expected"
+        );
+        let empty = df!("e" => [None::<f64>, Some(f64::NAN)]).unwrap();
+        let err = column_stats(&empty, &["e".into()], "s", &stats).unwrap_err();
+        assert!(err.to_string().contains("has no values"), "{err}");
     }
 
     #[test]

@@ -333,6 +333,20 @@ fn bin_edges_and_codes_match_kbins_discretizer() {
     };
     // np.percentile(x, [0, 25, 50, 75, 100]) -> [0, 0, 0, 0.25, 2]: edges [0, 0.25, 2]
     assert_eq!(bin.columns[0].edges, [0.0, 0.25, 2.0]);
+    // More than 256 bins: Polars stores the categories with 16-bit codes.
+    let wide: Vec<f64> = (0..=600).map(f64::from).collect();
+    let p = fit(
+        "[[steps]]\nkind = \"bin\"\ncolumns = [\"x\"]\nstrategy = \"uniform\"\nn_bins = 300\n",
+        &one_column(&wide),
+    );
+    let out = p
+        .transform(&df!("x" => [10.0, 11.0, 599.0, 600.0]).unwrap(), "new")
+        .unwrap();
+    assert_eq!(
+        values(&out, "x"),
+        [5.0, 5.0, 299.0, 299.0],
+        "edges every 2 units"
+    );
     let constant = one_column(&[3.0, 3.0, 3.0]);
     let p = fit("[[steps]]\nkind = \"bin\"\ncolumns = [\"x\"]\n", &constant);
     let out = p
@@ -511,40 +525,40 @@ fn target_encode_out_of_fold_values_match_scikit_learn_on_the_same_folds() {
     // The folds crisp draws for these 11 rows (cv = 3, seed = 1, stratified by class), then
     // scikit-learn's cross fitting on the same folds:
     // from sklearn.model_selection import PredefinedSplit
-    // folds = [0, 2, 1, 1, 2, 0, 1, 0, 2, 1, 0]
+    // folds = [0, 0, 1, 2, 2, 1, 1, 0, 1, 0, 2]
     // TargetEncoder(smooth=2.0, target_type="binary", cv=PredefinedSplit(folds))
     //   .fit_transform(X, yb).ravel()
     // TargetEncoder(smooth="auto", ...) likewise.
     let folds = crate::target_encode::folds_for_tests(&categories_frame(), "yb", 3, 1);
-    assert_eq!(folds, [0, 2, 1, 1, 2, 0, 1, 0, 2, 1, 0]);
+    assert_eq!(folds, [0, 0, 1, 2, 2, 1, 1, 0, 1, 0, 2]);
     let (_, train) = target_encoded("yb", "2.0");
     let m2 = [
-        0.7857142857142857,
-        0.6666666666666666,
         0.6285714285714286,
-        0.38095238095238093,
-        0.6666666666666666,
-        0.7857142857142857,
-        0.38095238095238093,
+        0.7142857142857143,
+        0.7142857142857143,
+        0.25,
+        0.5,
+        0.7142857142857143,
         0.2857142857142857,
-        0.6,
-        0.5357142857142857,
-        0.5714285714285714,
+        0.2857142857142857,
+        0.7142857142857143,
+        0.7142857142857143,
+        0.5,
     ];
     assert_close(&values(&train, "g"), &m2, 1e-12);
     let (_, train) = target_encoded("yb", "\"auto\"");
     let auto = [
-        1.0,
-        1.0,
         0.6445497630331752,
-        0.0,
         1.0,
         1.0,
         0.0,
+        0.5,
+        1.0,
         0.0,
-        0.6285714285714286,
-        0.5241379310344827,
-        0.5714285714285714,
+        0.0,
+        1.0,
+        1.0,
+        0.5,
     ];
     assert_close(&values(&train, "g"), &auto, 1e-12);
 }

@@ -2,13 +2,11 @@
 //! rows of that category (scikit-learn's TargetEncoder), with out-of-fold values for the
 //! training rows so that no row is encoded with its own target.
 
-use std::collections::HashMap;
-
-use crisp_core::{bail, ColumnKind, Error, Result};
+use crisp_core::{bail, ColumnKind, Result};
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::categories::{as_text, text_list};
+use crate::categories::{as_text, category_slots, text_list};
 use crate::select::ColumnSelector;
 use crate::stats::SplitMix64;
 use crate::transform::{Fitted, FittedStep, FittedTransform, StepSummary, Transform};
@@ -218,14 +216,16 @@ fn read_target(target: &Column, target_type: TargetType) -> Result<TargetData> {
             class: None,
         });
     }
-    let text = target.cast(&DataType::String)?;
-    let text = text.str()?;
-    let mut classes: Vec<String> = text.iter().flatten().map(str::to_string).collect();
-    classes.sort_unstable();
-    classes.dedup();
+    // Classes from Polars' grouping of the target (not a string per row).
+    let frame = DataFrame::new(n, vec![target.clone()])?;
+    let (distinct, slots) = category_slots(&frame, target.name())?;
+    let mut order: Vec<usize> = (0..distinct.len()).collect();
     if kind == ColumnKind::Integer {
-        classes.sort_by_key(|c| c.parse::<i64>().unwrap_or(i64::MAX));
+        order.sort_by_key(|&i| distinct[i].parse::<i64>().unwrap_or(i64::MAX));
+    } else {
+        order.sort_by(|&a, &b| distinct[a].cmp(&distinct[b]));
     }
+    let classes: Vec<String> = order.iter().map(|&i| distinct[i].clone()).collect();
     if classes.len() < 2 {
         bail!(Data: "target_encode: target column '{name}' has {} class{} in the training rows; encoding by class needs at least two",
             classes.len(), if classes.len() == 1 { "" } else { "es" });
@@ -238,12 +238,12 @@ fn read_target(target: &Column, target_type: TargetType) -> Result<TargetData> {
         TargetType::Multiclass => true,
         _ => classes.len() > 2,
     };
-    let index: HashMap<&str, usize> = classes
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.as_str(), i))
-        .collect();
-    let class: Vec<Option<usize>> = text.iter().map(|v| v.map(|v| index[v])).collect();
+    // Slot (first-appearance order) -> class index (sorted order); nulls have no class.
+    let mut class_of_slot = vec![None; distinct.len() + 1];
+    for (class, &slot) in order.iter().enumerate() {
+        class_of_slot[slot] = Some(class);
+    }
+    let class: Vec<Option<usize>> = slots.iter().map(|&s| class_of_slot[s as usize]).collect();
     let labeled: Vec<bool> = class.iter().map(Option::is_some).collect();
     let class_index: Vec<usize> = class.iter().map(|c| c.unwrap_or(0)).collect();
     let (kind, values) = if multiclass {
@@ -346,9 +346,14 @@ fn assign_folds(data: &TargetData, cv: usize, seed: u64) -> Vec<Option<usize>> {
     let mut order: Vec<usize> = (0..n).filter(|&r| data.labeled[r]).collect();
     rng.shuffle(&mut order);
     if let Some(class) = &data.class {
-        // Stable sort by class keeps the shuffled order within each class; dealing the rows
-        // round-robin then gives every fold its share of every class.
-        order.sort_by_key(|&r| class[r]);
+        // Grouping by class keeps the shuffled order within each class (a stable counting
+        // sort); dealing the rows round-robin then gives every fold its share of every class.
+        let n_classes = class.iter().copied().max().map_or(0, |m| m + 1);
+        let mut buckets = vec![Vec::new(); n_classes];
+        for r in order {
+            buckets[class[r]].push(r);
+        }
+        order = buckets.concat();
     }
     let mut folds = vec![None; n];
     for (i, r) in order.into_iter().enumerate() {
@@ -411,28 +416,11 @@ impl Transform for TargetEncode {
         let mut fitted_columns = Vec::with_capacity(columns.len());
         let mut training_columns = Vec::new();
         for name in columns {
-            let text = frame
-                .column(name)?
-                .cast(&DataType::String)
-                .map_err(|e| Error::Data(format!("target_encode: column '{name}': {e}")))?;
-            let text = text.str()?;
-            // Category slot per row; nulls use the slot after the categories.
-            let mut index: HashMap<&str, usize> = HashMap::new();
-            let mut categories: Vec<&str> = Vec::new();
-            let slots: Vec<Option<usize>> = text
-                .iter()
-                .map(|v| {
-                    v.map(|v| {
-                        *index.entry(v).or_insert_with(|| {
-                            categories.push(v);
-                            categories.len() - 1
-                        })
-                    })
-                })
-                .collect();
+            let (categories, slots) = category_slots(frame, name)
+                .map_err(|e| e.context(format!("target_encode: column '{name}'")))?;
             let n_cats = categories.len();
             let null_slot = n_cats;
-            let slot = |r: usize| slots[r].unwrap_or(null_slot);
+            let slot = |r: usize| slots[r] as usize;
             // moments[k][slot] over all labeled rows, and per fold.
             let mut total = vec![vec![Moments::default(); n_cats + 1]; n_outputs];
             let mut per_fold = vec![vec![vec![Moments::default(); n_cats + 1]; n_outputs]; self.cv];
@@ -484,14 +472,14 @@ impl Transform for TargetEncode {
                     .collect();
                 training_columns.push(Column::new(output.as_str().into(), values));
             }
-            let has_nulls = slots.iter().any(Option::is_none);
+            let has_nulls = slots.iter().any(|&s| s as usize == null_slot);
             // Stored in sorted category order, for a readable summary.
             let mut order: Vec<usize> = (0..n_cats).collect();
-            order.sort_by_key(|&i| categories[i]);
+            order.sort_by(|&a, &b| categories[a].cmp(&categories[b]));
             fitted_columns.push(TargetEncodedColumn {
                 column: name.clone(),
                 outputs,
-                categories: order.iter().map(|&i| categories[i].to_string()).collect(),
+                categories: order.iter().map(|&i| categories[i].clone()).collect(),
                 encodings: full
                     .iter()
                     .map(|e| order.iter().map(|&i| e[i]).collect())
