@@ -71,8 +71,9 @@ impl PipelineConfig {
             }
             _ => Error::io("read", path, e),
         })?;
-        let mut config: PipelineConfig = toml::from_str(&text)
-            .map_err(|e| Error::Config(format!("{}: {}", path.display(), e.to_string().trim_end())))?;
+        let mut config: PipelineConfig = toml::from_str(&text).map_err(|e| {
+            Error::Config(format!("{}: {}", path.display(), e.to_string().trim_end()))
+        })?;
         // Files named in the config are relative to the config's own directory.
         if let Some(label) = &mut config.label {
             label.resolve_paths(path.parent().unwrap_or(Path::new(".")));

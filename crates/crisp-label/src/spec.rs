@@ -387,6 +387,24 @@ pub(crate) fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>
     })
 }
 
+impl LabelSpec {
+    /// Resolve relative file paths (`join.file`, `gold.file`) against `base`, the directory of
+    /// the TOML file that declared them, so a config works from any working directory.
+    pub fn resolve_paths(&mut self, base: &std::path::Path) {
+        let resolve = |file: &mut std::path::PathBuf| {
+            if file.is_relative() {
+                *file = base.join(&*file);
+            }
+        };
+        if let Some(join) = &mut self.join {
+            resolve(&mut join.file);
+        }
+        if let Some(gold) = &mut self.gold {
+            resolve(&mut gold.file);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -483,23 +501,5 @@ weight = 0.5
         assert_eq!((functions.ties, functions.no_votes), (1, 1));
         let err = spec.apply(&out).unwrap_err().to_string();
         assert!(err.contains("already has a column named 'y'"), "{err}");
-    }
-}
-
-impl LabelSpec {
-    /// Resolve relative file paths (`join.file`, `gold.file`) against `base`, the directory of
-    /// the TOML file that declared them, so a config works from any working directory.
-    pub fn resolve_paths(&mut self, base: &std::path::Path) {
-        let resolve = |file: &mut std::path::PathBuf| {
-            if file.is_relative() {
-                *file = base.join(&*file);
-            }
-        };
-        if let Some(join) = &mut self.join {
-            resolve(&mut join.file);
-        }
-        if let Some(gold) = &mut self.gold {
-            resolve(&mut gold.file);
-        }
     }
 }

@@ -10,20 +10,30 @@ use crate::model::ModelSpec;
 fn spec(name: &str, params: &[(&str, &str)]) -> ModelSpec {
     ModelSpec {
         name: name.to_string(),
-        params: params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        params: params
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
     }
 }
 
 /// Candidates for `task`, cheapest first. With `model` only that model's variations are tried
 /// (a single candidate for models without a tuning ladder). `fixed` parameters (the user's
 /// `--param`s) are applied to every candidate and win over the ladder's.
-pub fn candidates(task: Task, model: Option<&str>, fixed: &BTreeMap<String, String>) -> Vec<ModelSpec> {
+pub fn candidates(
+    task: Task,
+    model: Option<&str>,
+    fixed: &BTreeMap<String, String>,
+) -> Vec<ModelSpec> {
     let ladder = |name: &str| -> Vec<ModelSpec> {
         match name {
             "decision_tree" => vec![
                 spec("decision_tree", &[("max_depth", "4")]),
                 spec("decision_tree", &[("max_depth", "8")]),
-                spec("decision_tree", &[("max_depth", "12"), ("min_samples_leaf", "5")]),
+                spec(
+                    "decision_tree",
+                    &[("max_depth", "12"), ("min_samples_leaf", "5")],
+                ),
                 spec("decision_tree", &[]),
             ],
             "random_forest" => vec![
@@ -35,7 +45,14 @@ pub fn candidates(task: Task, model: Option<&str>, fixed: &BTreeMap<String, Stri
                 spec("gbdt", &[("n_rounds", "50")]),
                 spec("gbdt", &[]),
                 spec("gbdt", &[("n_rounds", "300"), ("learning_rate", "0.05")]),
-                spec("gbdt", &[("n_rounds", "600"), ("learning_rate", "0.05"), ("max_leaves", "63")]),
+                spec(
+                    "gbdt",
+                    &[
+                        ("n_rounds", "600"),
+                        ("learning_rate", "0.05"),
+                        ("max_leaves", "63"),
+                    ],
+                ),
             ],
             other => vec![spec(other, &[])],
         }
@@ -55,7 +72,9 @@ pub fn candidates(task: Task, model: Option<&str>, fixed: &BTreeMap<String, Stri
         }
     };
     for candidate in &mut list {
-        candidate.params.extend(fixed.iter().map(|(k, v)| (k.clone(), v.clone())));
+        candidate
+            .params
+            .extend(fixed.iter().map(|(k, v)| (k.clone(), v.clone())));
     }
     list
 }
@@ -71,7 +90,12 @@ mod tests {
         assert_eq!(all[1].params["max_depth"], "4");
         let fixed = BTreeMap::from([("learning_rate".to_string(), "0.2".to_string())]);
         let gbdt = candidates(Task::Classification, Some("gbdt"), &fixed);
-        assert!(gbdt.iter().all(|c| c.name == "gbdt" && c.params["learning_rate"] == "0.2"));
-        assert_eq!(candidates(Task::Classification, Some("linfa_decision_tree"), &fixed).len(), 1);
+        assert!(gbdt
+            .iter()
+            .all(|c| c.name == "gbdt" && c.params["learning_rate"] == "0.2"));
+        assert_eq!(
+            candidates(Task::Classification, Some("linfa_decision_tree"), &fixed).len(),
+            1
+        );
     }
 }

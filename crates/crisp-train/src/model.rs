@@ -235,10 +235,16 @@ impl Predictions {
     /// The predictions of `rows`, in that order.
     pub fn subset(&self, rows: &[usize]) -> Predictions {
         match self {
-            Predictions::Classes { labels, proba, n_classes } => Predictions::Classes {
+            Predictions::Classes {
+                labels,
+                proba,
+                n_classes,
+            } => Predictions::Classes {
                 labels: rows.iter().map(|&r| labels[r]).collect(),
                 proba: proba.as_ref().map(|p| {
-                    rows.iter().flat_map(|&r| p[r * n_classes..(r + 1) * n_classes].iter().copied()).collect()
+                    rows.iter()
+                        .flat_map(|&r| p[r * n_classes..(r + 1) * n_classes].iter().copied())
+                        .collect()
                 }),
                 n_classes: *n_classes,
             },

@@ -19,7 +19,9 @@ pub fn profile_frame(frame: &DataFrame, schema: &Schema) -> Result<DataProfile> 
     let mut columns = Vec::with_capacity(schema.columns.len());
     for c in &schema.columns {
         let profile = match c.kind {
-            k if k.is_numeric() || k == ColumnKind::Boolean => ColumnProfile::numeric(&c.name, &numeric_values(frame, &c.name)?),
+            k if k.is_numeric() || k == ColumnKind::Boolean => {
+                ColumnProfile::numeric(&c.name, &numeric_values(frame, &c.name)?)
+            }
             ColumnKind::Text => {
                 let text = text_values(frame.column(&c.name)?)?;
                 let values: Vec<Option<&str>> = text.iter().collect();
@@ -37,10 +39,14 @@ pub fn profile_frame(frame: &DataFrame, schema: &Schema) -> Result<DataProfile> 
 pub fn drift_of(profile: &DataProfile, frame: &DataFrame) -> Result<Vec<ColumnDrift>> {
     let mut drifts = Vec::new();
     for p in &profile.columns {
-        let Ok(column) = frame.column(&p.name) else { continue };
+        let Ok(column) = frame.column(&p.name) else {
+            continue;
+        };
         let kind = ColumnKind::of(column.dtype());
         let drift = match p.kind() {
-            crisp_validate::ProfileKind::Numeric if kind.is_numeric() || kind == ColumnKind::Boolean => {
+            crisp_validate::ProfileKind::Numeric
+                if kind.is_numeric() || kind == ColumnKind::Boolean =>
+            {
                 p.compare_numeric(&numeric_values(frame, &p.name)?)
             }
             crisp_validate::ProfileKind::Categorical => {
@@ -50,7 +56,8 @@ pub fn drift_of(profile: &DataProfile, frame: &DataFrame) -> Result<Vec<ColumnDr
             }
             _ => continue,
         };
-        drifts.push(drift.map_err(|e| crisp_core::Error::Data(format!("column '{}': {e}", p.name)))?);
+        drifts
+            .push(drift.map_err(|e| crisp_core::Error::Data(format!("column '{}': {e}", p.name)))?);
     }
     Ok(drifts)
 }
