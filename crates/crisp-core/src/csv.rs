@@ -7,6 +7,9 @@ use polars::prelude::*;
 
 use crate::{bail, Error, Result};
 
+/// Rows sampled to infer column types before falling back to the whole file.
+const INFER_SCHEMA_ROWS: usize = 10_000;
+
 /// A CSV file read into memory: its frame and a fingerprint of its bytes.
 #[derive(Debug, Clone)]
 pub struct CsvData {
@@ -16,8 +19,9 @@ pub struct CsvData {
     pub fingerprint: String,
 }
 
-/// Read a CSV file with a header row. Every column's type is inferred from the whole file, so a
-/// text value on row 20 000 does not fail the read after a numeric guess from the first rows.
+/// Read a CSV file with a header row. Column types are guessed from the first rows and, if a
+/// later value contradicts the guess, inferred again from the whole file, so a text value on
+/// row 20 000 does not fail the read.
 ///
 /// Errors name the file and the problem: missing or unreadable file, empty file, a header with
 /// no rows, a line with a different number of fields than the header.
@@ -37,11 +41,18 @@ pub fn parse_csv(bytes: &[u8], source: &str) -> Result<DataFrame> {
         bail!(Data: "{source}: the file is empty (expected a header row and data rows)");
     }
     check_rectangular(bytes, source)?;
-    let frame = CsvReadOptions::default()
-        .with_has_header(true)
-        .with_infer_schema_length(None)
-        .into_reader_with_file_handle(Cursor::new(bytes))
-        .finish()
+    // Types are inferred from the first rows (fast); a value further down that does not fit
+    // (text in a column that looked numeric) makes the read fail, and the file is then read
+    // again with types inferred from every row, so the result never depends on the sample.
+    let read = |infer: Option<usize>| {
+        CsvReadOptions::default()
+            .with_has_header(true)
+            .with_infer_schema_length(infer)
+            .into_reader_with_file_handle(Cursor::new(bytes))
+            .finish()
+    };
+    let frame = read(Some(INFER_SCHEMA_ROWS))
+        .or_else(|_| read(None))
         .map_err(|e| Error::Data(format!("{source}: cannot parse CSV: {e}")))?;
     if frame.height() == 0 {
         bail!(Data: "{source}: the file has a header but no data rows");
@@ -113,6 +124,19 @@ mod tests {
         assert_eq!(df.column("b").unwrap().dtype(), &DataType::String);
         assert_eq!(df.column("a").unwrap().null_count(), 1);
         assert_eq!(df.column("b").unwrap().null_count(), 1);
+    }
+
+    #[test]
+    fn a_late_value_that_contradicts_the_sampled_type_is_read_correctly() {
+        let mut csv = String::from("n,f\n");
+        for i in 0..(INFER_SCHEMA_ROWS + 50) {
+            csv.push_str(&format!("{i},{i}\n"));
+        }
+        csv.push_str("text,2.5\n");
+        let df = parse_csv(csv.as_bytes(), "late.csv").unwrap();
+        assert_eq!(df.column("n").unwrap().dtype(), &DataType::String);
+        assert_eq!(df.column("f").unwrap().dtype(), &DataType::Float64);
+        assert_eq!(df.height(), INFER_SCHEMA_ROWS + 51);
     }
 
     #[test]
