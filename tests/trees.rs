@@ -230,3 +230,29 @@ fn bad_tree_parameters_are_named() {
     ])
     .error(&["rounds", "n_rounds"]);
 }
+
+#[test]
+fn models_are_listed_with_their_parameters() {
+    let dir = Dir::new();
+    let out = dir.crisp(["models"]).ok();
+    for name in [
+        "gbdt",
+        "random_forest",
+        "decision_tree",
+        "linfa_decision_tree",
+        "linfa_random_forest",
+        "linear_regression",
+    ] {
+        assert!(
+            out.lines().any(|l| l.starts_with(name)),
+            "{name} missing from:\n{out}"
+        );
+    }
+    assert!(out.contains("learning_rate"), "{out}");
+    dir.create("d.csv", "x,y\n1,a\n2,b\n");
+    assert_eq!(
+        dir.crisp(["train", "--data", "d.csv", "--target", "y", "--model", "help"])
+            .ok(),
+        out
+    );
+}

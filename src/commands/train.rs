@@ -47,12 +47,6 @@ pub struct Prepared {
 }
 
 pub fn prepare(args: &TrainArgs) -> Result<Prepared> {
-    if matches!(args.model.as_deref(), Some("help" | "list")) {
-        print!("{}", models_list());
-        return Err(Error::Config(
-            "no model chosen: pick one of the models listed above".into(),
-        ));
-    }
     let config = match &args.config {
         Some(path) => PipelineConfig::load(path)?,
         None => PipelineConfig::default(),
@@ -126,6 +120,10 @@ pub fn prepare(args: &TrainArgs) -> Result<Prepared> {
 }
 
 pub fn run(args: &TrainArgs) -> Result<ExitCode> {
+    if matches!(args.model.as_deref(), Some("help" | "list")) {
+        print!("{}", models_list());
+        return Ok(ExitCode::SUCCESS);
+    }
     let prepared = prepare(args)?;
     if !prepared.until.is_empty() {
         return super::search::run(args, &prepared);
