@@ -256,3 +256,65 @@ fn models_are_listed_with_their_parameters() {
         out
     );
 }
+
+#[test]
+fn text_columns_with_hundreds_of_categories_still_train() {
+    // Real values: adult's 41 native countries crossed with 16 education levels and
+    // 7 marital statuses gives several hundred distinct categories, more than a tree splits
+    // on natively, in a column that is not an identifier.
+    let text = std::fs::read_to_string(dataset("adult.csv")).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (country, education, marital) = (
+        col("native-country"),
+        col("education"),
+        col("marital-status"),
+    );
+    let mut out = format!("{},combo\n", header.join(","));
+    for line in lines {
+        let f: Vec<&str> = line.split(',').collect();
+        out.push_str(&format!(
+            "{line},{}|{}|{}\n",
+            f[country], f[education], f[marital]
+        ));
+    }
+    let dir = Dir::new();
+    dir.create("combo.csv", out);
+    for model in ["gbdt", "linfa_decision_tree"] {
+        let mut args = vec![
+            "train",
+            "--data",
+            "combo.csv",
+            "--target",
+            "income",
+            "--model",
+            model,
+            "--report",
+            "r.json",
+            "--out",
+            "m.crisp",
+        ];
+        if model == "linfa_decision_tree" {
+            args.extend(["--param", "max_depth=6"]);
+        }
+        dir.crisp(args).ok();
+        let report = dir.json("r.json");
+        let steps = report["feature_steps"].to_string();
+        assert!(metric(&report, "accuracy") > 0.8, "{model}: {steps}");
+        let features = report["features"].as_array().unwrap();
+        if model == "gbdt" {
+            // 1080 distinct combinations: more than 255 codes, so frequency-encoded.
+            assert!(
+                steps.contains(r#""kind":"frequency_encode""#) && steps.contains("combo"),
+                "{steps}"
+            );
+            assert!(features.iter().any(|f| f == "combo"));
+        } else {
+            assert!(
+                features.iter().any(|f| f == "combo=infrequent"),
+                "one-hot capped, rest infrequent"
+            );
+        }
+    }
+}

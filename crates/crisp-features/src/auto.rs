@@ -6,6 +6,7 @@ use polars::prelude::*;
 
 use crate::categories::value_counts;
 use crate::drop::Drop;
+use crate::frequency::FrequencyEncode;
 use crate::impute::{Impute, ImputeStrategy};
 use crate::onehot::OneHot;
 use crate::ordinal::Ordinal;
@@ -29,6 +30,13 @@ pub enum Encoding {
 /// identifiers (names, ticket numbers) and dropped: one-hot encoding them only memorises rows.
 const IDENTIFIER_MIN_DISTINCT: usize = 50;
 
+/// Most categories a tree model splits on natively (crisp-trees stores codes in a byte);
+/// text columns with more are frequency-encoded instead.
+const MAX_NATIVE_CATEGORIES: usize = 255;
+
+/// One-hot columns per text column; rarer categories share one `<column>=infrequent` column.
+const MAX_ONE_HOT_CATEGORIES: usize = 64;
+
 /// A pipeline for `frame` (target excluded): identifier-like text, date and datetime columns
 /// dropped; then per `encoding`. Returned as a spec so it is shown and stored like a declared one.
 pub fn default_pipeline(
@@ -39,6 +47,7 @@ pub fn default_pipeline(
     let mut numeric = Vec::new();
     let mut categorical = Vec::new();
     let mut dropped = Vec::new();
+    let mut many_categories = Vec::new();
     for c in frame.columns() {
         let name = c.name().to_string();
         if name == target {
@@ -52,6 +61,8 @@ pub fn default_pipeline(
                 let non_null = frame.height() - c.null_count();
                 if distinct > IDENTIFIER_MIN_DISTINCT && distinct * 2 > non_null {
                     dropped.push(name);
+                } else if distinct > MAX_NATIVE_CATEGORIES {
+                    many_categories.push(name);
                 } else {
                     categorical.push(name);
                 }
@@ -75,10 +86,11 @@ pub fn default_pipeline(
                     select: ColumnSelector::names(numeric),
                 }));
             }
+            categorical.append(&mut many_categories);
             if !categorical.is_empty() {
-                steps.push(StepSpec::OneHot(OneHot::new(ColumnSelector::names(
-                    categorical,
-                ))));
+                let mut one_hot = OneHot::new(ColumnSelector::names(categorical));
+                one_hot.max_categories = Some(MAX_ONE_HOT_CATEGORIES);
+                steps.push(StepSpec::OneHot(one_hot));
             }
         }
         Encoding::Native => {
@@ -86,6 +98,12 @@ pub fn default_pipeline(
                 steps.push(StepSpec::Ordinal(Ordinal::new(ColumnSelector::names(
                     categorical,
                 ))));
+            }
+            if !many_categories.is_empty() {
+                steps.push(StepSpec::FrequencyEncode(FrequencyEncode {
+                    select: ColumnSelector::names(many_categories),
+                    normalize: true,
+                }));
             }
         }
     }
