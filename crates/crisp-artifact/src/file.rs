@@ -71,9 +71,8 @@ impl Artifact {
     /// Decode and verify bytes; errors are plain messages for the caller to prefix.
     pub fn from_bytes(bytes: &[u8]) -> std::result::Result<Self, String> {
         let (header, body) = sections(bytes)?;
-        let header =
-            codec::decode(header).map_err(|e| format!("the header does not decode ({e})"))?;
-        let model = codec::decode(body).map_err(|e| format!("the model does not decode ({e})"))?;
+        let header = codec::decode(header).map_err(|e| undecodable("header", e))?;
+        let model = codec::decode(body).map_err(|e| undecodable("model", e))?;
         Ok(Artifact { header, model })
     }
 }
@@ -82,8 +81,7 @@ impl Artifact {
 pub fn read_header(path: &Path) -> Result<ArtifactHeader> {
     let bytes = read_file(path)?;
     let (header, _) = sections(&bytes).map_err(|m| artifact_error(path, m))?;
-    codec::decode(header)
-        .map_err(|e| artifact_error(path, format!("the header does not decode ({e})")))
+    codec::decode(header).map_err(|e| artifact_error(path, undecodable("header", e)))
 }
 
 /// Replace the header of the artifact at `path`, keeping its body byte for byte (used to record
@@ -102,6 +100,12 @@ pub fn rewrite_header(path: &Path, header: &ArtifactHeader) -> Result<()> {
     out.extend_from_slice(body);
     out.extend_from_slice(&checksum(&header, body).to_le_bytes());
     write_atomic(path, &out)
+}
+
+/// The checksum matched, so the bytes are as written: a section that does not decode was
+/// written by a crisp whose serialized types differ under the same format version.
+fn undecodable(section: &str, e: String) -> String {
+    format!("the {section} does not decode ({e}): it was written by an incompatible build of crisp; retrain the model")
 }
 
 fn read_file(path: &Path) -> Result<Vec<u8>> {

@@ -59,6 +59,11 @@ pub fn train_test_split(
     }
     split.train.sort_unstable();
     split.test.sort_unstable();
+    ensure!(
+        !split.test.is_empty() && !split.train.is_empty(),
+        Data: "{n_rows} rows are too few to hold out {test_fraction} of them{}: the test part would be empty; give more rows or --test-data",
+        if strata.is_some() { " in every class" } else { "" }
+    );
     Ok(split)
 }
 
@@ -79,6 +84,15 @@ mod tests {
         let mut all: Vec<usize> = s.train.iter().chain(&s.test).copied().collect();
         all.sort_unstable();
         assert_eq!(all, (0..1000).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn refuses_an_empty_test_part() {
+        let err = train_test_split(2, 0.2, 1, Some(&[0, 1])).unwrap_err();
+        assert!(
+            err.to_string().contains("the test part would be empty"),
+            "{err}"
+        );
     }
 
     #[test]
