@@ -901,3 +901,27 @@ fn gold_rows_matched_by_key_in_any_order() {
         boat_right as f64 / 100.0
     ));
 }
+
+#[test]
+fn files_named_in_a_config_are_relative_to_the_config() {
+    let dir = Dir::new();
+    std::fs::create_dir(dir.path("conf")).unwrap();
+    dir.create("data.csv", "id,x\n1,0.5\n2,1.5\n3,2.5\n");
+    dir.create("conf/labels.csv", "id,kind\n1,small\n2,small\n3,large\n");
+    dir.create(
+        "conf/label.toml",
+        "[label]\ntarget = \"kind\"\njoin = { file = \"labels.csv\", key = \"id\" }\n",
+    );
+    dir.crisp([
+        "label",
+        "--data",
+        "data.csv",
+        "--config",
+        "conf/label.toml",
+        "--out",
+        "out.csv",
+    ])
+    .ok();
+    let out = dir.read("out.csv");
+    assert_eq!(out.lines().nth(3), Some("3,2.5,large"), "{out}");
+}
