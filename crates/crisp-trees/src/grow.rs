@@ -8,7 +8,7 @@ use rand::rngs::SmallRng;
 use rand::Rng;
 
 use crate::binning::BinnedData;
-use crate::histogram::{build, subtract, HistLayout, Stats};
+use crate::histogram::{build, subtract, HistLayout, Ordered, Stats};
 use crate::split::{find_best_split, Constraints, Scorer, SplitInfo, SplitRule};
 use crate::tree::Tree;
 
@@ -73,6 +73,8 @@ struct Grower<'a> {
     /// feature's histogram.
     direct: bool,
     pool: &'a mut Vec<Vec<f64>>,
+    /// Recycled array for the nodes' gathered statistics.
+    gathered: Vec<f64>,
     cons: Constraints,
 }
 
@@ -106,6 +108,7 @@ pub(crate) fn grow(
         rng,
         direct,
         pool,
+        gathered: Vec::new(),
         cons: Constraints {
             min_samples_leaf: cfg.min_samples_leaf as f64,
             min_hessian: cfg.min_hessian,
@@ -204,15 +207,17 @@ pub(crate) fn grow(
                 let (_, s, e, _) = &children[small];
                 let mut small_hist = g.alloc();
                 let rows = &indices[*s..*e];
+                let ordered = g.gather(rows);
                 build(
                     &mut small_hist,
                     layout,
                     data,
                     Some(rows),
-                    &stats.gather(rows),
+                    &ordered,
                     tree_features,
                     cfg.parallel,
                 );
+                g.recycle(ordered);
                 if can[large] {
                     let mut parent = parent;
                     subtract(&mut parent, &small_hist, layout, tree_features);
@@ -268,6 +273,15 @@ impl Grower<'_> {
         self.pool
             .pop()
             .unwrap_or_else(|| vec![0.0; self.layout.total])
+    }
+
+    fn gather(&mut self, rows: &[u32]) -> Ordered {
+        self.stats
+            .gather_into(rows, std::mem::take(&mut self.gathered))
+    }
+
+    fn recycle(&mut self, ordered: Ordered) {
+        self.gathered = ordered.into_buffer();
     }
 
     fn release(&mut self, hist: Option<Vec<f64>>) {
@@ -327,7 +341,7 @@ impl Grower<'_> {
         }
         let groups = self.feature_groups();
         let ordered = if self.direct || hist.is_none() {
-            Some(self.stats.gather(rows))
+            Some(self.gather(rows))
         } else {
             None
         };
@@ -372,6 +386,9 @@ impl Grower<'_> {
                 }
             }
             kept = Some(h);
+        }
+        if let Some(ordered) = ordered {
+            self.recycle(ordered);
         }
         let parent = self.cfg.scorer.score(totals);
         match found {
