@@ -41,6 +41,7 @@ pub fn parse_csv(bytes: &[u8], source: &str) -> Result<DataFrame> {
         bail!(Data: "{source}: the file is empty (expected a header row and data rows)");
     }
     check_rectangular(bytes, source)?;
+    check_header_names(bytes, source)?;
     // Types are inferred from the first rows (fast); a value further down that does not fit
     // (text in a column that looked numeric) makes the read fail, and the file is then read
     // again with types inferred from every row, so the result never depends on the sample.
@@ -58,6 +59,42 @@ pub fn parse_csv(bytes: &[u8], source: &str) -> Result<DataFrame> {
         bail!(Data: "{source}: the file has a header but no data rows");
     }
     Ok(frame)
+}
+
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `x` that equals `b`, and nothing else (exact, no carries
+/// between bytes).
+#[inline(always)]
+fn byte_mask(x: u64, b: u8) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let t = x ^ (0x0101_0101_0101_0101 * u64::from(b));
+    !(((t & LOW7) + LOW7) | t | LOW7)
+}
+
+/// Fail on a header that names a column twice: Polars would rename the second copy, and a
+/// model would then read a column the user never wrote.
+fn check_header_names(bytes: &[u8], source: &str) -> Result<()> {
+    let mut names: Vec<String> = Vec::new();
+    let mut field = Vec::new();
+    let mut in_quotes = false;
+    for &b in bytes {
+        match b {
+            b'"' => in_quotes = !in_quotes,
+            b',' if !in_quotes => {
+                names.push(String::from_utf8_lossy(&std::mem::take(&mut field)).into_owned())
+            }
+            b'\n' if !in_quotes => break,
+            b'\r' if !in_quotes => {}
+            _ => field.push(b),
+        }
+    }
+    names.push(String::from_utf8_lossy(&field).into_owned());
+    let mut seen = std::collections::HashSet::new();
+    if let Some(name) = names.iter().find(|n| !seen.insert(n.as_str())) {
+        bail!(Data: "{source}: the header names column '{name}' twice");
+    }
+    Ok(())
 }
 
 /// Fail on the first record whose field count differs from the header's, naming its line.
@@ -83,7 +120,25 @@ fn check_rectangular(bytes: &[u8], source: &str) -> Result<()> {
         }
         Ok(())
     };
-    for &b in bytes {
+    let mut i = 0;
+    while i < bytes.len() {
+        // Fast path, 8 bytes at a time: a word with no quote and no line break only adds its
+        // delimiters (outside quotes) and makes the record non-blank unless it is all `\r`.
+        if let Some(word) = bytes.get(i..i + 8) {
+            let x = u64::from_le_bytes(word.try_into().expect("8 bytes"));
+            if byte_mask(x, b'"') | byte_mask(x, b'\n') == 0 {
+                if !in_quotes {
+                    fields += byte_mask(x, b',').count_ones() as usize;
+                }
+                if byte_mask(x, b'\r') != HIGH_BITS {
+                    record_is_blank = false;
+                }
+                i += 8;
+                continue;
+            }
+        }
+        let b = bytes[i];
+        i += 1;
         match b {
             b'"' => {
                 in_quotes = !in_quotes;
@@ -140,6 +195,16 @@ mod tests {
     }
 
     #[test]
+    fn duplicate_header_names_are_refused() {
+        let err = parse_csv(b"a,b,a\n1,2,3\n", "d.csv").unwrap_err();
+        assert_eq!(err.to_string(), "d.csv: the header names column 'a' twice");
+        assert!(
+            parse_csv(b"\"a,b\",a\n1,2\n", "q.csv").is_ok(),
+            "a quoted comma is part of the name"
+        );
+    }
+
+    #[test]
     fn ragged_row_names_the_line() {
         let err = parse_csv(b"a,b,c\n1,2,3\n4,5\n", "t.csv").unwrap_err();
         assert_eq!(
@@ -148,6 +213,33 @@ mod tests {
         );
         let err = parse_csv(b"a,b\n1,2\n\"x,y\",3,4\n", "t.csv").unwrap_err();
         assert!(err.to_string().contains("line 3 has 3 fields"), "{err}");
+    }
+
+    #[test]
+    fn word_at_a_time_scan_agrees_with_bytes() {
+        for b in 0..=255u8 {
+            let x = u64::from_le_bytes([b, 0, b',', b, 255, b'\r', b, 1]);
+            let expected = [b, 0, b',', b, 255, b'\r', b, 1]
+                .iter()
+                .enumerate()
+                .filter(|(_, &v)| v == b',')
+                .fold(0u64, |m, (k, _)| m | 0x80 << (8 * k));
+            assert_eq!(byte_mask(x, b','), expected, "byte {b}");
+        }
+        // Long lines, quotes and blank lines across word boundaries.
+        let long = "abcdefghij".repeat(5);
+        let csv = format!("a,b,c\n{long},\"{long},\n{long}\",1\n\r\n\n{long},{long},{long}\n");
+        assert_eq!(parse_csv(csv.as_bytes(), "w.csv").unwrap().width(), 3);
+        let csv = format!("a,b,c\n{long},{long},{long},{long}\n");
+        assert_eq!(
+            parse_csv(csv.as_bytes(), "w.csv").unwrap_err().to_string(),
+            "w.csv: line 2 has 4 fields but the header has 3"
+        );
+        let csv = format!("a,b\n{long},\"{long}\n");
+        assert_eq!(
+            parse_csv(csv.as_bytes(), "w.csv").unwrap_err().to_string(),
+            "w.csv: a quoted field opened on line 2 is never closed"
+        );
     }
 
     #[test]

@@ -196,36 +196,28 @@ impl Transform for Bin {
     }
 }
 
-/// The bin code of `c` as f64 (null for null or NaN), through Polars `cut` on the fitted edges.
+/// The bin code of `c` as f64 (null for null or NaN): the number of inner edges at or below
+/// the value, which is the index of Polars `cut`'s bin with `left_closed` on the same edges
+/// (bin `i` is `[edge_i, edge_i+1)`, `-inf` in bin 0, `+inf` in the last), computed with one
+/// comparison per edge instead of building a categorical column.
 fn code(c: &BinColumn) -> Expr {
-    let breaks = c.breaks();
-    let labels: Vec<String> = (0..=breaks.len()).map(|i| i.to_string()).collect();
-    col(c.column.as_str())
+    let x = col(c.column.as_str())
         .cast(DataType::Float64)
-        .cut(breaks, Some(labels), true, false)
-        .map(category_codes, |_, field| {
-            Ok(Field::new(field.name().clone(), DataType::Float64))
-        })
-}
-
-/// The category index of each value of `cut`'s output (its physical code) as f64. (Polars
-/// 0.55 deprecates casting a category to its index, and going through the text labels costs
-/// more than the binning itself.)
-fn category_codes(column: Column) -> PolarsResult<Column> {
-    let name = column.name().clone();
-    let codes: Float64Chunked = if let Ok(ca) = column.cat8() {
-        ca.physical().iter().map(|v| v.map(f64::from)).collect()
-    } else if let Ok(ca) = column.cat16() {
-        ca.physical().iter().map(|v| v.map(f64::from)).collect()
-    } else {
-        column
-            .cat32()?
-            .physical()
-            .iter()
-            .map(|v| v.map(f64::from))
-            .collect()
-    };
-    Ok(codes.with_name(name).into_column())
+        .fill_nan(lit(Null {}));
+    let mut breaks = c.breaks().into_iter();
+    match breaks.next() {
+        None => when(x.is_null())
+            .then(lit(Null {}).cast(DataType::Float64))
+            .otherwise(lit(0.0)),
+        // Counted as 32-bit integers (half the memory traffic of summing floats), converted
+        // once.
+        Some(first) => breaks
+            .fold(
+                x.clone().gt_eq(lit(first)).cast(DataType::UInt32),
+                |code, b| code + x.clone().gt_eq(lit(b)).cast(DataType::UInt32),
+            )
+            .cast(DataType::Float64),
+    }
 }
 
 impl FittedTransform for FittedBin {
@@ -284,6 +276,76 @@ impl FittedTransform for FittedBin {
                     )
                 })
                 .collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The codes as Polars `cut` (left-closed, labelled 0..) gives them, the earlier
+    /// implementation: the comparison form must agree on every value.
+    fn cut_codes(c: &BinColumn, frame: &DataFrame) -> Vec<Option<f64>> {
+        let breaks = c.breaks();
+        let labels: Vec<String> = (0..=breaks.len()).map(|i| i.to_string()).collect();
+        let out = frame
+            .clone()
+            .lazy()
+            .select([col(c.column.as_str())
+                .cast(DataType::Float64)
+                .cut(breaks, Some(labels), true, false)
+                .cast(DataType::String)
+                .cast(DataType::Float64)])
+            .collect()
+            .unwrap();
+        out.column(c.column.as_str())
+            .unwrap()
+            .f64()
+            .unwrap()
+            .iter()
+            .collect()
+    }
+
+    #[test]
+    fn comparison_codes_equal_cut_codes() {
+        let mut values: Vec<Option<f64>> = vec![
+            None,
+            Some(f64::NAN),
+            Some(f64::INFINITY),
+            Some(f64::NEG_INFINITY),
+            Some(-0.0),
+            Some(0.0),
+        ];
+        let mut rng = crate::stats::SplitMix64::new(7);
+        for _ in 0..500 {
+            values.push(Some((rng.below(2001) as f64 - 1000.0) / 100.0));
+        }
+        let frame = df!("x" => &values).unwrap();
+        for edges in [
+            vec![],
+            vec![0.0],
+            vec![-10.0, 10.0],
+            vec![-10.0, 0.0, 10.0],
+            vec![-10.0, -2.5, 0.0, 1.25, 3.0, 10.0],
+        ] {
+            let c = BinColumn {
+                column: "x".into(),
+                edges,
+            };
+            let got: Vec<Option<f64>> = frame
+                .clone()
+                .lazy()
+                .select([code(&c).alias("x")])
+                .collect()
+                .unwrap()
+                .column("x")
+                .unwrap()
+                .f64()
+                .unwrap()
+                .iter()
+                .collect();
+            assert_eq!(got, cut_codes(&c, &frame), "edges {:?}", c.edges);
         }
     }
 }

@@ -108,12 +108,28 @@ impl PipelineSpec {
                     ignored.push(c);
                 }
             }
-            current = apply_steps(current.lazy(), std::slice::from_ref(&fitted.step))?
+            // Outputs that the step gives the training rows itself (out-of-fold encodings)
+            // take the place of the expressions computing them: not computed only to be
+            // overwritten.
+            let mut training_columns = fitted.training_columns;
+            let mut exprs = fitted.step.transform().exprs();
+            if !training_columns.is_empty() {
+                for e in exprs.iter_mut() {
+                    let Ok(name) = e.clone().meta().output_name() else {
+                        continue;
+                    };
+                    if let Some(i) = training_columns.iter().position(|c| c.name() == &name) {
+                        let values = training_columns.remove(i).take_materialized_series();
+                        *e = lit(values).alias(name);
+                    }
+                }
+            }
+            current = apply_step(current.lazy(), &fitted.step, exprs)?
                 .collect()
                 .map_err(|e| {
                     crisp_core::Error::Data(format!("feature step '{}': {e}", t.name()))
                 })?;
-            for column in fitted.training_columns {
+            for column in training_columns {
                 current.with_column(column)?;
             }
             timings.push(StepTiming {
@@ -162,22 +178,27 @@ impl PipelineSpec {
 
 fn apply_steps(mut plan: LazyFrame, steps: &[FittedStep]) -> Result<LazyFrame> {
     for step in steps {
-        let t = step.transform();
-        let exprs = t.exprs();
-        if !exprs.is_empty() {
-            plan = plan.with_columns(exprs);
-        }
-        // Input columns a drop step removed in training are not required at prediction time,
-        // so they may be absent here: drop only what is present.
-        let present = plan.collect_schema()?;
-        let dropped: Vec<String> = t
-            .dropped()
-            .into_iter()
-            .filter(|c| present.contains(c))
-            .collect();
-        if !dropped.is_empty() {
-            plan = plan.drop(cols(dropped));
-        }
+        plan = apply_step(plan, step, step.transform().exprs())?;
+    }
+    Ok(plan)
+}
+
+/// `step` on `plan`, with `exprs` (the step's expressions, or stand-ins with the same names).
+fn apply_step(mut plan: LazyFrame, step: &FittedStep, exprs: Vec<Expr>) -> Result<LazyFrame> {
+    let t = step.transform();
+    if !exprs.is_empty() {
+        plan = plan.with_columns(exprs);
+    }
+    // Input columns a drop step removed in training are not required at prediction time,
+    // so they may be absent here: drop only what is present.
+    let present = plan.collect_schema()?;
+    let dropped: Vec<String> = t
+        .dropped()
+        .into_iter()
+        .filter(|c| present.contains(c))
+        .collect();
+    if !dropped.is_empty() {
+        plan = plan.drop(cols(dropped));
     }
     Ok(plan)
 }
