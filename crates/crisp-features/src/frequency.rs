@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::categories::{as_text, text_list, value_counts};
 use crate::select::ColumnSelector;
-use crate::transform::{FittedStep, FittedTransform, StepSummary, Transform};
+use crate::transform::{category_line, FittedStep, FittedTransform, StepSummary, Transform};
 
 fn yes() -> bool {
     true
@@ -125,21 +125,15 @@ impl FittedTransform for FittedFrequencyEncode {
                 .columns
                 .iter()
                 .map(|c| {
-                    const SHOWN: usize = 20;
-                    let mut parts: Vec<String> = c
-                        .categories
-                        .iter()
-                        .zip(&c.frequencies)
-                        .take(SHOWN)
-                        .map(|(cat, f)| format!("{cat}={f:.6}"))
-                        .collect();
-                    if c.categories.len() > SHOWN {
-                        parts.push(format!("... {} more", c.categories.len() - SHOWN));
-                    }
-                    if c.missing > 0.0 {
-                        parts.push(format!("<null>={:.6}", c.missing));
-                    }
-                    format!("{}: {}", c.column, parts.join(", "))
+                    category_line(
+                        &c.column,
+                        c.categories
+                            .iter()
+                            .zip(&c.frequencies)
+                            .map(|(cat, f)| format!("{cat}={f:.6}")),
+                        c.categories.len(),
+                        (c.missing > 0.0).then(|| format!("{:.6}", c.missing)),
+                    )
                 })
                 .collect(),
         }

@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 use crate::categories::{as_text, category_slots, text_list};
 use crate::select::ColumnSelector;
 use crate::stats::SplitMix64;
-use crate::transform::{Fitted, FittedStep, FittedTransform, StepSummary, Transform};
+use crate::transform::{
+    category_line, Fitted, FittedStep, FittedTransform, StepSummary, Transform,
+};
 
 /// Integer targets with at most this many distinct values are class labels (as in crisp-train).
 const MAX_INTEGER_CLASSES: usize = 20;
@@ -565,26 +567,21 @@ impl FittedTransform for FittedTargetEncode {
                 .columns
                 .iter()
                 .map(|c| {
-                    const SHOWN: usize = 20;
-                    let mut parts: Vec<String> = c
-                        .categories
-                        .iter()
-                        .enumerate()
-                        .take(SHOWN)
-                        .map(|(i, cat)| {
-                            let v: Vec<String> =
-                                c.encodings.iter().map(|e| format!("{:.4}", e[i])).collect();
-                            format!("{cat}={}", v.join("/"))
-                        })
-                        .collect();
-                    if c.categories.len() > SHOWN {
-                        parts.push(format!("... {} more", c.categories.len() - SHOWN));
-                    }
-                    if let Some(m) = &c.missing {
-                        let v: Vec<String> = m.iter().map(|x| format!("{x:.4}")).collect();
-                        parts.push(format!("<null>={}", v.join("/")));
-                    }
-                    format!("{}: {}", c.column, parts.join(", "))
+                    let values = |v: &[f64]| {
+                        v.iter()
+                            .map(|x| format!("{x:.4}"))
+                            .collect::<Vec<_>>()
+                            .join("/")
+                    };
+                    category_line(
+                        &c.column,
+                        c.categories.iter().enumerate().map(|(i, cat)| {
+                            let per_output: Vec<f64> = c.encodings.iter().map(|e| e[i]).collect();
+                            format!("{cat}={}", values(&per_output))
+                        }),
+                        c.categories.len(),
+                        c.missing.as_deref().map(values),
+                    )
                 })
                 .collect(),
         }

@@ -102,6 +102,25 @@ pub struct StepSummary {
     pub learned: Vec<String>,
 }
 
+/// One `learned` line of a per-category summary: the first categories' values, how many more
+/// there are, and the value for missing entries.
+pub(crate) fn category_line(
+    column: &str,
+    entries: impl Iterator<Item = String>,
+    total: usize,
+    missing: Option<String>,
+) -> String {
+    const SHOWN: usize = 20;
+    let mut parts: Vec<String> = entries.take(SHOWN).collect();
+    if total > SHOWN {
+        parts.push(format!("... {} more", total - SHOWN));
+    }
+    if let Some(m) = missing {
+        parts.push(format!("<null>={m}"));
+    }
+    format!("{column}: {}", parts.join(", "))
+}
+
 /// Every step a pipeline can declare, tagged by `kind` in TOML.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
