@@ -30,18 +30,8 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/crisp-target}"
-VENV="${CRISP_BENCH_VENV:-/var/tmp/crisp-bench-venv}"
-WORK="${CRISP_BENCH_DIR:-/var/tmp/crisp-bench-data}"
-mkdir -p "$WORK"
-
-if [ ! -x "$VENV/bin/python" ]; then
-  python3 -m venv "$VENV"
-fi
-PY="$VENV/bin/python"
-if ! "$PY" -c "import sklearn, numpy, pandas" 2>/dev/null; then
-  "$VENV/bin/pip" install --quiet scikit-learn numpy pandas
-fi
+. benches/bench_env.sh
+bench_env scikit-learn numpy pandas
 
 cargo build --quiet --bin crisp
 CRISP="$CARGO_TARGET_DIR/debug/crisp"
