@@ -1,10 +1,4 @@
-use crate::util::{dataset, Dir};
-
-fn metric(report: &serde_json::Value, name: &str) -> f64 {
-    report["metrics"][name]
-        .as_f64()
-        .unwrap_or_else(|| panic!("no metric {name} in {report:#}"))
-}
+use crate::util::{dataset, metric, Dir};
 
 /// Fraction of `prediction` values in `predictions_csv` equal to `truth_column` of `truth_csv`.
 fn agreement(predictions: &str, truth_csv: &std::path::Path, truth_column: &str) -> f64 {

@@ -1,7 +1,7 @@
 //! crisp-trees' models through the binary on real data: binary (adult), multiclass with missing
 //! values (penguins) and regression (diamonds); reproducibility with a seed.
 
-use crate::util::{dataset, Dir};
+use crate::util::{dataset, metric, Dir};
 
 fn train(
     dir: &Dir,
@@ -34,12 +34,6 @@ fn train(
     args.extend(extra.iter().map(|s| s.to_string()));
     dir.crisp(args).ok();
     dir.json("r.json")
-}
-
-fn metric(report: &serde_json::Value, name: &str) -> f64 {
-    report["metrics"][name]
-        .as_f64()
-        .unwrap_or_else(|| panic!("no {name} in {report:#}"))
 }
 
 fn adult(model: &str, params: &[&str]) -> serde_json::Value {

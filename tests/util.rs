@@ -56,6 +56,13 @@ impl Dir {
     }
 }
 
+/// A metric of a `train` or `validate` JSON report, failing the test if it is absent.
+pub fn metric(report: &serde_json::Value, name: &str) -> f64 {
+    report["metrics"][name]
+        .as_f64()
+        .unwrap_or_else(|| panic!("no metric {name} in {report:#}"))
+}
+
 /// A bundled dataset.
 pub fn dataset(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
