@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use crisp_core::{require_column, train_test_split, Result};
+use crisp_core::{require_column, train_test_split, Result, Split};
 use crisp_features::{default_pipeline, PipelineSpec};
 use crisp_validate::{Evaluation, Task};
 use polars::prelude::*;
@@ -83,10 +83,18 @@ pub fn train(frame: &DataFrame, source: &str, config: &TrainConfig) -> Result<Tr
     let target = TargetInfo::fit(&labeled, &config.target, task, source)?;
     let truth = target.encode(&labeled, source)?;
 
-    let (train_frame, test_frame, test_source, rows_missing_target_test) = match &config.holdout {
+    // The training rows' encoded targets come from `truth`, not from encoding them again.
+    let (train_frame, y, test_frame, test_source, rows_missing_target_test) = match &config.holdout
+    {
         Holdout::Fraction(fraction) => {
-            let (train, test) = split_encoded(&labeled, &truth, *fraction, config.seed)?;
-            (train, test, source.to_string(), 0)
+            let split = split_rows(&truth, labeled.height(), *fraction, config.seed)?;
+            (
+                take(&labeled, &split.train)?,
+                truth.subset(&split.train),
+                take(&labeled, &split.test)?,
+                source.to_string(),
+                0,
+            )
         }
         Holdout::Frame {
             frame,
@@ -94,7 +102,7 @@ pub fn train(frame: &DataFrame, source: &str, config: &TrainConfig) -> Result<Tr
         } => {
             require_column(frame, &config.target, test_source)?;
             let (test, missing) = drop_missing_target(frame, &config.target, test_source)?;
-            (labeled.clone(), test, test_source.clone(), missing)
+            (labeled.clone(), truth, test, test_source.clone(), missing)
         }
     };
 
@@ -106,7 +114,6 @@ pub fn train(frame: &DataFrame, source: &str, config: &TrainConfig) -> Result<Tr
     // Out-of-fold values for supervised steps: the model trains on what fit_transform returns.
     let (pipeline, train_features) = features.fit_transform(&train_frame, &config.target)?;
     let x = crisp_core::to_matrix(&train_features, &pipeline.features)?;
-    let y = target.encode(&train_frame, source)?;
     let model_spec = ModelSpec {
         name: model_name.to_string(),
         params: config.model.params.clone(),
@@ -154,21 +161,17 @@ pub fn split_labeled(
     source: &str,
 ) -> Result<(DataFrame, DataFrame)> {
     let truth = target.encode(frame, source)?;
-    split_encoded(frame, &truth, fraction, seed)
+    let split = split_rows(&truth, frame.height(), fraction, seed)?;
+    Ok((take(frame, &split.train)?, take(frame, &split.test)?))
 }
 
-fn split_encoded(
-    frame: &DataFrame,
-    truth: &TargetValues,
-    fraction: f64,
-    seed: u64,
-) -> Result<(DataFrame, DataFrame)> {
+/// The seeded split of `n_rows` rows, stratified by class when `truth` holds classes.
+fn split_rows(truth: &TargetValues, n_rows: usize, fraction: f64, seed: u64) -> Result<Split> {
     let strata = match truth {
         TargetValues::Classes(c) => Some(c.as_slice()),
         TargetValues::Values(_) => None,
     };
-    let split = train_test_split(frame.height(), fraction, seed, strata)?;
-    Ok((take(frame, &split.train)?, take(frame, &split.test)?))
+    train_test_split(n_rows, fraction, seed, strata)
 }
 
 fn take(frame: &DataFrame, rows: &[usize]) -> Result<DataFrame> {
