@@ -8,7 +8,7 @@ use polars::prelude::*;
 use crate::{bail, Error, Result};
 
 /// Rows sampled to infer column types before falling back to the whole file.
-const INFER_SCHEMA_ROWS: usize = 10_000;
+pub(crate) const INFER_SCHEMA_ROWS: usize = 10_000;
 
 /// A CSV file read into memory: its frame and a fingerprint of its bytes.
 #[derive(Debug, Clone)]
@@ -74,7 +74,7 @@ fn byte_mask(x: u64, b: u8) -> u64 {
 
 /// Fail on a header that names a column twice: Polars would rename the second copy, and a
 /// model would then read a column the user never wrote.
-fn check_header_names(bytes: &[u8], source: &str) -> Result<()> {
+pub(crate) fn check_header_names(bytes: &[u8], source: &str) -> Result<()> {
     let mut names: Vec<String> = Vec::new();
     let mut field = Vec::new();
     let mut in_quotes = false;
@@ -100,18 +100,44 @@ fn check_header_names(bytes: &[u8], source: &str) -> Result<()> {
 /// Fail on the first record whose field count differs from the header's, naming its line.
 /// Polars would silently pad short rows with nulls; a short row is almost always a broken file.
 fn check_rectangular(bytes: &[u8], source: &str) -> Result<()> {
-    let mut expected: Option<usize> = None;
-    let mut fields = 1usize;
-    let mut in_quotes = false;
-    let mut line = 1usize;
-    let mut record_start_line = 1usize;
-    let mut record_is_blank = true;
-    let mut finish = |fields: usize, start_line: usize, blank: bool| -> Result<()> {
-        if blank {
+    let mut shape = RecordShape::new(source);
+    shape.feed(bytes)?;
+    shape.finish()
+}
+
+/// The record-shape check of [`check_rectangular`], fed a file piece by piece (so a file larger
+/// than memory can be checked): the state between pieces is the parser's position in a record.
+pub(crate) struct RecordShape<'a> {
+    source: &'a str,
+    expected: Option<usize>,
+    fields: usize,
+    in_quotes: bool,
+    line: usize,
+    record_start_line: usize,
+    record_is_blank: bool,
+}
+
+impl<'a> RecordShape<'a> {
+    pub(crate) fn new(source: &'a str) -> Self {
+        RecordShape {
+            source,
+            expected: None,
+            fields: 1,
+            in_quotes: false,
+            line: 1,
+            record_start_line: 1,
+            record_is_blank: true,
+        }
+    }
+
+    /// Account for the record that just ended.
+    fn end_record(&mut self) -> Result<()> {
+        if self.record_is_blank {
             return Ok(());
         }
-        match expected {
-            None => expected = Some(fields),
+        let (fields, source, start_line) = (self.fields, self.source, self.record_start_line);
+        match self.expected {
+            None => self.expected = Some(fields),
             Some(n) if n != fields => bail!(
                 Data: "{source}: line {start_line} has {fields} field{} but the header has {n}",
                 if fields == 1 { "" } else { "s" }
@@ -119,52 +145,61 @@ fn check_rectangular(bytes: &[u8], source: &str) -> Result<()> {
             Some(_) => {}
         }
         Ok(())
-    };
-    let mut i = 0;
-    while i < bytes.len() {
-        // Fast path, 8 bytes at a time: a word with no quote and no line break only adds its
-        // delimiters (outside quotes) and makes the record non-blank unless it is all `\r`.
-        if let Some(word) = bytes.get(i..i + 8) {
-            let x = u64::from_le_bytes(word.try_into().expect("8 bytes"));
-            if byte_mask(x, b'"') | byte_mask(x, b'\n') == 0 {
-                if !in_quotes {
-                    fields += byte_mask(x, b',').count_ones() as usize;
+    }
+
+    pub(crate) fn feed(&mut self, bytes: &[u8]) -> Result<()> {
+        let mut i = 0;
+        while i < bytes.len() {
+            // Fast path, 8 bytes at a time: a word with no quote and no line break only adds
+            // its delimiters (outside quotes) and makes the record non-blank unless it is all
+            // `\r`.
+            if let Some(word) = bytes.get(i..i + 8) {
+                let x = u64::from_le_bytes(word.try_into().expect("8 bytes"));
+                if byte_mask(x, b'"') | byte_mask(x, b'\n') == 0 {
+                    if !self.in_quotes {
+                        self.fields += byte_mask(x, b',').count_ones() as usize;
+                    }
+                    if byte_mask(x, b'\r') != HIGH_BITS {
+                        self.record_is_blank = false;
+                    }
+                    i += 8;
+                    continue;
                 }
-                if byte_mask(x, b'\r') != HIGH_BITS {
-                    record_is_blank = false;
+            }
+            let b = bytes[i];
+            i += 1;
+            match b {
+                b'"' => {
+                    self.in_quotes = !self.in_quotes;
+                    self.record_is_blank = false;
                 }
-                i += 8;
-                continue;
+                b',' if !self.in_quotes => {
+                    self.fields += 1;
+                    self.record_is_blank = false;
+                }
+                b'\n' => {
+                    self.line += 1;
+                    if !self.in_quotes {
+                        self.end_record()?;
+                        self.fields = 1;
+                        self.record_is_blank = true;
+                        self.record_start_line = self.line;
+                    }
+                }
+                b'\r' => {}
+                _ => self.record_is_blank = false,
             }
         }
-        let b = bytes[i];
-        i += 1;
-        match b {
-            b'"' => {
-                in_quotes = !in_quotes;
-                record_is_blank = false;
-            }
-            b',' if !in_quotes => {
-                fields += 1;
-                record_is_blank = false;
-            }
-            b'\n' => {
-                line += 1;
-                if !in_quotes {
-                    finish(fields, record_start_line, record_is_blank)?;
-                    fields = 1;
-                    record_is_blank = true;
-                    record_start_line = line;
-                }
-            }
-            b'\r' => {}
-            _ => record_is_blank = false,
+        Ok(())
+    }
+
+    pub(crate) fn finish(mut self) -> Result<()> {
+        if self.in_quotes {
+            let (source, line) = (self.source, self.record_start_line);
+            bail!(Data: "{source}: a quoted field opened on line {line} is never closed");
         }
+        self.end_record()
     }
-    if in_quotes {
-        bail!(Data: "{source}: a quoted field opened on line {record_start_line} is never closed");
-    }
-    finish(fields, record_start_line, record_is_blank)
 }
 
 #[cfg(test)]
@@ -266,5 +301,42 @@ mod tests {
     fn missing_file_is_named() {
         let err = read_csv(Path::new("/nonexistent/x.csv")).unwrap_err();
         assert_eq!(err.to_string(), "/nonexistent/x.csv: no such file");
+    }
+
+    /// The verdict of [`check_rectangular`] on the whole buffer, or of the same check fed the
+    /// buffer in pieces of `piece` bytes (pieces split words, quotes and line breaks).
+    fn shape_verdict(bytes: &[u8], piece: Option<usize>) -> std::result::Result<(), String> {
+        match piece {
+            None => check_rectangular(bytes, "p.csv"),
+            Some(n) => {
+                let mut shape = RecordShape::new("p.csv");
+                bytes
+                    .chunks(n)
+                    .try_for_each(|c| shape.feed(c))
+                    .and_then(|()| shape.finish())
+            }
+        }
+        .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn the_shape_check_fed_in_pieces_agrees_with_the_whole_buffer() {
+        let files: [&[u8]; 5] = [
+            b"a,b,c\n1,2,3\n4,5,6\n7,8,9\n",
+            b"a,b,c\n1,2,3\n4,5\n7,8,9\n",
+            b"name,note\n\"x, y\",\"multi\nline, with comma\"\nz,w\nlonger-text-field-here,1\n",
+            b"a,b\r\n1,2\r\n\r\n3,4,5\r\n",
+            b"a,b\n\"open,1\n2,3\n",
+        ];
+        for bytes in files {
+            let whole = shape_verdict(bytes, None);
+            for piece in [1, 3, 7, 8, 9, 64] {
+                assert_eq!(shape_verdict(bytes, Some(piece)), whole, "piece {piece}");
+            }
+        }
+        assert_eq!(
+            shape_verdict(files[1], Some(3)).unwrap_err(),
+            "p.csv: line 3 has 2 fields but the header has 3"
+        );
     }
 }

@@ -65,6 +65,59 @@ impl Error {
             Error::Polars(e) => Error::Data(format!("{context}: {e}")),
         }
     }
+
+    /// The same error about a batch of rows that starts `first_row` rows into its file: every
+    /// "data row N" of the message (crisp's one phrase for pointing at a row, counted from 1
+    /// within the frame that was checked) becomes the row's number in the whole file.
+    pub fn in_rows_from(self, first_row: usize) -> Self {
+        if first_row == 0 {
+            return self;
+        }
+        let shift = |m: String| shift_data_rows(&m, first_row);
+        match self {
+            Error::Data(m) => Error::Data(shift(m)),
+            Error::ColumnNotFound(m) => Error::ColumnNotFound(shift(m)),
+            Error::Config(m) => Error::Config(shift(m)),
+            Error::Model(m) => Error::Model(shift(m)),
+            Error::Artifact(m) => Error::Artifact(shift(m)),
+            other => other,
+        }
+    }
+}
+
+/// `message` with the number after each "data row " increased by `offset`.
+fn shift_data_rows(message: &str, offset: usize) -> String {
+    const PHRASE: &str = "data row ";
+    let mut out = String::with_capacity(message.len() + 8);
+    let mut rest = message;
+    while let Some(at) = rest.find(PHRASE) {
+        let (before, after) = rest.split_at(at + PHRASE.len());
+        out.push_str(before);
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        match after[..digits].parse::<usize>() {
+            Ok(n) => out.push_str(&(n + offset).to_string()),
+            Err(_) => out.push_str(&after[..digits]),
+        }
+        rest = &after[digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_of_a_batch_are_numbered_in_the_whole_file() {
+        let e = Error::Data("b.csv: column 'c' has category 'x' on data row 3 that was not seen; data row 10 too; data rows".into());
+        assert_eq!(
+            e.in_rows_from(1000).to_string(),
+            "b.csv: column 'c' has category 'x' on data row 1003 that was not seen; data row 1010 too; data rows"
+        );
+        let e = Error::Config("data row 2".into());
+        assert_eq!(e.in_rows_from(0).to_string(), "data row 2");
+    }
 }
 
 /// Return early with an [`Error`] variant built from a format string:

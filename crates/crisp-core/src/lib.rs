@@ -15,6 +15,7 @@
 #![deny(missing_docs)]
 
 mod csv;
+mod csv_file;
 mod error;
 mod fs;
 mod matrix;
@@ -22,8 +23,9 @@ mod schema;
 mod split;
 
 pub use crate::csv::{parse_csv, read_csv, CsvData};
+pub use csv_file::{CsvFile, CsvSample};
 pub use error::{Error, Result};
-pub use fs::{csv_bytes, write_atomic, write_csv};
+pub use fs::{csv_bytes, write_atomic, write_atomic_with, write_csv};
 pub use matrix::{column_f64, to_matrix, to_vector};
 pub use schema::{column_list, require_column, ColumnKind, ColumnSchema, Schema};
 pub use split::{train_test_split, Split};

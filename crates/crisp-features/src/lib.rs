@@ -57,11 +57,14 @@ pub mod robust;
 pub mod scale;
 mod select;
 mod stats;
+mod stream;
 pub mod target_encode;
 mod transform;
 
 #[cfg(test)]
 mod step_tests;
+#[cfg(test)]
+mod stream_tests;
 #[cfg(test)]
 mod tests;
 
@@ -84,5 +87,6 @@ pub use power::{Power, PowerMethod};
 pub use robust::RobustScale;
 pub use scale::{MinMaxScale, StandardScale};
 pub use select::{ColumnSelector, KindClass};
+pub use stream::{StreamOptions, TrainingRows};
 pub use target_encode::{Smooth, TargetEncode, TargetType};
 pub use transform::{Fitted, FittedStep, FittedTransform, StepSpec, StepSummary, Transform};

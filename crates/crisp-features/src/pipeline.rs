@@ -50,6 +50,12 @@ impl PipelineSpec {
         PipelineSpec { steps }
     }
 
+    /// Whether a step gives the training rows other features than applying the fitted
+    /// pipeline to them would (out-of-fold target encoding).
+    pub fn is_supervised(&self) -> bool {
+        self.steps.iter().any(|s| s.transform().is_supervised())
+    }
+
     /// Fit every step on `frame` (the training rows only). The `target` column is never a
     /// feature; supervised steps (`target_encode`) learn from it. `target` may be absent from
     /// `frame` when no step needs it.

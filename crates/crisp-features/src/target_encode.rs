@@ -368,6 +368,9 @@ impl Transform for TargetEncode {
     fn name(&self) -> &'static str {
         "target_encode"
     }
+    fn is_supervised(&self) -> bool {
+        true
+    }
     fn selector(&self) -> &ColumnSelector {
         &self.select
     }

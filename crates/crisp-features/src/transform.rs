@@ -27,6 +27,11 @@ pub trait Transform {
     fn selector(&self) -> &ColumnSelector;
     /// Learn the step's state from `columns` of the training `frame`.
     fn fit(&self, frame: &DataFrame, columns: &[String]) -> Result<FittedStep>;
+    /// Whether the training rows' output differs from applying the fitted step to them
+    /// (out-of-fold encodings): such a step returns [`Fitted::training_columns`].
+    fn is_supervised(&self) -> bool {
+        false
+    }
     /// Learn the step's state with the training target at hand (`None` when the pipeline has
     /// no target column). Unsupervised steps keep this default, which calls [`Transform::fit`].
     ///
