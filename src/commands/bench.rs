@@ -8,7 +8,7 @@ use clap::{Args, Subcommand};
 use crisp_core::{parse_csv, Error, Result};
 use serde_json::{json, Value};
 
-use crate::commands::features::load_pipeline;
+use crate::commands::features::{load_pipeline, FeatureConfig};
 
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
@@ -73,7 +73,11 @@ fn features(args: &BenchFeaturesArgs) -> Result<Value> {
         return Err(Error::Config("--repeat must be at least 1".into()));
     }
     let baseline = memory_bytes("VmRSS");
-    let (spec, target) = load_pipeline(&args.config, args.target.as_deref())?;
+    let FeatureConfig {
+        spec,
+        target,
+        label,
+    } = load_pipeline(&args.config, args.target.as_deref())?;
     let source = args.data.display().to_string();
     let mut read_times = Vec::new();
     let mut fit_transform_times = Vec::new();
@@ -96,6 +100,10 @@ fn features(args: &BenchFeaturesArgs) -> Result<Value> {
         // As `crisp features` does: one contiguous chunk per column.
         frame.rechunk_mut_par();
         read_times.push(started.elapsed().as_secs_f64());
+        // Labeling comes before the feature step and is not part of its cost.
+        if let Some(label) = &label {
+            frame = label.apply(&frame).map_err(|e| e.context(&source))?.0;
+        }
         if run == 0 {
             // How much of the peak the CSV read alone reaches (first run, nothing else yet).
             peak_after_read = memory_bytes("VmHWM");

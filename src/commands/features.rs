@@ -1,36 +1,56 @@
-//! `crisp features`: fit the `[features]` pipeline of a pipeline TOML on a CSV file and write
-//! the transformed frame (CSV or Parquet), the target carried through unchanged.
+//! `crisp features`: fit the `[features]` pipeline of a pipeline TOML on a CSV file (or take
+//! the fitted pipeline of a model artifact) and write the transformed frame (CSV or Parquet),
+//! the target carried through unchanged.
+//!
+//! Three ways to run, one output: in memory (fit on every row, the default); fitted on an
+//! evenly spread sample (`--fit-rows`) with every row then transformed in streamed batches;
+//! or an artifact's pipeline applied in streamed batches (`--model`). Streamed runs hold only
+//! the sample and a few batches in memory, so files larger than memory can be transformed.
 
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use crisp_core::{bail, csv_bytes, read_csv, require_column, write_atomic, Error, Result};
-use crisp_features::{FittedPipeline, PipelineSpec};
-use polars::prelude::{DataFrame, ParquetWriter};
+use crisp_artifact::Artifact;
+use crisp_core::{bail, read_csv, require_column, write_atomic_with, CsvFile, Error, Result};
+use crisp_features::{FittedPipeline, PipelineSpec, StreamOptions, TrainingRows};
+use crisp_label::LabelSpec;
+use polars::prelude::{CsvWriter, DataFrame, ParquetWriter, SerWriter};
 
 use crate::config::PipelineConfig;
 
 #[derive(Debug, Args)]
 pub struct FeaturesArgs {
-    /// Pipeline TOML with [[features.steps]] (the `crisp train --config` format).
-    #[arg(long, value_name = "TOML")]
-    pub config: PathBuf,
+    /// Pipeline TOML with [[features.steps]] (the `crisp train --config` format) to fit.
+    #[arg(long, value_name = "TOML", required_unless_present = "model")]
+    pub config: Option<PathBuf>,
+    /// Apply the fitted pipeline of this model artifact instead of fitting one (streamed).
+    #[arg(long, value_name = "ARTIFACT", conflicts_with_all = ["config", "fit_rows"])]
+    pub model: Option<PathBuf>,
     /// Data to fit the pipeline on and transform (CSV with a header row).
     #[arg(long, value_name = "CSV")]
     pub data: PathBuf,
     /// Where to write the features: `.csv` or `.parquet`.
     #[arg(long, value_name = "CSV|PARQUET")]
     pub out: PathBuf,
-    /// Target column (default: `target` of the config); needed by target_encode, carried
-    /// through to the output unchanged.
+    /// Target column (default: `target` of the config, or of the artifact's model); needed by
+    /// target_encode, carried through to the output unchanged.
     #[arg(long, value_name = "COLUMN")]
     pub target: Option<String>,
+    /// Fit on at most N rows spread evenly over the file (every k-th row), then transform
+    /// every row in streamed batches: for files larger than memory. Rows that were fitted on
+    /// get the same features as in an in-memory run on those rows (out-of-fold encodings).
+    #[arg(long, value_name = "N")]
+    pub fit_rows: Option<usize>,
+    /// Rows per streamed batch (with --fit-rows or --model).
+    #[arg(long, value_name = "N", default_value_t = 100_000)]
+    pub batch_rows: usize,
 }
 
 /// What `crisp features` produced.
 pub struct FeaturesRun {
     pub pipeline: FittedPipeline,
-    /// The written frame: features, then the target when there is one.
+    /// The written frame (features, then the target when there is one); empty columns-only
+    /// frame for streamed runs, which never hold the whole output.
     pub frame: DataFrame,
 }
 
@@ -54,11 +74,17 @@ pub fn output_format(path: &Path) -> Result<OutputFormat> {
     }
 }
 
-/// The pipeline and target declared by `config`, with `--target` overriding the config's.
-pub fn load_pipeline(
-    config_path: &Path,
-    target_flag: Option<&str>,
-) -> Result<(PipelineSpec, Option<String>)> {
+/// The feature section of a pipeline TOML: its steps, target and labeling rules.
+pub struct FeatureConfig {
+    pub spec: PipelineSpec,
+    /// `--target`, else the config's `target`, else the `[label]` section's target.
+    pub target: Option<String>,
+    pub label: Option<LabelSpec>,
+}
+
+/// The pipeline, target and `[label]` declared by `config_path`, `--target` overriding the
+/// config's target.
+pub fn load_pipeline(config_path: &Path, target_flag: Option<&str>) -> Result<FeatureConfig> {
     let config = PipelineConfig::load(config_path)?;
     let Some(spec) = config.features else {
         bail!(Config: "{}: no [[features.steps]] to fit; declare the feature pipeline there", config_path.display());
@@ -66,8 +92,15 @@ pub fn load_pipeline(
     if spec.steps.is_empty() {
         bail!(Config: "{}: [features] has no steps", config_path.display());
     }
-    let target = target_flag.map(str::to_string).or(config.target);
-    Ok((spec, target))
+    let target = target_flag
+        .map(str::to_string)
+        .or(config.target)
+        .or_else(|| config.label.as_ref().map(|l| l.target().to_string()));
+    Ok(FeatureConfig {
+        spec,
+        target,
+        label: config.label,
+    })
 }
 
 /// Fit `spec` on `frame`, returning the fitted pipeline and the training features with the
@@ -95,53 +128,230 @@ pub fn fit_frame(
     })
 }
 
-/// `frame` encoded as `format`.
-pub fn encode(frame: &mut DataFrame, format: OutputFormat) -> Result<Vec<u8>> {
-    match format {
-        OutputFormat::Csv => csv_bytes(frame),
-        OutputFormat::Parquet => {
-            let mut buf = Vec::new();
-            ParquetWriter::new(&mut buf)
-                .finish(frame)
-                .map_err(|e| Error::Data(format!("cannot encode Parquet: {e}")))?;
-            Ok(buf)
+/// Batches written one after another to an open file.
+enum BatchWriter<'w, W: std::io::Write> {
+    Csv {
+        out: &'w mut W,
+        header: bool,
+    },
+    Parquet(Box<polars::io::parquet::write::BatchedWriter<&'w mut W>>),
+    /// Parquet before the first batch (its schema opens the file).
+    ParquetPending(&'w mut W),
+    Taken,
+}
+
+impl<'w, W: std::io::Write> BatchWriter<'w, W> {
+    fn new(format: OutputFormat, out: &'w mut W) -> Self {
+        match format {
+            OutputFormat::Csv => BatchWriter::Csv { out, header: true },
+            OutputFormat::Parquet => BatchWriter::ParquetPending(out),
         }
     }
+
+    fn write(&mut self, batch: &mut DataFrame) -> Result<()> {
+        let parquet_error = |e| Error::Data(format!("cannot encode Parquet: {e}"));
+        match self {
+            BatchWriter::Csv { out, header } => {
+                CsvWriter::new(&mut **out)
+                    .include_header(*header)
+                    .finish(batch)?;
+                *header = false;
+            }
+            BatchWriter::ParquetPending(_) => {
+                let BatchWriter::ParquetPending(out) = std::mem::replace(self, BatchWriter::Taken)
+                else {
+                    unreachable!("matched above")
+                };
+                let writer = ParquetWriter::new(out)
+                    .batched(batch.schema())
+                    .map_err(parquet_error)?;
+                *self = BatchWriter::Parquet(Box::new(writer));
+                return self.write(batch);
+            }
+            BatchWriter::Parquet(writer) => {
+                // One row group per batch: a column in many chunks would become many small
+                // row groups whose metadata the writer keeps until the footer.
+                batch.rechunk_mut_par();
+                writer.write_batch(batch).map_err(parquet_error)?
+            }
+            BatchWriter::Taken => unreachable!("replaced before use"),
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<()> {
+        if let BatchWriter::Parquet(writer) = self {
+            writer
+                .finish()
+                .map_err(|e| Error::Data(format!("cannot encode Parquet: {e}")))?;
+        }
+        Ok(())
+    }
+}
+
+/// Write `frame` to `path` in `format`, atomically, encoding straight into the file.
+fn write_frame(path: &Path, format: OutputFormat, frame: &mut DataFrame) -> Result<()> {
+    write_atomic_with(path, |out| {
+        let mut writer = BatchWriter::new(format, out);
+        writer.write(frame)?;
+        writer.finish()
+    })
 }
 
 pub fn run(args: &FeaturesArgs) -> Result<FeaturesRun> {
     let format = output_format(&args.out)?;
-    let (spec, target) = load_pipeline(&args.config, args.target.as_deref())?;
+    let source = args.data.display().to_string();
+    if let Some(model) = &args.model {
+        return apply_artifact(args, model, format);
+    }
+    let config_path = args
+        .config
+        .as_deref()
+        .expect("clap requires --config without --model");
+    let config = load_pipeline(config_path, args.target.as_deref())?;
+    let target = config.target.as_deref();
+    if let Some(fit_rows) = args.fit_rows {
+        if config.label.is_some() {
+            bail!(Config: "{}: [label] needs the whole file in memory; label it first (`crisp label`) or run without --fit-rows", config_path.display());
+        }
+        return fit_sample_and_stream(args, &config.spec, target, fit_rows, format);
+    }
+
     let mut data = read_csv(&args.data)?;
+    if let Some(label) = &config.label {
+        data.frame = label.apply(&data.frame).map_err(|e| e.context(&source))?.0;
+    }
     // One contiguous chunk per column: faster aggregations, and the multi-chunk copy is freed.
     data.frame.rechunk_mut_par();
-    let source = args.data.display().to_string();
-    let mut run = fit_frame(&spec, &data.frame, target.as_deref(), &source)?;
-    let bytes = encode(&mut run.frame, format)?;
-    write_atomic(&args.out, &bytes)?;
+    let rows = data.frame.height();
+    let mut run = fit_frame(&config.spec, &data.frame, target, &source)?;
+    // The raw columns are not needed any more: free them before encoding the output.
+    drop(data);
+    write_frame(&args.out, format, &mut run.frame)?;
+    let headline = format!("fitted {} on {rows} rows of {source}", steps(&run.pipeline));
+    report(&run.pipeline, &headline, target, &args.out);
+    Ok(run)
+}
+
+/// `--fit-rows`: fit on an evenly spread sample, then stream every row through the pipeline.
+fn fit_sample_and_stream(
+    args: &FeaturesArgs,
+    spec: &PipelineSpec,
+    target: Option<&str>,
+    fit_rows: usize,
+    format: OutputFormat,
+) -> Result<FeaturesRun> {
+    let file = CsvFile::check(&args.data)?;
+    let source = file.source();
+    let sample = file.sample(fit_rows)?;
+    let fitted = fit_frame(spec, &sample.frame, target, &source)?;
+    let training = spec.is_supervised().then(|| TrainingRows {
+        stride: sample.stride,
+        features: fitted
+            .frame
+            .select(fitted.pipeline.features.iter().map(String::as_str))
+            .expect("fit_transform gives every feature column"),
+    });
+    let (fitted_rows, stride) = (sample.frame.height(), sample.stride);
+    drop(sample);
+    let carry: Vec<String> = target.map(str::to_string).into_iter().collect();
+    let rows = stream(
+        &fitted.pipeline,
+        &file,
+        carry,
+        training.as_ref(),
+        args,
+        format,
+    )?;
+    let headline = format!(
+        "fitted {} on {fitted_rows} rows ({}) of {source} and applied them to its {rows} rows",
+        steps(&fitted.pipeline),
+        every(stride)
+    );
+    report(&fitted.pipeline, &headline, target, &args.out);
+    Ok(FeaturesRun {
+        frame: fitted.frame.clear(),
+        pipeline: fitted.pipeline,
+    })
+}
+
+/// "every row", "every 3rd row"... for a sample's stride.
+fn every(stride: usize) -> String {
+    match stride {
+        1 => "every row".into(),
+        2 => "every 2nd row".into(),
+        3 => "every 3rd row".into(),
+        k => format!("every {k}th row"),
+    }
+}
+
+/// "3 feature steps".
+fn steps(pipeline: &FittedPipeline) -> String {
+    let n = pipeline.steps.len();
+    format!("{n} feature step{}", if n == 1 { "" } else { "s" })
+}
+
+/// `--model`: apply an artifact's fitted pipeline to every row in streamed batches.
+fn apply_artifact(args: &FeaturesArgs, model: &Path, format: OutputFormat) -> Result<FeaturesRun> {
+    let artifact = Artifact::read(model)?;
+    let pipeline = artifact.model.pipeline;
+    let file = CsvFile::check(&args.data)?;
+    // The target is carried when asked for, or when the file has the model's target column.
+    let target = match &args.target {
+        Some(t) => Some(t.clone()),
+        None => file
+            .header()
+            .contains(&artifact.model.target.name)
+            .then(|| artifact.model.target.name.clone()),
+    };
+    let carry: Vec<String> = target.clone().into_iter().collect();
+    let rows = stream(&pipeline, &file, carry, None, args, format)?;
+    let headline = format!(
+        "applied the {} of {} to {rows} rows of {}",
+        steps(&pipeline),
+        model.display(),
+        file.source()
+    );
+    report(&pipeline, &headline, target.as_deref(), &args.out);
+    let frame = DataFrame::empty();
+    Ok(FeaturesRun { pipeline, frame })
+}
+
+/// Transform every row of `file` into `args.out`, batch by batch. Returns the rows written.
+fn stream(
+    pipeline: &FittedPipeline,
+    file: &CsvFile,
+    carry: Vec<String>,
+    training: Option<&TrainingRows>,
+    args: &FeaturesArgs,
+    format: OutputFormat,
+) -> Result<usize> {
+    let options = StreamOptions {
+        batch_rows: args.batch_rows,
+        carry,
+    };
+    let mut rows = 0;
+    write_atomic_with(&args.out, |out| {
+        let mut writer = BatchWriter::new(format, out);
+        rows = pipeline.transform_csv(file, &options, training, |batch| writer.write(batch))?;
+        writer.finish()
+    })?;
+    Ok(rows)
+}
+
+/// The summary printed after a run: what was fitted, what was written, what each step learned.
+fn report(pipeline: &FittedPipeline, headline: &str, target: Option<&str>, out: &Path) {
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
     println!(
-        "fitted {} feature step{} on {} rows of {}: {} feature column{}{} -> {}",
-        run.pipeline.steps.len(),
-        if run.pipeline.steps.len() == 1 {
-            ""
-        } else {
-            "s"
-        },
-        data.frame.height(),
-        source,
-        run.pipeline.features.len(),
-        if run.pipeline.features.len() == 1 {
-            ""
-        } else {
-            "s"
-        },
+        "{headline}: {} feature column{}{} -> {}",
+        pipeline.features.len(),
+        plural(pipeline.features.len()),
         target
-            .as_deref()
             .map(|t| format!(" + target '{t}'"))
             .unwrap_or_default(),
-        args.out.display()
+        out.display()
     );
-    for summary in run.pipeline.summaries() {
+    for summary in pipeline.summaries() {
         if summary.config.is_empty() {
             println!("  {}", summary.name);
         } else {
@@ -151,5 +361,4 @@ pub fn run(args: &FeaturesArgs) -> Result<FeaturesRun> {
             println!("    {line}");
         }
     }
-    Ok(run)
 }

@@ -40,7 +40,7 @@ pub fn parse_csv(bytes: &[u8], source: &str) -> Result<DataFrame> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         bail!(Data: "{source}: the file is empty (expected a header row and data rows)");
     }
-    check_rectangular(bytes, source)?;
+    let shape = check_rectangular(bytes, source)?;
     check_header_names(bytes, source)?;
     // Types are inferred from the first rows (fast); a value further down that does not fit
     // (text in a column that looked numeric) makes the read fail, and the file is then read
@@ -52,13 +52,31 @@ pub fn parse_csv(bytes: &[u8], source: &str) -> Result<DataFrame> {
             .into_reader_with_file_handle(Cursor::new(bytes))
             .finish()
     };
-    let frame = read(Some(INFER_SCHEMA_ROWS))
+    let mut frame = read(Some(INFER_SCHEMA_ROWS))
         .or_else(|_| read(None))
         .map_err(|e| Error::Data(format!("{source}: cannot parse CSV: {e}")))?;
+    if !shape.blank_rows.is_empty() {
+        frame = drop_rows(&frame, &shape.blank_rows)?;
+    }
     if frame.height() == 0 {
         bail!(Data: "{source}: the file has a header but no data rows");
     }
     Ok(frame)
+}
+
+/// `frame` without the rows at `sorted_rows`.
+pub(crate) fn drop_rows(frame: &DataFrame, sorted_rows: &[usize]) -> Result<DataFrame> {
+    let mut drop = sorted_rows.iter().peekable();
+    let keep: BooleanChunked = (0..frame.height())
+        .map(|i| {
+            let dropped = drop.peek() == Some(&&i);
+            if dropped {
+                drop.next();
+            }
+            !dropped
+        })
+        .collect();
+    Ok(frame.filter(&keep)?)
 }
 
 const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
@@ -99,7 +117,7 @@ pub(crate) fn check_header_names(bytes: &[u8], source: &str) -> Result<()> {
 
 /// Fail on the first record whose field count differs from the header's, naming its line.
 /// Polars would silently pad short rows with nulls; a short row is almost always a broken file.
-fn check_rectangular(bytes: &[u8], source: &str) -> Result<()> {
+fn check_rectangular(bytes: &[u8], source: &str) -> Result<Shape> {
     let mut shape = RecordShape::new(source);
     shape.feed(bytes)?;
     shape.finish()
@@ -115,6 +133,54 @@ pub(crate) struct RecordShape<'a> {
     line: usize,
     record_start_line: usize,
     record_is_blank: bool,
+    /// Non-blank records so far, the header included.
+    records: usize,
+    /// Rows Polars' readers make after the header: every record, blank or not.
+    rows_seen: usize,
+    /// Indices (in `rows_seen` numbering) of blank lines after the header, which Polars reads
+    /// as rows of nulls.
+    blank_rows: Vec<usize>,
+    /// Bytes fed before the current piece.
+    offset: usize,
+    /// Byte offset just after the header record's line break.
+    header_end: Option<usize>,
+    /// Record boundaries every `checkpoint_stride` data rows (see [`Checkpoint`]).
+    checkpoints: Vec<Checkpoint>,
+    checkpoint_stride: usize,
+}
+
+/// A record boundary of a file: where a batch of whole records can start or end.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct Checkpoint {
+    /// Byte offset just after a record's line break (or the end of the file).
+    pub(crate) byte: usize,
+    /// Data rows (non-blank records after the header) before `byte`.
+    pub(crate) rows: usize,
+    /// Rows a Polars reader makes before `byte` (blank lines included).
+    pub(crate) rows_seen: usize,
+}
+
+/// At most this many checkpoints are kept: past it, every other one is dropped and the
+/// stride doubles, so a file of any size costs at most a few megabytes of them.
+const MAX_CHECKPOINTS: usize = 1 << 20;
+/// Data rows between checkpoints to begin with (batches are whole multiples of the stride).
+pub(crate) const FIRST_CHECKPOINT_STRIDE: usize = 64;
+
+/// What the shape check learned about a whole file.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Shape {
+    /// Data rows: non-blank records after the header.
+    pub(crate) rows: usize,
+    /// Record boundaries: the end of the header, then every `checkpoint_stride` data rows,
+    /// then the end of the file.
+    pub(crate) checkpoints: Vec<Checkpoint>,
+    /// Data rows between two checkpoints (but the last two).
+    pub(crate) checkpoint_stride: usize,
+    /// Length of the header record, its line break included (0 when there is no line break).
+    pub(crate) header_len: usize,
+    /// Rows that Polars' readers produce for blank lines (0-based among all the rows they
+    /// produce), to be removed: a blank line is not a row of missing values.
+    pub(crate) blank_rows: Vec<usize>,
 }
 
 impl<'a> RecordShape<'a> {
@@ -127,14 +193,50 @@ impl<'a> RecordShape<'a> {
             line: 1,
             record_start_line: 1,
             record_is_blank: true,
+            records: 0,
+            rows_seen: 0,
+            blank_rows: Vec::new(),
+            offset: 0,
+            header_end: None,
+            checkpoints: Vec::new(),
+            checkpoint_stride: FIRST_CHECKPOINT_STRIDE,
+        }
+    }
+
+    /// Note a record boundary at absolute byte `byte` when it falls on the stride.
+    fn checkpoint(&mut self, byte: usize) {
+        let rows = self.records.saturating_sub(1);
+        if self.records == 0 || rows % self.checkpoint_stride != 0 {
+            return;
+        }
+        if self.checkpoints.last().is_some_and(|c| c.rows == rows) {
+            // A blank line after a checkpoint: the boundary moves past it.
+            self.checkpoints.pop();
+        }
+        self.checkpoints.push(Checkpoint {
+            byte,
+            rows,
+            rows_seen: self.rows_seen,
+        });
+        if self.checkpoints.len() > MAX_CHECKPOINTS {
+            let stride = self.checkpoint_stride * 2;
+            self.checkpoints.retain(|c| c.rows % stride == 0);
+            self.checkpoint_stride = stride;
         }
     }
 
     /// Account for the record that just ended.
     fn end_record(&mut self) -> Result<()> {
+        if self.records > 0 {
+            if self.record_is_blank {
+                self.blank_rows.push(self.rows_seen);
+            }
+            self.rows_seen += 1;
+        }
         if self.record_is_blank {
             return Ok(());
         }
+        self.records += 1;
         let (fields, source, start_line) = (self.fields, self.source, self.record_start_line);
         match self.expected {
             None => self.expected = Some(fields),
@@ -181,6 +283,10 @@ impl<'a> RecordShape<'a> {
                     self.line += 1;
                     if !self.in_quotes {
                         self.end_record()?;
+                        if self.header_end.is_none() && self.records == 1 {
+                            self.header_end = Some(self.offset + i);
+                        }
+                        self.checkpoint(self.offset + i);
                         self.fields = 1;
                         self.record_is_blank = true;
                         self.record_start_line = self.line;
@@ -190,15 +296,35 @@ impl<'a> RecordShape<'a> {
                 _ => self.record_is_blank = false,
             }
         }
+        self.offset += bytes.len();
         Ok(())
     }
 
-    pub(crate) fn finish(mut self) -> Result<()> {
+    /// Check the last record (text after the last line break, if any).
+    pub(crate) fn finish(mut self) -> Result<Shape> {
         if self.in_quotes {
             let (source, line) = (self.source, self.record_start_line);
             bail!(Data: "{source}: a quoted field opened on line {line} is never closed");
         }
-        self.end_record()
+        if !self.record_is_blank {
+            self.end_record()?;
+        }
+        let end = Checkpoint {
+            byte: self.offset,
+            rows: self.records.saturating_sub(1),
+            rows_seen: self.rows_seen,
+        };
+        match self.checkpoints.last_mut() {
+            Some(last) if last.rows == end.rows => *last = end,
+            _ => self.checkpoints.push(end),
+        }
+        Ok(Shape {
+            rows: end.rows,
+            blank_rows: self.blank_rows,
+            checkpoints: self.checkpoints,
+            checkpoint_stride: self.checkpoint_stride,
+            header_len: self.header_end.unwrap_or(0),
+        })
     }
 }
 
@@ -307,13 +433,13 @@ mod tests {
     /// buffer in pieces of `piece` bytes (pieces split words, quotes and line breaks).
     fn shape_verdict(bytes: &[u8], piece: Option<usize>) -> std::result::Result<(), String> {
         match piece {
-            None => check_rectangular(bytes, "p.csv"),
+            None => check_rectangular(bytes, "p.csv").map(|_| ()),
             Some(n) => {
                 let mut shape = RecordShape::new("p.csv");
                 bytes
                     .chunks(n)
                     .try_for_each(|c| shape.feed(c))
-                    .and_then(|()| shape.finish())
+                    .and_then(|()| shape.finish().map(|_| ()))
             }
         }
         .map_err(|e| e.to_string())
@@ -338,5 +464,18 @@ mod tests {
             shape_verdict(files[1], Some(3)).unwrap_err(),
             "p.csv: line 3 has 2 fields but the header has 3"
         );
+    }
+
+    #[test]
+    fn blank_lines_are_not_rows() {
+        let df = parse_csv(b"i,s\n1,a\n\n2,b\n\r\n\n3,,\n\n", "b.csv");
+        // "3,," has three fields: still a ragged row, blank lines or not.
+        assert!(df.is_err());
+        let df = parse_csv(b"i,s\n1,a\n\n2,b\n\r\n\n3,\n\n", "b.csv").unwrap();
+        let i: Vec<Option<i64>> = df.column("i").unwrap().i64().unwrap().iter().collect();
+        assert_eq!(i, [Some(1), Some(2), Some(3)]);
+        assert_eq!(df.column("s").unwrap().null_count(), 1);
+        let one = parse_csv(b"i\n1\n\n2\n", "one.csv").unwrap();
+        assert_eq!(one.height(), 2);
     }
 }

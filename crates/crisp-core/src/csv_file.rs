@@ -1,13 +1,16 @@
 //! CSV files too large to read at once: checked in pieces, then scanned lazily by Polars'
 //! streaming engine (row counts, evenly spaced samples, batches).
 
-use std::io::Read;
+use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::mpsc::sync_channel;
+use std::sync::Arc;
 
 use polars::prelude::*;
 
-use crate::csv::{check_header_names, RecordShape, INFER_SCHEMA_ROWS};
+use crate::csv::{
+    check_header_names, drop_rows, Checkpoint, RecordShape, Shape, INFER_SCHEMA_ROWS,
+};
 use crate::{bail, Error, Result};
 
 /// A CSV file on disk that passed the checks [`crate::read_csv`] makes (it exists, is not
@@ -17,6 +20,7 @@ use crate::{bail, Error, Result};
 pub struct CsvFile {
     path: PathBuf,
     header: Vec<String>,
+    shape: Shape,
 }
 
 /// Rows taken from a [`CsvFile`] at a fixed stride.
@@ -59,7 +63,7 @@ impl CsvFile {
         if head.iter().all(u8::is_ascii_whitespace) {
             bail!(Data: "{source}: the file is empty (expected a header row and data rows)");
         }
-        shape.finish()?;
+        let shape = shape.finish()?;
         check_header_names(&head, &source)?;
         if !head
             .split(|&b| b == b'\n')
@@ -72,6 +76,7 @@ impl CsvFile {
         Ok(CsvFile {
             path: path.to_path_buf(),
             header,
+            shape,
         })
     }
 
@@ -90,71 +95,157 @@ impl CsvFile {
         self.path.display().to_string()
     }
 
-    /// A lazy scan of the file. Column types are inferred from the first rows, except the
-    /// columns in `dtypes`, which are read as given (a value that does not parse as its type
-    /// fails the query, naming the value and the column).
-    pub fn scan(&self, dtypes: &[(String, DataType)]) -> Result<LazyFrame> {
-        self.scan_inferring(dtypes, Some(INFER_SCHEMA_ROWS))
+    /// The number of data rows (records after the header; blank lines are not rows), counted
+    /// when the file was checked.
+    pub fn rows(&self) -> usize {
+        self.shape.rows
     }
 
-    fn scan_inferring(
-        &self,
-        dtypes: &[(String, DataType)],
-        infer_rows: Option<usize>,
-    ) -> Result<LazyFrame> {
-        let overwrite: Schema = dtypes
+    /// The column types of the file, inferred from its first rows like [`crate::read_csv`]
+    /// does first, with the columns of `dtypes` read as given instead.
+    pub fn schema(&self, dtypes: &[(String, DataType)]) -> Result<SchemaRef> {
+        let cps = &self.shape.checkpoints;
+        let until = cps
             .iter()
-            .map(|(name, dtype)| Field::new(name.as_str().into(), dtype.clone()))
-            .collect();
-        LazyCsvReader::new(self.path.to_string_lossy().as_ref().into())
+            .find(|c| c.rows >= INFER_SCHEMA_ROWS)
+            .or(cps.last())
+            .copied()
+            .unwrap_or_default();
+        let bytes = self.read_range(Checkpoint::default(), until, false)?;
+        let head = CsvReadOptions::default()
             .with_has_header(true)
-            .with_infer_schema_length(infer_rows)
-            .with_dtype_overwrite((!dtypes.is_empty()).then(|| std::sync::Arc::new(overwrite)))
+            .with_infer_schema_length(Some(INFER_SCHEMA_ROWS))
+            .into_reader_with_file_handle(Cursor::new(bytes))
             .finish()
-            .map_err(|e| self.polars_error(e))
+            .map_err(|e| self.polars_error(e))?;
+        let mut schema = head.schema().as_ref().clone();
+        for (name, dtype) in dtypes {
+            if schema.contains(name) {
+                schema.with_column(name.as_str().into(), dtype.clone());
+            }
+        }
+        Ok(Arc::new(schema))
     }
 
-    /// The number of data rows, counted by a streaming pass over the file.
-    pub fn count_rows(&self) -> Result<usize> {
-        let counted = self
-            .scan_inferring(&[], Some(0))?
-            .select([len().alias("rows")])
-            .collect_with_engine(Engine::Streaming)
-            .map_err(|e| self.polars_error(e))?
-            .unwrap_single();
-        let rows = counted
-            .column("rows")?
-            .get(0)?
-            .extract::<u64>()
-            .unwrap_or(0);
-        Ok(rows as usize)
+    /// The bytes of the records between two checkpoints, after the header record when
+    /// `with_header`.
+    fn read_range(&self, from: Checkpoint, to: Checkpoint, with_header: bool) -> Result<Vec<u8>> {
+        let header = if with_header {
+            self.shape.header_len
+        } else {
+            0
+        };
+        let mut bytes = vec![0u8; header + (to.byte - from.byte)];
+        let mut file =
+            std::fs::File::open(&self.path).map_err(|e| Error::io("read", &self.path, e))?;
+        let read = |file: &mut std::fs::File, at: usize, into: &mut [u8]| {
+            file.seek(SeekFrom::Start(at as u64))?;
+            file.read_exact(into)
+        };
+        let (head, body) = bytes.split_at_mut(header);
+        read(&mut file, 0, head)
+            .and_then(|()| read(&mut file, from.byte, body))
+            .map_err(|e| Error::io("read", &self.path, e))?;
+        Ok(bytes)
+    }
+
+    /// The rows between two checkpoints as a frame of `schema`, with only `columns` (all when
+    /// `None`); rows Polars makes of blank lines are removed.
+    fn read_batch(
+        &self,
+        from: Checkpoint,
+        to: Checkpoint,
+        schema: &SchemaRef,
+        columns: Option<&[String]>,
+    ) -> Result<DataFrame> {
+        let bytes = self.read_range(from, to, true)?;
+        let mut options = CsvReadOptions::default()
+            .with_has_header(true)
+            .with_schema(Some(schema.clone()));
+        if let Some(columns) = columns {
+            options =
+                options.with_columns(Some(columns.iter().map(|c| c.as_str().into()).collect()));
+        }
+        let frame = options
+            .into_reader_with_file_handle(Cursor::new(bytes))
+            .finish()
+            .map_err(|e| {
+                let Error::Data(m) = self.polars_error(e) else {
+                    unreachable!("polars_error gives a data error")
+                };
+                Error::Data(format!("{m} (in data rows {}-{})", from.rows + 1, to.rows))
+            })?;
+        // The parser's chunks (one per thread and piece) as one: contiguous columns are faster
+        // to transform and are written as one row group.
+        let mut frame = frame;
+        frame.rechunk_mut_par();
+        let blank = &self.shape.blank_rows;
+        let lo = blank.partition_point(|&r| r < from.rows_seen);
+        let hi = blank.partition_point(|&r| r < to.rows_seen);
+        if lo == hi {
+            return Ok(frame);
+        }
+        let local: Vec<usize> = blank[lo..hi].iter().map(|r| r - from.rows_seen).collect();
+        drop_rows(&frame, &local)
+    }
+
+    /// Batches of whole records of about `batch_rows` rows (rounded up to the checkpoint
+    /// stride, 64 rows or more for very large files), in file order.
+    fn batches(&self, batch_rows: usize) -> Vec<(Checkpoint, Checkpoint)> {
+        let cps = &self.shape.checkpoints;
+        let per = batch_rows.div_ceil(self.shape.checkpoint_stride).max(1);
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i + 1 < cps.len() {
+            let j = (i + per).min(cps.len() - 1);
+            out.push((cps[i], cps[j]));
+            i = j;
+        }
+        out
     }
 
     /// At most `max_rows` data rows spread evenly over the file (every `stride`-th row from the
-    /// first), read through the streaming engine so that only the sample is held in memory.
-    /// Column types are inferred like [`crate::read_csv`]'s: from the first rows, or from the
-    /// whole file when a later value contradicts them.
+    /// first), reading it batch by batch so that only the sample is held in memory. Column
+    /// types are inferred from the first rows; when a later value contradicts them, every
+    /// column is read as text and the sample's text columns are narrowed to integer or float
+    /// where all their sampled values parse.
     pub fn sample(&self, max_rows: usize) -> Result<CsvSample> {
         if max_rows == 0 {
             bail!(Config: "a sample of 0 rows of {} cannot be fitted on", self.source());
         }
-        let file_rows = self.count_rows()?;
+        let file_rows = self.shape.rows;
         let stride = file_rows.div_ceil(max_rows).max(1);
-        const ROW: &str = "__crisp_row__";
-        let take = |infer_rows| -> Result<DataFrame> {
-            let mut plan = self.scan_inferring(&[], infer_rows)?;
-            if stride > 1 {
-                plan = plan
-                    .with_row_index(ROW, None)
-                    .filter((col(ROW) % lit(stride as u64)).eq(lit(0u64)))
-                    .drop(cols([ROW]));
+        let take = |schema: &SchemaRef| -> Result<DataFrame> {
+            let mut parts: Vec<DataFrame> = Vec::new();
+            for (from, to) in self.batches(SAMPLE_BATCH_ROWS) {
+                let batch = self.read_batch(from, to, schema, None)?;
+                let keep: BooleanChunked = (from.rows..from.rows + batch.height())
+                    .map(|r| r % stride == 0)
+                    .collect();
+                parts.push(if stride == 1 {
+                    batch
+                } else {
+                    batch.filter(&keep)?
+                });
             }
-            Ok(plan
-                .collect_with_engine(Engine::Streaming)
-                .map_err(|e| self.polars_error(e))?
-                .unwrap_single())
+            let mut frame = parts.remove(0);
+            for part in &parts {
+                frame.vstack_mut(part)?;
+            }
+            frame.rechunk_mut_par();
+            Ok(frame)
         };
-        let frame = take(Some(INFER_SCHEMA_ROWS)).or_else(|_| take(None))?;
+        let inferred = self.schema(&[])?;
+        let frame = match take(&inferred) {
+            Ok(frame) => frame,
+            Err(_) => {
+                let text: Schema = inferred
+                    .iter_names()
+                    .map(|n| Field::new(n.clone(), DataType::String))
+                    .collect();
+                narrow_text_columns(take(&Arc::new(text))?)?
+            }
+        };
         Ok(CsvSample {
             frame,
             stride,
@@ -162,15 +253,15 @@ impl CsvFile {
         })
     }
 
-    /// Read the `columns` of the file in batches of `batch_rows` rows through the streaming
-    /// engine (types as in [`CsvFile::scan`]), turn each batch into an output frame with
-    /// `process` (given the batch and the number of file rows before it), and hand the outputs
-    /// to `write` in file order. Returns the number of rows read.
+    /// Read the `columns` of the file in batches of about `batch_rows` rows (types inferred
+    /// from the first rows, except those given in `dtypes`), turn each batch into an output
+    /// frame with `process` (given the batch and the number of data rows before it), and hand
+    /// the outputs to `write` in file order. Returns the number of rows read.
     ///
-    /// Batches are processed on Polars' threads and written on the calling thread, through a
-    /// bounded channel that keeps at most a few batches in flight, so memory stays flat. The
-    /// first error (of `process`, with its "data row N" renumbered for the whole file, or of
-    /// `write`) stops the query and is returned.
+    /// Reading and parsing, `process`, and `write` run on three threads connected by channels
+    /// that hold one batch each, so memory stays flat whatever the file's size. The first
+    /// error (of parsing or `process`, its "data row N" renumbered for the whole file, or of
+    /// `write`) stops the work and is returned.
     pub fn map_batches<P, W>(
         &self,
         columns: &[String],
@@ -180,82 +271,53 @@ impl CsvFile {
         mut write: W,
     ) -> Result<usize>
     where
-        P: Fn(&DataFrame, usize) -> Result<DataFrame> + Send + Sync + 'static,
+        P: Fn(&DataFrame, usize) -> Result<DataFrame> + Sync,
         W: FnMut(&mut DataFrame) -> Result<()>,
     {
         let source = self.source();
         if let Some(c) = columns.iter().find(|c| !self.header.contains(c)) {
             bail!(ColumnNotFound: "{source}: column '{c}' is missing; the data has: {}", self.header.join(", "));
         }
-        let Some(batch_rows) = std::num::NonZeroUsize::new(batch_rows) else {
+        if batch_rows == 0 {
             bail!(Config: "a batch must hold at least 1 row");
-        };
-        let (send, receive) = std::sync::mpsc::sync_channel::<Message>(2);
-        let state = Arc::new(Mutex::new(BatchState {
-            first_row: 0,
-            failure: None,
-            send: send.clone(),
-        }));
-        let in_callback = Arc::clone(&state);
-        let callback = move |batch: DataFrame| -> PolarsResult<bool> {
-            let mut state = in_callback.lock().expect("batch state lock");
-            let first_row = state.first_row;
-            match process(&batch, first_row) {
-                Ok(out) => {
-                    state.first_row += batch.height();
-                    // A closed channel means the writer failed: stop reading.
-                    Ok(state.send.send(Message::Batch(out)).is_err())
-                }
-                Err(e) => {
-                    state.failure = Some(e.in_rows_from(first_row));
-                    Ok(true)
-                }
-            }
-        };
-        let plan = self
-            .scan(dtypes)?
-            .select(columns.iter().map(|c| col(c.as_str())).collect::<Vec<_>>())
-            .sink_batches(
-                PlanCallback::Rust(SpecialEq::new(Arc::new(callback))),
-                true,
-                Some(batch_rows),
-            )
-            .map_err(|e| self.polars_error(e))?;
-        let mut written: Result<()> = Ok(());
-        let mut query: Result<()> = Ok(());
+        }
+        let schema = self.schema(dtypes)?;
+        let batches = self.batches(batch_rows);
+        let mut rows = 0;
         std::thread::scope(|scope| {
-            let runner = scope.spawn(move || {
-                let result = plan
-                    .collect_with_engine(Engine::Streaming)
-                    .map(|_| ())
-                    .map_err(|e| self.polars_error(e));
-                let _ = send.send(Message::Done(result));
-            });
-            for message in receive.iter() {
-                match message {
-                    Message::Batch(mut batch) => {
-                        if let Err(e) = write(&mut batch) {
-                            written = Err(e);
-                            break;
-                        }
-                    }
-                    Message::Done(result) => {
-                        query = result;
+            // The channels live in this closure: returning early (on an error) drops the
+            // receiving end, which stops the other two threads before the scope joins them.
+            let (parsed_send, parsed) = sync_channel::<Result<(DataFrame, usize)>>(1);
+            let (done_send, done) = sync_channel::<Result<DataFrame>>(1);
+            let (schema, batches) = (&schema, batches);
+            scope.spawn(move || {
+                for (from, to) in batches {
+                    let batch = self.read_batch(from, to, schema, Some(columns));
+                    let failed = batch.is_err();
+                    if parsed_send.send(batch.map(|b| (b, from.rows))).is_err() || failed {
                         break;
                     }
                 }
+            });
+            let process = &process;
+            scope.spawn(move || {
+                for batch in parsed.iter() {
+                    let out = batch.and_then(|(batch, first_row)| {
+                        process(&batch, first_row).map_err(|e| e.in_rows_from(first_row))
+                    });
+                    let failed = out.is_err();
+                    if done_send.send(out).is_err() || failed {
+                        break;
+                    }
+                }
+            });
+            for out in done.iter() {
+                let mut batch = out?;
+                rows += batch.height();
+                write(&mut batch)?;
             }
-            // Unblocks a callback waiting to send after a write failed.
-            drop(receive);
-            let _ = runner.join();
-        });
-        written?;
-        let mut state = state.lock().expect("batch state lock");
-        if let Some(e) = state.failure.take() {
-            return Err(e);
-        }
-        query?;
-        Ok(state.first_row)
+            Ok(rows)
+        })
     }
 
     /// A Polars error of a query on this file, as a data error naming the file (first line
@@ -267,18 +329,27 @@ impl CsvFile {
     }
 }
 
-/// Messages from the streaming query to the writing thread.
-enum Message {
-    Batch(DataFrame),
-    Done(Result<()>),
-}
+/// Rows per batch when sampling (only the sampled rows are kept).
+const SAMPLE_BATCH_ROWS: usize = 65_536;
 
-/// What the batch callback keeps between batches (Polars calls it with one batch at a time,
-/// in file order).
-struct BatchState {
-    first_row: usize,
-    failure: Option<Error>,
-    send: std::sync::mpsc::SyncSender<Message>,
+/// `frame` with each text column that holds only integers (or only numbers) cast to Int64
+/// (or Float64), as type inference would have read it.
+fn narrow_text_columns(mut frame: DataFrame) -> Result<DataFrame> {
+    let names: Vec<PlSmallStr> = frame.get_column_names_owned();
+    for name in names {
+        let column = frame.column(name.as_str())?;
+        if column.dtype() != &DataType::String {
+            continue;
+        }
+        let series = column.as_materialized_series();
+        let narrowed = [DataType::Int64, DataType::Float64]
+            .iter()
+            .find_map(|dtype| series.strict_cast(dtype).ok());
+        if let Some(narrowed) = narrowed {
+            frame.replace(name.as_str(), narrowed.into())?;
+        }
+    }
+    Ok(frame)
 }
 
 /// Whether `head` holds the header line and the start of the line after it.
@@ -346,10 +417,14 @@ mod tests {
         let mut text = String::from("i,s\n");
         for i in 0..1003 {
             text.push_str(&format!("{i},r{i}\n"));
+            if i % 100 == 7 {
+                // Blank lines are not rows, for the count as for the reader.
+                text.push('\n');
+            }
         }
         std::fs::write(&path, &text).unwrap();
         let file = CsvFile::check(&path).unwrap();
-        assert_eq!(file.count_rows().unwrap(), 1003);
+        assert_eq!(file.rows(), 1003);
         let sample = file.sample(100).unwrap();
         assert_eq!((sample.stride, sample.file_rows), (11, 1003));
         let taken: Vec<i64> = sample
@@ -371,16 +446,78 @@ mod tests {
     fn a_value_that_does_not_parse_as_the_given_type_names_the_file_and_column() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.csv");
-        std::fs::write(&path, "x,y\n1,a\n2,b\nthree,c\n").unwrap();
+        let mut text = String::from("x,y\n");
+        for i in 0..200 {
+            text.push_str(&format!("{i},a\n"));
+        }
+        text.push_str("three,c\n");
+        std::fs::write(&path, text).unwrap();
         let file = CsvFile::check(&path).unwrap();
+        let columns = ["x".to_string()];
+        let mut written = 0;
         let err = file
-            .scan(&[("x".into(), DataType::Int64)])
-            .unwrap()
-            .collect()
-            .map_err(|e| file.polars_error(e))
+            .map_batches(
+                &columns,
+                &[("x".into(), DataType::Int64)],
+                64,
+                |b, _| Ok(b.clone()),
+                |b| {
+                    written += b.height();
+                    Ok(())
+                },
+            )
             .unwrap_err()
             .to_string();
         assert!(err.starts_with(&format!("{}: ", path.display())), "{err}");
-        assert!(err.contains("three") && err.contains("'x'"), "{err}");
+        assert!(
+            err.contains("three") && err.contains("'x'") && err.ends_with("(in data rows 193-201)"),
+            "{err}"
+        );
+        assert_eq!(written, 192);
+    }
+
+    #[test]
+    fn batches_cover_every_row_once_in_order_without_blank_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("b.csv");
+        let mut text = String::from("i,q\n\n");
+        for i in 0..1000 {
+            // Quoted line breaks and blank lines must not shift the batch boundaries.
+            text.push_str(&format!("{i},\"line\nbreak {i}\"\n"));
+            if i % 63 == 0 {
+                text.push_str("\n\r\n");
+            }
+        }
+        std::fs::write(&path, &text).unwrap();
+        let file = CsvFile::check(&path).unwrap();
+        let whole = read_csv(&path).unwrap().frame;
+        assert_eq!(whole.height(), 1000);
+        for batch_rows in [1, 64, 100, 999, 5000] {
+            let mut seen: Vec<i64> = Vec::new();
+            let mut firsts = Vec::new();
+            let rows = file
+                .map_batches(
+                    &["i".to_string(), "q".to_string()],
+                    &[],
+                    batch_rows,
+                    |b, first| {
+                        let i = b.column("i")?.i64()?;
+                        assert_eq!(i.get(0), Some(first as i64));
+                        Ok(b.clone())
+                    },
+                    |b| {
+                        firsts.push(b.height());
+                        seen.extend(b.column("i")?.i64()?.into_no_null_iter());
+                        Ok(())
+                    },
+                )
+                .unwrap();
+            assert_eq!(rows, 1000);
+            assert_eq!(
+                seen,
+                (0..1000).collect::<Vec<i64>>(),
+                "batch_rows {batch_rows}"
+            );
+        }
     }
 }

@@ -104,22 +104,6 @@ fn shift_data_rows(message: &str, offset: usize) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rows_of_a_batch_are_numbered_in_the_whole_file() {
-        let e = Error::Data("b.csv: column 'c' has category 'x' on data row 3 that was not seen; data row 10 too; data rows".into());
-        assert_eq!(
-            e.in_rows_from(1000).to_string(),
-            "b.csv: column 'c' has category 'x' on data row 1003 that was not seen; data row 1010 too; data rows"
-        );
-        let e = Error::Config("data row 2".into());
-        assert_eq!(e.in_rows_from(0).to_string(), "data row 2");
-    }
-}
-
 /// Return early with an [`Error`] variant built from a format string:
 /// `bail!(Data: "{}: column '{}' is empty", path, col)`.
 #[macro_export]
@@ -138,4 +122,20 @@ macro_rules! ensure {
             $crate::bail!($variant: $($arg)+);
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_of_a_batch_are_numbered_in_the_whole_file() {
+        let e = Error::Data("b.csv: column 'c' has category 'x' on data row 3 that was not seen; data row 10 too; data rows".into());
+        assert_eq!(
+            e.in_rows_from(1000).to_string(),
+            "b.csv: column 'c' has category 'x' on data row 1003 that was not seen; data row 1010 too; data rows"
+        );
+        let e = Error::Config("data row 2".into());
+        assert_eq!(e.in_rows_from(0).to_string(), "data row 2");
+    }
 }
