@@ -19,3 +19,5 @@ mod label;
 mod trees;
 // crisp features / crisp bench features: every feature step kind on the bundled datasets.
 mod features;
+// crisp features in streamed batches (--fit-rows, --model) and with [label].
+mod streaming;
