@@ -5,8 +5,8 @@
     python compare_features.py toml > pipeline.toml
     python compare_features.py run --data FILE.csv [--repeat N]
     crisp bench features --json ... | python compare_features.py crisp-line
-    python compare_features.py crisp-stream --crisp BIN --config TOML --data FILE.csv \
-        --fit-rows N --out DIR [--repeat N]
+    python compare_features.py crisp-features --crisp BIN --config TOML --data FILE.csv \
+        [--fit-rows N] --out DIR [--repeat N]
     python compare_features.py table RESULTS.jsonl
 
 The synthetic data: 20 numeric columns f0..f19 (5% missing), 3 categorical columns c0, c1, c2
@@ -20,10 +20,10 @@ with 10, 50 and 200 levels (2% missing) and a binary target. The pipeline:
     c1, c2    target encoding (smooth "auto", 5 folds, out-of-fold values for the training rows)
 
 `run` prints one JSON line per size with the median seconds of `repeat` runs and the peak RSS
-of this process (ru_maxrss) against the output array's size. `crisp-stream` times
-`crisp features --fit-rows N` (fit on an evenly spread sample, every row transformed in
-streamed batches, Parquet written batch by batch), each run in its own child process, and
-reports the largest peak RSS of the runs.
+of this process (ru_maxrss) against the output array's size. `crisp-features` times the
+command `crisp features` writing Parquet, in memory or, with `--fit-rows N`, streamed (fit on
+an evenly spread sample, every row transformed in batches, Parquet written batch by batch),
+each run in its own child process, and reports the largest peak RSS of the runs.
 """
 
 import argparse
@@ -190,19 +190,19 @@ def crisp_line():
     print(json.dumps(report))
 
 
-def crisp_stream(crisp, config, data, fit_rows, out_dir, repeat):
+def crisp_features(crisp, config, data, fit_rows, out_dir, repeat):
     import os
     import subprocess
 
-    out = os.path.join(out_dir, "streamed.parquet")
+    out = os.path.join(out_dir, "features.parquet")
+    stream = ["--fit-rows", str(fit_rows)] if fit_rows else []
     times, peaks = [], []
     stdout = ""
     for _ in range(repeat):
         started = time.perf_counter()
         # Each child's own peak: wait4 reports the resources of exactly that process.
         child = subprocess.Popen(
-            [crisp, "features", "--config", config, "--data", data, "--out", out,
-             "--fit-rows", str(fit_rows)],
+            [crisp, "features", "--config", config, "--data", data, "--out", out] + stream,
             stdout=subprocess.PIPE,
             text=True,
         )
@@ -214,15 +214,15 @@ def crisp_stream(crisp, config, data, fit_rows, out_dir, repeat):
         peaks.append(usage.ru_maxrss * 1024)
     import re
 
-    # "fitted 6 feature steps on R rows (...) of F and applied them to its N rows: C feature
+    # "fitted 6 feature steps on R rows [(...) of F and applied them to its N rows]: C feature
     # columns + target 't' -> OUT"
     summary = stdout.splitlines()[0]
-    rows = int(re.search(r"applied them to its (\d+) rows", summary).group(1))
+    rows = int(re.search(r"(?:applied them to its|on) (\d+) rows[^(]*?:", summary).group(1))
     columns = int(re.search(r": (\d+) feature columns?", summary).group(1)) + (" + target " in summary)
     print(
         json.dumps(
             {
-                "impl": "crisp-streamed",
+                "impl": "crisp-streamed" if fit_rows else "crisp-features",
                 "data": data,
                 "rows": rows,
                 "output_columns": columns,
@@ -300,20 +300,27 @@ def table(path):
             f"| {size:,} | {fit:.1f}× ({verdict(fit >= 8)}) | {e2e:.1f}× ({verdict(e2e >= 2)}) "
             f"| {mem_text(mem)} | {mem_text(above)} |"
         )
-    streamed = [by_size[size]["crisp-streamed"] for size in sorted(by_size) if "crisp-streamed" in by_size[size]]
-    if streamed:
+    commands = [
+        by_size[size][name]
+        for size in sorted(by_size)
+        for name in ["crisp-features", "crisp-streamed"]
+        if name in by_size[size]
+    ]
+    if commands:
         print()
         print(
-            "| rows | streamed: `crisp features --fit-rows N` → Parquet (s) | fitted on | peak memory "
-            "(process) | output frame | peak / output (target ≤ 2×) | speed-up vs pandas+sklearn end-to-end |"
+            "| rows | the command: `crisp features ... --out X.parquet` | seconds (CSV in, Parquet out) "
+            "| fitted on | peak memory (process) | output frame | peak / output (target ≤ 2×) "
+            "| speed-up vs pandas+sklearn end-to-end |"
         )
-        print("|---|---|---|---|---|---|---|")
-        for r in streamed:
+        print("|---|---|---|---|---|---|---|---|")
+        for r in commands:
             pandas = by_size[r["rows"]].get("pandas+sklearn")
             speed = f"{pandas['end_to_end_seconds'] / r['end_to_end_seconds']:.1f}×" if pandas else "n/a"
-            fitted = min(r["fit_rows"], r["rows"])
+            fitted = min(r["fit_rows"] or r["rows"], r["rows"])
+            how = f"streamed, `--fit-rows {r['fit_rows']}`" if r["fit_rows"] else "in memory"
             print(
-                f"| {r['rows']:,} | {r['end_to_end_seconds']:.3f} | {fitted:,} rows "
+                f"| {r['rows']:,} | {how} | {r['end_to_end_seconds']:.3f} | {fitted:,} rows "
                 f"| {mb(r['peak_memory_bytes'])} | {mb(r['output_bytes'])} "
                 f"| {mem_text(r['peak_memory_bytes'] / r['output_bytes'])} | {speed} |"
             )
@@ -330,11 +337,11 @@ def main():
     p.add_argument("--data", required=True)
     p.add_argument("--repeat", type=int, default=3)
     sub.add_parser("crisp-line")
-    p = sub.add_parser("crisp-stream")
+    p = sub.add_parser("crisp-features")
     p.add_argument("--crisp", required=True)
     p.add_argument("--config", required=True)
     p.add_argument("--data", required=True)
-    p.add_argument("--fit-rows", type=int, required=True)
+    p.add_argument("--fit-rows", type=int, default=0)
     p.add_argument("--out", required=True)
     p.add_argument("--repeat", type=int, default=3)
     p = sub.add_parser("table")
@@ -348,8 +355,8 @@ def main():
         run(args.data, args.repeat)
     elif args.command == "crisp-line":
         crisp_line()
-    elif args.command == "crisp-stream":
-        crisp_stream(args.crisp, args.config, args.data, args.fit_rows, args.out, args.repeat)
+    elif args.command == "crisp-features":
+        crisp_features(args.crisp, args.config, args.data, args.fit_rows, args.out, args.repeat)
     else:
         table(args.results)
 

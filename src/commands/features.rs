@@ -104,23 +104,25 @@ pub fn load_pipeline(config_path: &Path, target_flag: Option<&str>) -> Result<Fe
 }
 
 /// Fit `spec` on `frame`, returning the fitted pipeline and the training features with the
-/// target (if any) appended unchanged. `source` names the data in errors.
+/// target (if any) appended unchanged. `source` names the data in errors. The frame is given
+/// up so that each input column is freed once a step has replaced it.
 pub fn fit_frame(
     spec: &PipelineSpec,
-    frame: &DataFrame,
+    frame: DataFrame,
     target: Option<&str>,
     source: &str,
 ) -> Result<FeaturesRun> {
-    if let Some(t) = target {
-        require_column(frame, t, source)?;
-    }
+    let target_column = match target {
+        Some(t) => Some(require_column(&frame, t, source)?.clone()),
+        None => None,
+    };
     // With no target, give the pipeline a name no column has: every column is an input.
     let target_name = target.unwrap_or("");
-    let (pipeline, mut out) = spec
-        .fit_transform(frame, target_name)
+    let (pipeline, mut out, _) = spec
+        .fit_transform_owned(frame, target_name)
         .map_err(|e| e.context(source))?;
-    if let Some(t) = target {
-        out.with_column(frame.column(t)?.clone())?;
+    if let Some(column) = target_column {
+        out.with_column(column)?;
     }
     Ok(FeaturesRun {
         pipeline,
@@ -224,9 +226,7 @@ pub fn run(args: &FeaturesArgs) -> Result<FeaturesRun> {
     // One contiguous chunk per column: faster aggregations, and the multi-chunk copy is freed.
     data.frame.rechunk_mut_par();
     let rows = data.frame.height();
-    let mut run = fit_frame(&config.spec, &data.frame, target, &source)?;
-    // The raw columns are not needed any more: free them before encoding the output.
-    drop(data);
+    let mut run = fit_frame(&config.spec, data.frame, target, &source)?;
     write_frame(&args.out, format, &mut run.frame)?;
     let headline = format!("fitted {} on {rows} rows of {source}", steps(&run.pipeline));
     report(&run.pipeline, &headline, target, &args.out);
@@ -244,7 +244,8 @@ fn fit_sample_and_stream(
     let file = CsvFile::check(&args.data)?;
     let source = file.source();
     let sample = file.sample(fit_rows)?;
-    let fitted = fit_frame(spec, &sample.frame, target, &source)?;
+    let (fitted_rows, stride) = (sample.frame.height(), sample.stride);
+    let fitted = fit_frame(spec, sample.frame, target, &source)?;
     let training = spec.is_supervised().then(|| TrainingRows {
         stride: sample.stride,
         features: fitted
@@ -252,8 +253,6 @@ fn fit_sample_and_stream(
             .select(fitted.pipeline.features.iter().map(String::as_str))
             .expect("fit_transform gives every feature column"),
     });
-    let (fitted_rows, stride) = (sample.frame.height(), sample.stride);
-    drop(sample);
     let carry: Vec<String> = target.map(str::to_string).into_iter().collect();
     let rows = stream(
         &fitted.pipeline,

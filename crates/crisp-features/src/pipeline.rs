@@ -88,10 +88,22 @@ impl PipelineSpec {
         frame: &DataFrame,
         target: &str,
     ) -> Result<(FittedPipeline, DataFrame, Vec<StepTiming>)> {
+        self.fit_transform_owned(frame.clone(), target)
+    }
+
+    /// [`PipelineSpec::fit_transform_timed`] on a frame the caller gives up: each input column
+    /// is freed as soon as a step has replaced it, so the input and the output are not both
+    /// held in full (the peak memory of `crisp features` on a large file).
+    pub fn fit_transform_owned(
+        &self,
+        frame: DataFrame,
+        target: &str,
+    ) -> Result<(FittedPipeline, DataFrame, Vec<StepTiming>)> {
         let mut timings = Vec::with_capacity(self.steps.len());
         let protected = vec![target.to_string()];
-        let target_column = frame.column(target).ok().cloned();
-        let mut current = frame.drop(target).unwrap_or_else(|_| frame.clone());
+        let input_schema = Schema::of_frame(&frame, &[target]);
+        let mut current = frame;
+        let target_column = current.drop_in_place(target).ok();
         // A CSV read in parallel arrives in many chunks; Polars' aggregations (medians,
         // quantiles, group-bys) are several times faster on one contiguous chunk per column.
         current.rechunk_mut_par();
@@ -169,10 +181,10 @@ impl PipelineSpec {
             .filter(|(_, f)| categorical_names.contains(f))
             .map(|(i, _)| i)
             .collect();
-        let mut exclude: Vec<&str> = vec![target];
-        exclude.extend(ignored.iter().map(String::as_str));
+        let mut input = input_schema;
+        input.columns.retain(|c| !ignored.contains(&c.name));
         let pipeline = FittedPipeline {
-            input: Schema::of_frame(frame, &exclude),
+            input,
             ignored,
             steps,
             features,
