@@ -93,6 +93,17 @@ fn byte_mask(x: u64, b: u8) -> u64 {
 /// Fail on a header that names a column twice: Polars would rename the second copy, and a
 /// model would then read a column the user never wrote.
 pub(crate) fn check_header_names(bytes: &[u8], source: &str) -> Result<()> {
+    let names = header_names(bytes);
+    let mut seen = std::collections::HashSet::new();
+    if let Some(name) = names.iter().find(|n| !seen.insert(n.as_str())) {
+        bail!(Data: "{source}: the header names column '{name}' twice");
+    }
+    Ok(())
+}
+
+/// The column names of the header: the first record of `bytes` (quoted fields may hold
+/// delimiters and line breaks).
+pub(crate) fn header_names(bytes: &[u8]) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
     let mut field = Vec::new();
     let mut in_quotes = false;
@@ -108,11 +119,7 @@ pub(crate) fn check_header_names(bytes: &[u8], source: &str) -> Result<()> {
         }
     }
     names.push(String::from_utf8_lossy(&field).into_owned());
-    let mut seen = std::collections::HashSet::new();
-    if let Some(name) = names.iter().find(|n| !seen.insert(n.as_str())) {
-        bail!(Data: "{source}: the header names column '{name}' twice");
-    }
-    Ok(())
+    names
 }
 
 /// Fail on the first record whose field count differs from the header's, naming its line.

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use polars::prelude::*;
 
 use crate::csv::{
-    check_header_names, drop_rows, Checkpoint, RecordShape, Shape, INFER_SCHEMA_ROWS,
+    check_header_names, drop_rows, header_names, Checkpoint, RecordShape, Shape, INFER_SCHEMA_ROWS,
 };
 use crate::{bail, Error, Result};
 
@@ -355,26 +355,6 @@ fn narrow_text_columns(mut frame: DataFrame) -> Result<DataFrame> {
 /// Whether `head` holds the header line and the start of the line after it.
 fn head_is_complete(head: &[u8]) -> bool {
     head.iter().filter(|&&b| b == b'\n').nth(1).is_some() || head.len() > (1 << 24)
-}
-
-/// The column names of the first line of `bytes`.
-fn header_names(bytes: &[u8]) -> Vec<String> {
-    let line = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
-    let mut names = Vec::new();
-    let mut field = Vec::new();
-    let mut in_quotes = false;
-    for &b in line {
-        match b {
-            b'"' => in_quotes = !in_quotes,
-            b',' if !in_quotes => {
-                names.push(String::from_utf8_lossy(&std::mem::take(&mut field)).into_owned())
-            }
-            b'\r' if !in_quotes => {}
-            _ => field.push(b),
-        }
-    }
-    names.push(String::from_utf8_lossy(&field).into_owned());
-    names
 }
 
 #[cfg(test)]
