@@ -99,6 +99,10 @@ pub struct PredictArgs {
     /// Refuse a model that `crisp validate --bless` has not blessed.
     #[arg(long)]
     pub require_blessed: bool,
+    /// Predict in streamed batches of N rows, writing as it goes: for files larger than
+    /// memory. Input columns are read as the types they had in training.
+    #[arg(long, value_name = "N")]
+    pub batch_rows: Option<usize>,
 }
 
 #[derive(Debug, Args)]

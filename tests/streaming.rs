@@ -386,3 +386,102 @@ columns = ["alcohol"]
         assert_eq!(g, Some(if *q >= 7.0 { "good" } else { "ordinary" }));
     }
 }
+
+#[test]
+fn predictions_in_streamed_batches_equal_the_in_memory_ones() {
+    let dir = Dir::new();
+    let titanic = dataset("titanic.csv");
+    let data = titanic.to_str().unwrap();
+    dir.crisp([
+        "train",
+        "--data",
+        data,
+        "--target",
+        "Survived",
+        "--out",
+        "model.crisp",
+        "--param",
+        "n_rounds=30",
+    ])
+    .ok();
+    let predict = |out: &str, batch: Option<&str>| {
+        let mut args = vec![
+            "predict",
+            "--model",
+            "model.crisp",
+            "--data",
+            data,
+            "--proba",
+            "--keep-columns",
+        ];
+        if !out.is_empty() {
+            args.extend(["--out", out]);
+        }
+        if let Some(b) = batch {
+            args.extend(["--batch-rows", b]);
+        }
+        dir.crisp(args)
+    };
+    predict("memory.csv", None).code(0);
+    let run = predict("batches.csv", Some("100")).code(0);
+    assert!(
+        run.stderr().contains("predicted 891 rows in batches"),
+        "{}",
+        run.stderr()
+    );
+    let (memory, batches) = (read(&dir, "memory.csv"), read(&dir, "batches.csv"));
+    assert_eq!(memory.get_column_names(), batches.get_column_names());
+    assert_eq!(batches.height(), 891);
+    assert_eq!(
+        memory.column("prediction").unwrap(),
+        batches.column("prediction").unwrap()
+    );
+    assert_eq!(
+        memory.column("Name").unwrap(),
+        batches.column("Name").unwrap()
+    );
+    assert_same_numbers(
+        &memory.select(["proba_0", "proba_1"]).unwrap(),
+        &batches.select(["proba_0", "proba_1"]).unwrap(),
+        &[],
+    );
+    // To stdout, one header and every row.
+    let stdout = predict("", Some("64")).ok();
+    assert_eq!(stdout.lines().count(), 892);
+    assert_eq!(
+        stdout
+            .lines()
+            .filter(|l| l.starts_with("PassengerId,"))
+            .count(),
+        1
+    );
+
+    // Text in a column that was numeric in training, far into the file.
+    let text = std::fs::read_to_string(&titanic).unwrap();
+    let lines: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 700 {
+                l.replacen(",3,", ",third,", 1)
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    assert!(lines[700].contains(",third,"));
+    dir.create("bad.csv", lines.join("\n"));
+    dir.crisp([
+        "predict",
+        "--model",
+        "model.crisp",
+        "--data",
+        "bad.csv",
+        "--out",
+        "p.csv",
+        "--batch-rows",
+        "128",
+    ])
+    .error(&["bad.csv", "third", "'Pclass'", "(in data rows 641-768)"]);
+    assert!(!dir.path("p.csv").exists(), "no output on error");
+}

@@ -133,6 +133,7 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
         proba: false,
         keep_columns: false,
         require_blessed: true,
+        batch_rows: None,
     })?;
     let shown = df!(
         "age" => sample.column("age")?.clone().take_materialized_series(),

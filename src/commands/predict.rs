@@ -1,10 +1,12 @@
-//! `crisp predict`: raw CSV rows in, one prediction per row out, in input order.
+//! `crisp predict`: raw CSV rows in, one prediction per row out, in input order. With
+//! `--batch-rows` the file is read, predicted and written in streamed batches, so files larger
+//! than memory can be scored in flat memory.
 
 use std::io::Write;
 
 use crisp_artifact::Artifact;
-use crisp_core::{bail, csv_bytes, read_csv, write_atomic, Error, Result};
-use crisp_train::Predictions;
+use crisp_core::{bail, read_csv, write_atomic_with, CsvFile, Error, Result};
+use crisp_train::{FittedModel, Predictions};
 use polars::prelude::*;
 
 use crate::cli::PredictArgs;
@@ -20,14 +22,42 @@ pub fn run(args: &PredictArgs) -> Result<DataFrame> {
             ),
         }
     }
+    if args.proba && artifact.model.target.task == crisp_validate::Task::Regression {
+        bail!(Config: "--proba: a regression model has no class probabilities");
+    }
+    if let Some(batch_rows) = args.batch_rows {
+        return stream(args, &artifact, batch_rows);
+    }
     let data = read_csv(&args.data)?;
     let source = args.data.display().to_string();
-    let model = &artifact.model;
-    let predictions = model.predict(&data.frame, &source)?;
+    let mut out = predictions_frame(&artifact, &data.frame, &source, args)?;
+    let mut write = |w: &mut dyn Write| -> Result<()> {
+        CsvWriter::new(w).include_header(true).finish(&mut out)?;
+        Ok(())
+    };
+    match &args.out {
+        Some(path) => {
+            write_atomic_with(path, |file| write(file))?;
+            eprintln!("predicted {} rows -> {}", out.height(), path.display());
+        }
+        None => to_stdout(|stdout| write(stdout))?,
+    }
+    Ok(out)
+}
 
+/// The output rows for `frame`: its columns with `--keep-columns`, then `prediction`, then one
+/// `proba_<class>` column per class with `--proba`.
+fn predictions_frame(
+    artifact: &Artifact,
+    frame: &DataFrame,
+    source: &str,
+    args: &PredictArgs,
+) -> Result<DataFrame> {
+    let model: &FittedModel = &artifact.model;
+    let predictions = model.predict(frame, source)?;
     let mut columns: Vec<Column> = Vec::new();
     if args.keep_columns {
-        columns.extend(data.frame.columns().iter().cloned());
+        columns.extend(frame.columns().iter().cloned());
     }
     columns.push(model.prediction_column(&predictions));
     if args.proba {
@@ -51,27 +81,84 @@ pub fn run(args: &PredictArgs) -> Result<DataFrame> {
             }
         }
     }
-    let mut out = DataFrame::new_infer_height(columns).map_err(|e| {
+    DataFrame::new_infer_height(columns).map_err(|e| {
         Error::Data(format!("{source}: cannot assemble the output (a column named 'prediction' already exists?): {e}"))
-    })?;
-    let bytes = csv_bytes(&mut out)?;
+    })
+}
+
+/// `--batch-rows`: read, predict and write batch by batch. Returns an empty frame with the
+/// output's columns (the rows were written, never held).
+fn stream(args: &PredictArgs, artifact: &Artifact, batch_rows: usize) -> Result<DataFrame> {
+    let file = CsvFile::check(&args.data)?;
+    let source = file.source();
+    let pipeline = &artifact.model.pipeline;
+    if let Some(c) = pipeline
+        .input
+        .columns
+        .iter()
+        .find(|c| !file.header().contains(&c.name))
+    {
+        bail!(
+            ColumnNotFound: "{source}: column '{}' ({} in training) is missing; the data has: {}",
+            c.name, c.kind, file.header().join(", ")
+        );
+    }
+    let columns: Vec<String> = if args.keep_columns {
+        file.header().to_vec()
+    } else {
+        pipeline.input.names()
+    };
+    let process =
+        |batch: &DataFrame, _first_row: usize| predictions_frame(artifact, batch, &source, args);
+    let mut schema_frame = DataFrame::empty();
+    let mut rows = 0;
+    let mut write_batches = |w: &mut dyn Write| -> Result<()> {
+        let mut header = true;
+        rows = file.map_batches(
+            &columns,
+            &pipeline.input_dtypes(),
+            batch_rows,
+            process,
+            |batch| {
+                CsvWriter::new(&mut *w)
+                    .include_header(header)
+                    .finish(batch)?;
+                if header {
+                    schema_frame = batch.clear();
+                    header = false;
+                }
+                Ok(())
+            },
+        )?;
+        Ok(())
+    };
     match &args.out {
         Some(path) => {
-            write_atomic(path, &bytes)?;
-            eprintln!("predicted {} rows -> {}", out.height(), path.display());
+            write_atomic_with(path, |f| write_batches(f))?;
+            eprintln!("predicted {rows} rows in batches -> {}", path.display());
         }
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            // A closed pipe (`crisp predict ... | head`) is not an error worth reporting.
-            if let Err(e) = stdout.write_all(&bytes).and_then(|_| stdout.flush()) {
-                if e.kind() != std::io::ErrorKind::BrokenPipe {
-                    return Err(Error::Io {
-                        context: "cannot write predictions to stdout".into(),
-                        source: e,
-                    });
-                }
-            }
-        }
+        None => to_stdout(|stdout| write_batches(stdout))?,
     }
-    Ok(out)
+    Ok(schema_frame)
+}
+
+/// Run `write` on stdout; a closed pipe (`crisp predict ... | head`) is not an error worth
+/// reporting.
+fn to_stdout(write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    let result = write(&mut stdout).and_then(|()| {
+        stdout.flush().map_err(|e| Error::Io {
+            context: "cannot write predictions to stdout".into(),
+            source: e,
+        })
+    });
+    match result {
+        Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(Error::Polars(PolarsError::IO { error, .. }))
+            if error.kind() == std::io::ErrorKind::BrokenPipe =>
+        {
+            Ok(())
+        }
+        other => other,
+    }
 }

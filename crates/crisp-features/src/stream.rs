@@ -84,6 +84,17 @@ fn scan_dtype(kind: ColumnKind) -> DataType {
 }
 
 impl FittedPipeline {
+    /// The types to read the input columns as from a CSV file in batches
+    /// ([`CsvFile::map_batches`]): numbers and booleans as in training, text-like columns as
+    /// text (cast and checked by [`FittedPipeline::transform`]).
+    pub fn input_dtypes(&self) -> Vec<(String, DataType)> {
+        self.input
+            .columns
+            .iter()
+            .map(|c| (c.name.clone(), scan_dtype(c.kind)))
+            .collect()
+    }
+
     /// Transform every row of `file` in batches of `options.batch_rows` rows and hand each
     /// batch of features (then the `carry` columns) to `write`, in file order. `training`
     /// gives the rows the pipeline was fitted on their training features, so that a file
@@ -125,12 +136,7 @@ impl FittedPipeline {
                 .cloned()
                 .collect::<Vec<_>>(),
         );
-        let dtypes: Vec<(String, DataType)> = self
-            .input
-            .columns
-            .iter()
-            .map(|c| (c.name.clone(), scan_dtype(c.kind)))
-            .collect();
+        let dtypes = self.input_dtypes();
         let pipeline = self.clone();
         let training = training.cloned();
         let carry = options.carry.clone();
