@@ -43,8 +43,7 @@ impl CsvFile {
             _ => Error::io("read", path, e),
         })?;
         let mut shape = RecordShape::new(&source);
-        // The beginning of the file, up to the start of the first data row: the header's
-        // names, and whether anything follows it.
+        // The beginning of the file, for the header's names.
         let mut head: Vec<u8> = Vec::new();
         let mut buf = vec![0u8; 1 << 22];
         loop {
@@ -65,11 +64,7 @@ impl CsvFile {
         }
         let shape = shape.finish()?;
         check_header_names(&head, &source)?;
-        if !head
-            .split(|&b| b == b'\n')
-            .skip(1)
-            .any(|line| !line.iter().all(u8::is_ascii_whitespace))
-        {
+        if shape.rows == 0 {
             bail!(Data: "{source}: the file has a header but no data rows");
         }
         let header = header_names(&head);
@@ -352,7 +347,8 @@ fn narrow_text_columns(mut frame: DataFrame) -> Result<DataFrame> {
     Ok(frame)
 }
 
-/// Whether `head` holds the header line and the start of the line after it.
+/// Whether `head` holds the header line (and the start of the next, should a quoted header
+/// name hold a line break).
 fn head_is_complete(head: &[u8]) -> bool {
     head.iter().filter(|&&b| b == b'\n').nth(1).is_some() || head.len() > (1 << 24)
 }
