@@ -313,7 +313,12 @@ fn streamed_errors_name_the_file_the_row_and_the_column() {
         dataset("adult.csv").to_str().unwrap(),
         &["--fit-rows", "0"],
     ))
-    .error(&["a sample of 0 rows"]);
+    .error(&["--fit-rows must be at least 1"]);
+    dir.crisp(args(
+        dataset("adult.csv").to_str().unwrap(),
+        &["--fit-rows", "10", "--batch-rows", "0"],
+    ))
+    .error(&["--batch-rows must be at least 1"]);
     dir.create(
         "labeled.toml",
         format!("{ADULT}\n[label]\nrule = \"CASE WHEN age > 40 THEN 'old' ELSE 'young' END\"\ntarget = \"band\"\n")

@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use crisp_artifact::Artifact;
-use crisp_core::{bail, read_csv, require_column, write_atomic_with, CsvFile, Error, Result};
+use crisp_core::{
+    bail, ensure, read_csv, require_column, write_atomic_with, CsvFile, Error, Result,
+};
 use crisp_features::{FittedPipeline, PipelineSpec, StreamOptions, TrainingRows};
 use crisp_label::LabelSpec;
 use polars::prelude::{CsvWriter, DataFrame, ParquetWriter, SerWriter};
@@ -202,6 +204,8 @@ fn write_frame(path: &Path, format: OutputFormat, frame: &mut DataFrame) -> Resu
 
 pub fn run(args: &FeaturesArgs) -> Result<FeaturesRun> {
     let format = output_format(&args.out)?;
+    ensure!(args.batch_rows >= 1, Config: "--batch-rows must be at least 1");
+    ensure!(args.fit_rows != Some(0), Config: "--fit-rows must be at least 1");
     let source = args.data.display().to_string();
     if let Some(model) = &args.model {
         return apply_artifact(args, model, format);

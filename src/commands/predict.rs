@@ -5,7 +5,7 @@
 use std::io::Write;
 
 use crisp_artifact::Artifact;
-use crisp_core::{bail, read_csv, write_atomic_with, CsvFile, Error, Result};
+use crisp_core::{bail, ensure, read_csv, write_atomic_with, CsvFile, Error, Result};
 use crisp_train::{FittedModel, Predictions};
 use polars::prelude::*;
 
@@ -26,6 +26,7 @@ pub fn run(args: &PredictArgs) -> Result<DataFrame> {
         bail!(Config: "--proba: a regression model has no class probabilities");
     }
     if let Some(batch_rows) = args.batch_rows {
+        ensure!(batch_rows >= 1, Config: "--batch-rows must be at least 1");
         return stream(args, &artifact, batch_rows);
     }
     let data = read_csv(&args.data)?;
