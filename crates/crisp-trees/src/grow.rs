@@ -9,6 +9,7 @@ use rand::Rng;
 
 use crate::binning::BinnedData;
 use crate::histogram::{build, subtract, HistLayout, Ordered, Stats};
+use crate::search::{Search, Sibling};
 use crate::split::{find_best_split, Constraints, Scorer, SplitInfo, SplitRule};
 use crate::tree::Tree;
 
@@ -72,6 +73,9 @@ struct Grower<'a> {
     /// few features per split (random forests) that is much less work than maintaining every
     /// feature's histogram.
     direct: bool,
+    /// Subtraction mode over all of the tree's features: a split's children are built and
+    /// searched in one pass (see [`crate::search`]).
+    fused: bool,
     pool: &'a mut Vec<Vec<f64>>,
     /// Recycled array for the nodes' gathered statistics.
     gathered: Vec<f64>,
@@ -99,6 +103,10 @@ pub(crate) fn grow(
     let direct = cfg
         .features_per_split
         .is_some_and(|m| 2 * m < tree_features.len());
+    let fused = !direct
+        && cfg
+            .features_per_split
+            .is_none_or(|m| m >= tree_features.len());
     let mut g = Grower {
         data,
         layout,
@@ -107,6 +115,7 @@ pub(crate) fn grow(
         tree_features,
         rng,
         direct,
+        fused,
         pool,
         gathered: Vec::new(),
         cons: Constraints {
@@ -192,10 +201,34 @@ pub(crate) fn grow(
             (left_node + 1, mid, c.end, right_totals),
         ];
         let depth = c.depth + 1;
-        let can: Vec<bool> = children
-            .iter()
-            .map(|(_, s, e, t)| g.splittable(e - s, depth, t))
-            .collect();
+        let can = children
+            .each_ref()
+            .map(|(_, s, e, t)| g.splittable(e - s, depth, t));
+
+        if g.fused {
+            let parent = c.hist.expect("subtraction mode keeps histograms");
+            let [left, right] = g.split_children(parent, &indices, &children, can);
+            for (found, (node, s, e, totals)) in [left, right].into_iter().zip(children) {
+                match found {
+                    Some((split, hist)) => open.push(Candidate {
+                        node,
+                        start: s,
+                        end: e,
+                        depth,
+                        totals,
+                        hist: Some(hist),
+                        split,
+                    }),
+                    None => leaves.push(Leaf {
+                        node,
+                        totals,
+                        start: s,
+                        end: e,
+                    }),
+                }
+            }
+            continue;
+        }
 
         // Histograms of the children, when subtraction is used.
         let mut child_hists: [Option<Vec<f64>>; 2] = [None, None];
@@ -268,7 +301,81 @@ pub(crate) fn grow(
     }
 }
 
+/// A child of a split: node id, row range, statistics.
+type Child = (usize, usize, usize, Vec<f64>);
+
 impl Grower<'_> {
+    fn search(&self) -> Search<'_> {
+        Search {
+            data: self.data,
+            layout: self.layout,
+            features: self.tree_features,
+            scorer: &self.cfg.scorer,
+            cons: &self.cons,
+            parallel: self.cfg.parallel,
+        }
+    }
+
+    /// Fused mode: the children's histograms (smaller built, larger by subtraction from
+    /// `parent`) and best splits, for the children that `can` be split; `None` for a leaf.
+    fn split_children(
+        &mut self,
+        mut parent: Vec<f64>,
+        indices: &[u32],
+        children: &[Child; 2],
+        can: [bool; 2],
+    ) -> [Option<(SplitInfo, Vec<f64>)>; 2] {
+        if !(can[0] || can[1]) {
+            self.release(Some(parent));
+            return [None, None];
+        }
+        let len = |c: &Child| c.2 - c.1;
+        let small = if len(&children[0]) <= len(&children[1]) {
+            0
+        } else {
+            1
+        };
+        let large = 1 - small;
+        let (_, s, e, _) = &children[small];
+        let rows = &indices[*s..*e];
+        let mut small_hist = self.alloc();
+        let ordered = self.gather(rows);
+        let (small_best, large_best) = self.search().run(
+            &mut small_hist,
+            Some(rows),
+            &ordered,
+            can[small].then_some(&children[small].3[..]),
+            can[large].then(|| Sibling {
+                hist: &mut parent,
+                totals: Some(&children[large].3[..]),
+            }),
+        );
+        self.recycle(ordered);
+        let mut out = [None, None];
+        out[small] = self.keep(small_best, small_hist, &children[small].3);
+        out[large] = self.keep(large_best, parent, &children[large].3);
+        out
+    }
+
+    /// `split` with the node's histogram if the split is worth making, else `None` (and the
+    /// histogram goes back to the pool).
+    fn keep(
+        &mut self,
+        split: Option<SplitInfo>,
+        hist: Vec<f64>,
+        totals: &[f64],
+    ) -> Option<(SplitInfo, Vec<f64>)> {
+        match split {
+            Some(split) if self.accept(split.gain, self.cfg.scorer.score(totals)) => {
+                Some((split, hist))
+            }
+            _ => {
+                self.release(Some(hist));
+                None
+            }
+        }
+    }
+
     fn alloc(&mut self) -> Vec<f64> {
         self.pool
             .pop()
@@ -365,6 +472,14 @@ impl Grower<'_> {
                 }
             }
             self.release(Some(buf));
+        } else if self.fused && hist.is_none() {
+            let mut buf = self.alloc();
+            let ordered = ordered.as_ref().expect("gathered");
+            found = self
+                .search()
+                .run(&mut buf, hist_rows, ordered, Some(totals), None)
+                .0;
+            kept = Some(buf);
         } else {
             let h = hist.unwrap_or_else(|| {
                 let mut buf = self.alloc();

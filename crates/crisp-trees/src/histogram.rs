@@ -180,7 +180,7 @@ impl HistLayout {
     }
 
     /// Disjoint mutable parts of `hist` for `features`, which must be ascending.
-    fn feature_parts<'h>(
+    pub fn feature_parts<'h>(
         &self,
         hist: &'h mut [f64],
         features: &[usize],
@@ -216,57 +216,80 @@ pub(crate) fn build(
 ) {
     let n_rows = rows.map_or(data.n_rows, <[u32]>::len);
     let stride = layout.stride;
-    let fill_group = |group: &mut [(usize, &mut [f64])]| {
-        for (_, part) in group.iter_mut() {
-            part.fill(0.0);
-        }
-        for start in (0..n_rows).step_by(ROW_CHUNK) {
-            let end = (start + ROW_CHUNK).min(n_rows);
-            let chunk_rows = rows.map(|r| &r[start..end]);
-            // Features accumulated directly (many bins, or a short chunk) are done a few at a
-            // time, so each row's index and statistics are read once for all of them; the
-            // others use the interleaved lanes of `accumulate`. Either way every bin adds its
-            // rows in order, so the result does not depend on the grouping.
-            let direct = |part: &[f64]| part.len() / stride > SMALL_BINS || end - start < 64;
-            if let Ordered::GradHess(_) | Ordered::Grad(_) = ordered {
-                let mut many: Vec<&mut (usize, &mut [f64])> =
-                    group.iter_mut().filter(|(_, p)| direct(p)).collect();
-                for block in many.chunks_mut(MULTI) {
-                    accumulate_block(block, data, rows, start, end, ordered);
-                }
-            }
-            for (f, part) in group.iter_mut() {
-                if !matches!(ordered, Ordered::Class(_)) && direct(part) {
-                    continue;
-                }
-                let col = data.column(*f);
-                // Without an index list, row k of the chunk is dataset row start + k.
-                let col = if rows.is_none() {
-                    &col[start..end]
-                } else {
-                    col
-                };
-                match ordered {
-                    Ordered::GradHess(gh) => {
-                        accumulate_grad_hess(part, col, chunk_rows, &gh[2 * start..2 * end])
-                    }
-                    Ordered::Grad(g) => accumulate_grad(part, col, chunk_rows, &g[start..end]),
-                    Ordered::Class(y) => {
-                        accumulate_class(part, col, chunk_rows, &y[start..end], stride)
-                    }
-                }
-            }
-        }
-    };
     let mut parts = layout.feature_parts(hist, features);
-    if parallel && n_rows * features.len() >= PARALLEL_MIN_WORK {
-        // A few groups per thread keep work stealing balanced while each group still reads a
-        // chunk's statistics once for all its features.
-        let n_groups = (rayon::current_num_threads() * 4).clamp(1, parts.len().max(1));
-        let size = parts.len().div_ceil(n_groups).max(1);
+    let fill_group = |group: &mut [(usize, &mut [f64])]| {
+        fill(group, data, rows, ordered, stride);
+    };
+    if parallel && worth_parallel(n_rows * features.len()) {
+        let size = group_size(parts.len());
         parts.par_chunks_mut(size).for_each(fill_group);
     } else {
         fill_group(&mut parts);
+    }
+}
+
+/// Whether `work` row-feature pairs (or the like) are worth spreading over rayon's workers.
+pub(crate) fn worth_parallel(work: usize) -> bool {
+    work >= PARALLEL_MIN_WORK
+}
+
+/// Features per rayon task when `n` features are built in parallel: a few groups per thread
+/// keep work stealing balanced while each group still reads a chunk's statistics once for all
+/// its features.
+pub(crate) fn group_size(n: usize) -> usize {
+    let n_groups = (rayon::current_num_threads() * 4).clamp(1, n.max(1));
+    n.div_ceil(n_groups).max(1)
+}
+
+/// Fills `parts` (feature, that feature's part of a histogram) with the statistics of `rows`
+/// (see [`build`]).
+pub(crate) fn fill(
+    group: &mut [(usize, &mut [f64])],
+    data: &BinnedData,
+    rows: Option<&[u32]>,
+    ordered: &Ordered,
+    stride: usize,
+) {
+    let n_rows = rows.map_or(data.n_rows, <[u32]>::len);
+    for (_, part) in group.iter_mut() {
+        part.fill(0.0);
+    }
+    for start in (0..n_rows).step_by(ROW_CHUNK) {
+        let end = (start + ROW_CHUNK).min(n_rows);
+        let chunk_rows = rows.map(|r| &r[start..end]);
+        // Features accumulated directly (many bins, or a short chunk) are done a few at a
+        // time, so each row's index and statistics are read once for all of them; the
+        // others use the interleaved lanes of `accumulate`. Either way every bin adds its
+        // rows in order, so the result does not depend on the grouping.
+        let direct = |part: &[f64]| part.len() / stride > SMALL_BINS || end - start < 64;
+        if let Ordered::GradHess(_) | Ordered::Grad(_) = ordered {
+            let mut many: Vec<&mut (usize, &mut [f64])> =
+                group.iter_mut().filter(|(_, p)| direct(p)).collect();
+            for block in many.chunks_mut(MULTI) {
+                accumulate_block(block, data, rows, start, end, ordered);
+            }
+        }
+        for (f, part) in group.iter_mut() {
+            if !matches!(ordered, Ordered::Class(_)) && direct(part) {
+                continue;
+            }
+            let col = data.column(*f);
+            // Without an index list, row k of the chunk is dataset row start + k.
+            let col = if rows.is_none() {
+                &col[start..end]
+            } else {
+                col
+            };
+            match ordered {
+                Ordered::GradHess(gh) => {
+                    accumulate_grad_hess(part, col, chunk_rows, &gh[2 * start..2 * end])
+                }
+                Ordered::Grad(g) => accumulate_grad(part, col, chunk_rows, &g[start..end]),
+                Ordered::Class(y) => {
+                    accumulate_class(part, col, chunk_rows, &y[start..end], stride)
+                }
+            }
+        }
     }
 }
 
@@ -390,9 +413,14 @@ fn multi_range<const S: usize, const F: usize>(
 pub(crate) fn subtract(parent: &mut [f64], child: &[f64], layout: &HistLayout, features: &[usize]) {
     for &f in features {
         let range = layout.offsets[f]..layout.offsets[f] + layout.lens[f];
-        for (p, c) in parent[range.clone()].iter_mut().zip(&child[range]) {
-            *p -= c;
-        }
+        subtract_part(&mut parent[range.clone()], &child[range]);
+    }
+}
+
+/// `parent -= child` for one feature's part.
+pub(crate) fn subtract_part(parent: &mut [f64], child: &[f64]) {
+    for (p, c) in parent.iter_mut().zip(child) {
+        *p -= c;
     }
 }
 

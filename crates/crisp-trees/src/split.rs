@@ -374,7 +374,33 @@ pub(crate) fn find_best_split(
     cons: &Constraints,
     parallel: bool,
 ) -> Option<SplitInfo> {
-    let args = (hist, layout, data, features, totals, cons, parallel);
+    let parts: Vec<(usize, &[f64])> = features
+        .iter()
+        .map(|&f| (f, layout.feature(hist, f)))
+        .collect();
+    // Scanning costs a few nanoseconds per bin: below a few thousand bins, waking rayon's
+    // workers costs more than the scan.
+    let bins: usize = features.iter().map(|&f| data.features[f].n_bins()).sum();
+    best_split_of_parts(
+        &parts,
+        data,
+        totals,
+        scorer,
+        cons,
+        parallel && bins >= PARALLEL_MIN_BINS,
+    )
+}
+
+/// [`find_best_split`] over histogram parts given as `(feature, part)`, features ascending.
+pub(crate) fn best_split_of_parts(
+    parts: &[(usize, &[f64])],
+    data: &BinnedData,
+    totals: &[f64],
+    scorer: &Scorer,
+    cons: &Constraints,
+    parallel: bool,
+) -> Option<SplitInfo> {
+    let args = (parts, data, totals, cons, parallel);
     match *scorer {
         Scorer::GradHess { l2, cat_smooth } => best_of(GradHessKind { l2, cat_smooth }, args),
         Scorer::Grad { l2, cat_smooth } => best_of(GradKind { l2, cat_smooth }, args),
@@ -384,21 +410,18 @@ pub(crate) fn find_best_split(
 }
 
 type ScanArgs<'a> = (
-    &'a [f64],
-    &'a HistLayout,
+    &'a [(usize, &'a [f64])],
     &'a BinnedData,
-    &'a [usize],
     &'a [f64],
     &'a Constraints,
     bool,
 );
 
 fn best_of<K: Kind>(kind: K, args: ScanArgs) -> Option<SplitInfo> {
-    let (hist, layout, data, features, totals, cons, parallel) = args;
+    let (parts, data, totals, cons, parallel) = args;
     let totals = kind.load(totals, 0);
     let parent = kind.score(&totals);
-    let scan = |&f: &usize| {
-        let part = layout.feature(hist, f);
+    let scan = |&(f, part): &(usize, &[f64])| {
         let fb = &data.features[f];
         let mut best = if fb.is_categorical() {
             scan_categorical(kind, part, fb.n_bins(), &totals, parent, cons)
@@ -408,21 +431,21 @@ fn best_of<K: Kind>(kind: K, args: ScanArgs) -> Option<SplitInfo> {
         best.feature = f;
         Some(best)
     };
-    // Scanning costs a few nanoseconds per bin: below a few thousand bins, waking rayon's
-    // workers costs more than the scan.
-    let bins: usize = features.iter().map(|&f| data.features[f].n_bins()).sum();
-    let per_feature: Vec<Option<SplitInfo>> = if parallel && bins >= PARALLEL_MIN_BINS {
-        features.par_iter().map(scan).collect()
+    let per_feature: Vec<Option<SplitInfo>> = if parallel {
+        parts.par_iter().map(scan).collect()
     } else {
-        features.iter().map(scan).collect()
+        parts.iter().map(scan).collect()
     };
-    per_feature
-        .into_iter()
-        .flatten()
-        .fold(None, |best: Option<SplitInfo>, c| match best {
-            Some(b) if b.gain >= c.gain => Some(b),
-            _ => Some(c),
-        })
+    per_feature.into_iter().flatten().fold(None, better)
+}
+
+/// Keeps `best` unless `candidate` (from a later feature) has a strictly larger gain: folding
+/// candidates in feature order with it gives ties to the lowest feature.
+pub(crate) fn better(best: Option<SplitInfo>, candidate: SplitInfo) -> Option<SplitInfo> {
+    match best {
+        Some(b) if b.gain >= candidate.gain => Some(b),
+        _ => Some(candidate),
+    }
 }
 
 /// Scores a candidate left child as a fraction (see [`Kind::pair_score`]); `None` when a
