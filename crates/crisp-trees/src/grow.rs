@@ -50,6 +50,19 @@ pub(crate) struct Grown {
     pub indices: Vec<u32>,
 }
 
+/// Arrays recycled from node to node and from tree to tree: fresh pages cost more to fault in
+/// and zero than building a histogram does (on a million rows the per-tree gathered-statistics
+/// and partition arrays alone are 20 MB).
+#[derive(Default)]
+pub(crate) struct Buffers {
+    /// Histograms, all of `layout.total` values.
+    hists: Vec<Vec<f64>>,
+    /// The nodes' gathered statistics.
+    gathered: Vec<f64>,
+    /// Scratch space of [`partition`].
+    scratch: Vec<u32>,
+}
+
 struct Candidate {
     node: usize,
     start: usize,
@@ -76,17 +89,14 @@ struct Grower<'a> {
     /// Subtraction mode over all of the tree's features: a split's children are built and
     /// searched in one pass (see [`crate::search`]).
     fused: bool,
-    pool: &'a mut Vec<Vec<f64>>,
-    /// Recycled array for the nodes' gathered statistics.
-    gathered: Vec<f64>,
+    bufs: &'a mut Buffers,
     cons: Constraints,
 }
 
 /// Grows a tree on the rows `indices` (ascending; duplicates allowed, e.g. a bootstrap).
 /// `all_rows` promises that `indices` is exactly `0..data.n_rows`, which lets the root read
-/// columns without indirection. `tree_features` must be ascending. `pool` recycles histogram
-/// buffers (all of `layout.total` values) across calls: fresh pages cost more to fault in and
-/// zero than building a histogram does.
+/// columns without indirection. `tree_features` must be ascending. `bufs` recycles arrays
+/// across calls (see [`Buffers`]).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn grow(
     data: &BinnedData,
@@ -98,7 +108,7 @@ pub(crate) fn grow(
     cfg: &GrowConfig,
     rng: &mut SmallRng,
     n_outputs: usize,
-    pool: &mut Vec<Vec<f64>>,
+    bufs: &mut Buffers,
 ) -> Grown {
     let direct = cfg
         .features_per_split
@@ -116,8 +126,7 @@ pub(crate) fn grow(
         rng,
         direct,
         fused,
-        pool,
-        gathered: Vec::new(),
+        bufs,
         cons: Constraints {
             min_samples_leaf: cfg.min_samples_leaf as f64,
             min_hessian: cfg.min_hessian,
@@ -125,7 +134,6 @@ pub(crate) fn grow(
     };
     let mut tree = Tree::new(n_outputs);
     let mut leaves = Vec::new();
-    let mut scratch = Vec::new();
     let mut open: Vec<Candidate> = Vec::new();
     let mut n_leaves = 1;
 
@@ -167,7 +175,7 @@ pub(crate) fn grow(
         let mid = c.start
             + partition(
                 &mut indices[c.start..c.end],
-                &mut scratch,
+                &mut g.bufs.scratch,
                 data.column(split.feature),
                 &table,
             );
@@ -377,23 +385,24 @@ impl Grower<'_> {
     }
 
     fn alloc(&mut self) -> Vec<f64> {
-        self.pool
+        self.bufs
+            .hists
             .pop()
             .unwrap_or_else(|| vec![0.0; self.layout.total])
     }
 
     fn gather(&mut self, rows: &[u32]) -> Ordered {
         self.stats
-            .gather_into(rows, std::mem::take(&mut self.gathered))
+            .gather_into(rows, std::mem::take(&mut self.bufs.gathered))
     }
 
     fn recycle(&mut self, ordered: Ordered) {
-        self.gathered = ordered.into_buffer();
+        self.bufs.gathered = ordered.into_buffer();
     }
 
     fn release(&mut self, hist: Option<Vec<f64>>) {
         if let Some(h) = hist {
-            self.pool.push(h);
+            self.bufs.hists.push(h);
         }
     }
 
