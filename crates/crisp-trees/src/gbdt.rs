@@ -428,15 +428,15 @@ impl GradientBoostingValidParams {
         let mut scores: Vec<Vec<f64>> = base_score.iter().map(|&b| vec![b; n]).collect();
         let mut g = vec![vec![0.0; n]; n_outputs];
         let mut h = vec![vec![0.0; n]; n_outputs];
-        let stride = if loss == Loss::SquaredError { 2 } else { 3 };
-        let layout = HistLayout::new(data, stride);
+        let squared = loss == Loss::SquaredError;
+        let layout = HistLayout::new(data, 2);
         let cfg = GrowConfig {
             max_depth: self.tree.max_depth,
             max_leaves: self.tree.max_leaves,
             min_samples_leaf: self.tree.min_samples_leaf,
             min_samples_split: self.tree.min_samples_split,
             min_hessian: self.min_child_weight,
-            scorer: if stride == 2 {
+            scorer: if squared {
                 Scorer::Grad {
                     l2: self.l2,
                     cat_smooth: CAT_SMOOTH,
@@ -488,7 +488,7 @@ impl GradientBoostingValidParams {
                 } else {
                     all_features.clone()
                 };
-                let stats = if stride == 2 {
+                let stats = if squared {
                     Stats::Grad { g: &g[k] }
                 } else {
                     Stats::GradHess { g: &g[k], h: &h[k] }

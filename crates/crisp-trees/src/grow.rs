@@ -356,6 +356,7 @@ impl Grower<'_> {
             can[large].then(|| Sibling {
                 hist: &mut parent,
                 totals: Some(&children[large].3[..]),
+                n_rows: len(&children[large]),
             }),
         );
         self.recycle(ordered);
@@ -475,7 +476,7 @@ impl Grower<'_> {
                     group,
                     self.cfg.parallel,
                 );
-                found = self.best_split(&buf, group, totals);
+                found = self.best_split(&buf, group, totals, rows.len());
                 if found.is_some() {
                     break;
                 }
@@ -504,7 +505,7 @@ impl Grower<'_> {
                 buf
             });
             for group in &groups {
-                found = self.best_split(&h, group, totals);
+                found = self.best_split(&h, group, totals, rows.len());
                 if found.is_some() {
                     break;
                 }
@@ -524,13 +525,20 @@ impl Grower<'_> {
         }
     }
 
-    fn best_split(&self, hist: &[f64], features: &[usize], totals: &[f64]) -> Option<SplitInfo> {
+    fn best_split(
+        &self,
+        hist: &[f64],
+        features: &[usize],
+        totals: &[f64],
+        n_rows: usize,
+    ) -> Option<SplitInfo> {
         find_best_split(
             hist,
             self.layout,
             self.data,
             features,
             totals,
+            n_rows,
             &self.cfg.scorer,
             &self.cons,
             self.cfg.parallel,

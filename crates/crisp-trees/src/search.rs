@@ -31,6 +31,7 @@ pub(crate) struct Search<'a> {
 pub(crate) struct Sibling<'h> {
     pub hist: &'h mut [f64],
     pub totals: Option<&'h [f64]>,
+    pub n_rows: usize,
 }
 
 /// One feature's part of the node's histogram and of the sibling's.
@@ -54,9 +55,14 @@ impl Search<'_> {
         sibling: Option<Sibling>,
     ) -> (Option<SplitInfo>, Option<SplitInfo>) {
         let layout = self.layout;
-        let (mut sibling_parts, sibling_totals) = match sibling {
-            Some(s) => (layout.feature_parts(s.hist, self.features), s.totals),
-            None => (Vec::new(), None),
+        let n_rows = rows.map_or(self.data.n_rows, <[u32]>::len);
+        let (mut sibling_parts, sibling_totals, sibling_rows) = match sibling {
+            Some(s) => (
+                layout.feature_parts(s.hist, self.features),
+                s.totals,
+                s.n_rows,
+            ),
+            None => (Vec::new(), None, 0),
         };
         let mut sibling_parts = sibling_parts.drain(..).map(|(_, p)| p);
         let mut parts: Vec<Part> = layout
@@ -69,9 +75,9 @@ impl Search<'_> {
             })
             .collect();
 
-        let scan = |parts: &[(usize, &[f64])], totals: Option<&[f64]>| {
+        let scan = |parts: &[(usize, &[f64])], totals: Option<&[f64]>, n: usize| {
             totals.and_then(|t| {
-                best_split_of_parts(parts, self.data, t, self.scorer, self.cons, false)
+                best_split_of_parts(parts, self.data, t, n, self.scorer, self.cons, false)
             })
         };
         let group = |group: &mut [Part]| {
@@ -88,10 +94,12 @@ impl Search<'_> {
                 .iter()
                 .filter_map(|p| p.sibling.as_deref().map(|s| (p.f, s)))
                 .collect();
-            (scan(&own, totals), scan(&theirs, sibling_totals))
+            (
+                scan(&own, totals, n_rows),
+                scan(&theirs, sibling_totals, sibling_rows),
+            )
         };
 
-        let n_rows = rows.map_or(self.data.n_rows, <[u32]>::len);
         let bins: usize = self
             .features
             .iter()
