@@ -590,8 +590,12 @@ fn partition(
     col: &[u8],
     goes_left: &[bool; 256],
 ) -> usize {
-    scratch.clear();
-    scratch.resize(rows.len(), 0);
+    // Only grown, never cleared: every slot read below was written first. A plain slice also
+    // keeps the Vec's pointer out of the loop (it was reloaded for every row).
+    if scratch.len() < rows.len() {
+        scratch.resize(rows.len(), 0);
+    }
+    let scratch = &mut scratch[..rows.len()];
     let (mut n_left, mut n_right) = (0, 0);
     for k in 0..rows.len() {
         let i = rows[k];
