@@ -235,10 +235,11 @@ pub(crate) fn worth_parallel(work: usize) -> bool {
 
 /// Features per rayon task when `n` features are built in parallel: a few groups per thread
 /// keep work stealing balanced while each group still reads a chunk's statistics once for all
-/// its features.
+/// its features. Groups hold at least [`MULTI`] features, so that with few features (adult,
+/// diamonds) every pass over a chunk's rows still fills four histograms.
 pub(crate) fn group_size(n: usize) -> usize {
     let n_groups = (rayon::current_num_threads() * 4).clamp(1, n.max(1));
-    n.div_ceil(n_groups).max(1)
+    n.div_ceil(n_groups).max(MULTI)
 }
 
 /// Fills `parts` (feature, that feature's part of a histogram) with the statistics of `rows`
