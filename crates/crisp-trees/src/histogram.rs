@@ -257,37 +257,30 @@ pub(crate) fn fill(
     }
     for start in (0..n_rows).step_by(ROW_CHUNK) {
         let end = (start + ROW_CHUNK).min(n_rows);
-        let chunk_rows = rows.map(|r| &r[start..end]);
-        // Features accumulated directly (many bins, or a short chunk) are done a few at a
-        // time, so each row's index and statistics are read once for all of them; the
-        // others use the interleaved lanes of `accumulate`. Either way every bin adds its
-        // rows in order, so the result does not depend on the grouping.
-        let direct = |part: &[f64]| part.len() / stride > SMALL_BINS || end - start < 64;
-        if let Ordered::GradHess(_) | Ordered::Grad(_) = ordered {
-            let mut many: Vec<&mut (usize, &mut [f64])> =
-                group.iter_mut().filter(|(_, p)| direct(p)).collect();
-            for block in many.chunks_mut(MULTI) {
-                accumulate_block(block, data, rows, start, end, ordered);
-            }
-        }
-        for (f, part) in group.iter_mut() {
-            if !matches!(ordered, Ordered::Class(_)) && direct(part) {
-                continue;
-            }
-            let col = data.column(*f);
-            // Without an index list, row k of the chunk is dataset row start + k.
-            let col = if rows.is_none() {
-                &col[start..end]
-            } else {
-                col
-            };
-            match ordered {
-                Ordered::GradHess(gh) => {
-                    accumulate_grad_hess(part, col, chunk_rows, &gh[2 * start..2 * end])
+        match ordered {
+            // Four features per pass over the chunk's rows, so each row's index and statistics
+            // are read once for all of them. Every bin adds its rows in order, so the result
+            // does not depend on the grouping. Few-bin features go the same way: four features'
+            // additions in flight per row hide the wait of one store on the previous one
+            // (consecutive rows often hit the same bin), which interleaved copies of each
+            // histogram used to do at the cost of zeroing and merging them for every chunk.
+            Ordered::GradHess(_) | Ordered::Grad(_) => {
+                let mut all: Vec<&mut (usize, &mut [f64])> = group.iter_mut().collect();
+                for block in all.chunks_mut(MULTI) {
+                    accumulate_block(block, data, rows, start, end, ordered);
                 }
-                Ordered::Grad(g) => accumulate_grad(part, col, chunk_rows, &g[start..end]),
-                Ordered::Class(y) => {
-                    accumulate_class(part, col, chunk_rows, &y[start..end], stride)
+            }
+            Ordered::Class(y) => {
+                for (f, part) in group.iter_mut() {
+                    let col = data.column(*f);
+                    // Without an index list, row k of the chunk is dataset row start + k.
+                    let col = if rows.is_none() {
+                        &col[start..end]
+                    } else {
+                        col
+                    };
+                    let chunk_rows = rows.map(|r| &r[start..end]);
+                    accumulate_class(part, col, chunk_rows, &y[start..end], stride);
                 }
             }
         }
@@ -297,8 +290,8 @@ pub(crate) fn fill(
 /// Features accumulated together by [`accumulate_block`].
 const MULTI: usize = 4;
 
-/// Accumulates up to [`MULTI`] features' histograms (direct path of [`accumulate`]) over the
-/// chunk `start..end` in one pass over its rows.
+/// Accumulates up to [`MULTI`] features' gradient histograms over the chunk `start..end` in one
+/// pass over its rows.
 fn accumulate_block(
     block: &mut [&mut (usize, &mut [f64])],
     data: &BinnedData,
@@ -425,68 +418,11 @@ pub(crate) fn subtract_part(parent: &mut [f64], child: &[f64]) {
     }
 }
 
-/// Features with at most this many bins (missing bin included) are accumulated into
-/// [`LANES`] interleaved copies of their histogram: with few bins, consecutive rows often hit
-/// the same bin, and each addition would otherwise wait for the previous one's store.
+/// Class-count histograms of features with at most this many bins (missing bin included) are
+/// accumulated into [`LANES`] interleaved copies: with few bins, consecutive rows often hit the
+/// same bin, and each addition would otherwise wait for the previous one's store.
 const SMALL_BINS: usize = 64;
 const LANES: usize = 4;
-
-/// Adds `S` statistics per row into `out` (`S` values per bin); `row(k)` gives the bin and the
-/// statistics of the chunk's `k`-th row.
-#[inline(always)]
-fn accumulate<const S: usize>(
-    out: &mut [f64],
-    len: usize,
-    mut row: impl FnMut(usize) -> (usize, [f64; S]),
-) {
-    let n_slots = out.len() / S;
-    if n_slots <= SMALL_BINS && len >= 64 {
-        let mut lanes = [[0.0; S]; LANES * SMALL_BINS];
-        for k in 0..len {
-            let (b, v) = row(k);
-            let slot = &mut lanes[(k % LANES) * SMALL_BINS + b];
-            for i in 0..S {
-                slot[i] += v[i];
-            }
-        }
-        for (b, bin) in out.chunks_exact_mut(S).enumerate() {
-            for lane in 0..LANES {
-                for i in 0..S {
-                    bin[i] += lanes[lane * SMALL_BINS + b][i];
-                }
-            }
-        }
-    } else {
-        for k in 0..len {
-            let (b, v) = row(k);
-            let bin = &mut out[b * S..b * S + S];
-            for i in 0..S {
-                bin[i] += v[i];
-            }
-        }
-    }
-}
-
-#[inline]
-fn accumulate_grad_hess(out: &mut [f64], col: &[u8], rows: Option<&[u32]>, gh: &[f64]) {
-    let len = gh.len() / 2;
-    match rows {
-        None => accumulate::<2>(out, len, |k| (col[k] as usize, [gh[2 * k], gh[2 * k + 1]])),
-        Some(rows) => accumulate::<2>(out, len, |k| {
-            (col[rows[k] as usize] as usize, [gh[2 * k], gh[2 * k + 1]])
-        }),
-    }
-}
-
-#[inline]
-fn accumulate_grad(out: &mut [f64], col: &[u8], rows: Option<&[u32]>, g: &[f64]) {
-    match rows {
-        None => accumulate::<2>(out, g.len(), |k| (col[k] as usize, [g[k], 1.0])),
-        Some(rows) => accumulate::<2>(out, g.len(), |k| {
-            (col[rows[k] as usize] as usize, [g[k], 1.0])
-        }),
-    }
-}
 
 #[inline]
 fn accumulate_class(out: &mut [f64], col: &[u8], rows: Option<&[u32]>, y: &[u32], k: usize) {
@@ -520,7 +456,7 @@ mod tests {
 
     #[test]
     fn blocks_of_features_match_row_by_row_sums() {
-        // 7 features: six with many bins (built four, then two, per pass) and one with three.
+        // 7 features, six with many bins and one with three: built four, then three, per pass.
         let n = 300;
         let x = ndarray::Array2::from_shape_fn((n, 7), |(i, j)| {
             if j == 6 {
@@ -567,14 +503,8 @@ mod tests {
                 }
                 for &f in &features {
                     let (got, want) = (layout.feature(&hist, f), layout.feature(&expected, f));
-                    if f < 6 {
-                        // Many bins: the rows are added in order, as here.
-                        assert!(got == want, "feature {f}");
-                    } else {
-                        // Few bins: the interleaved lanes add in another order.
-                        let close = got.iter().zip(want).all(|(a, b)| (a - b).abs() < 1e-9);
-                        assert!(close, "feature {f}");
-                    }
+                    // Every feature, few bins included, adds its rows in order, as here.
+                    assert!(got == want, "feature {f}");
                 }
             }
         }
