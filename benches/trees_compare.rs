@@ -352,6 +352,18 @@ struct Measure {
     n_trees: usize,
     /// Rows x trees per second of prediction on one thread.
     rows_trees_per_s_1thread: f64,
+    /// See [`model_hash`].
+    model_hash: String,
+}
+
+/// A hash of the fitted model's `Debug` text (which prints every float exactly): equal hashes
+/// from two builds mean bit-identical models, for A/B runs of an optimisation. Rust's default
+/// hasher, so only comparable between builds of one toolchain.
+fn model_hash(model: &impl std::fmt::Debug) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    format!("{model:?}").hash(&mut h);
+    format!("{:016x}", h.finish())
 }
 
 fn one_thread_pool() -> rayon::ThreadPool {
@@ -395,6 +407,7 @@ macro_rules! run_model {
                 }
                 m.metric = ("accuracy".into(), accuracy(&pred, yte));
                 m.n_trees = $n_trees(&model);
+                m.model_hash = model_hash(&model);
                 let pool = one_thread_pool();
                 let secs = pool.install(|| {
                     (0..$repeat)
@@ -427,6 +440,7 @@ macro_rules! run_model {
                 }
                 m.metric = ("rmse".into(), rmse(&pred, yte));
                 m.n_trees = $n_trees(&model);
+                m.model_hash = model_hash(&model);
                 let pool = one_thread_pool();
                 let secs = pool.install(|| {
                     (0..$repeat)
@@ -486,7 +500,7 @@ fn run() -> Result<(), String> {
     println!(
         "{{\"impl\":\"{}\",\"model\":\"{}\",\"dataset\":\"{}\",\"rows_train\":{},\"rows_test\":{},\
          \"features\":{},\"threads\":{},\"fit_s\":{:.4},\"predict_s\":{:.4},\"{}\":{:.6},\"n_trees\":{},\
-         \"predict_rows_trees_per_s_1thread\":{:.0}}}",
+         \"predict_rows_trees_per_s_1thread\":{:.0},\"model_hash\":\"{}\"}}",
         a.implementation,
         a.name.as_deref().unwrap_or(&a.model),
         prob.label,
@@ -500,6 +514,7 @@ fn run() -> Result<(), String> {
         m.metric.1,
         m.n_trees,
         m.rows_trees_per_s_1thread,
+        m.model_hash,
     );
     Ok(())
 }

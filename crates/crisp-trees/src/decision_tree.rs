@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::{class_labels, prepare, regression_targets, TreeTargets};
 use crate::error::{Result, TreeError};
-use crate::grow::{grow, GrowConfig};
+use crate::grow::{grow, Buffers, GrowConfig};
 use crate::histogram::HistLayout;
 use crate::params::{tree_option_accessors, MaxFeatures, Parser, TreeOptions};
 use crate::predict::{argmax, map_blocks};
@@ -219,7 +219,7 @@ impl<L> DecisionTree<L> {
             &cfg,
             &mut rng,
             targets.n_outputs(),
-            &mut Vec::new(),
+            &mut Buffers::default(),
         );
         let tree = targets.finish(grown);
         let mut importance_gain = vec![0.0; n_features];

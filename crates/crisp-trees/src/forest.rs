@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::binning::BinnedData;
 use crate::data::{class_labels, prepare, regression_targets, TreeTargets};
 use crate::error::{Result, TreeError};
-use crate::grow::{grow, GrowConfig};
+use crate::grow::{grow, Buffers, GrowConfig};
 use crate::histogram::HistLayout;
 use crate::params::{
     check_fraction, derive_seed, invalid, tree_option_accessors, FeatureSampling, MaxFeatures,
@@ -296,7 +296,7 @@ impl<L> RandomForest<L> {
         let all_features: Vec<usize> = (0..n_features).collect();
         let trees: Vec<Tree> = (0..params.n_trees)
             .into_par_iter()
-            .map_init(Vec::new, |pool, t| {
+            .map_init(Buffers::default, |bufs, t| {
                 let mut rng = SmallRng::seed_from_u64(derive_seed(params.tree.seed, t as u64));
                 let (indices, all_rows) = if params.bootstrap {
                     let mut rows: Vec<u32> =
@@ -346,7 +346,7 @@ impl<L> RandomForest<L> {
                     &cfg,
                     &mut rng,
                     targets.n_outputs(),
-                    pool,
+                    bufs,
                 );
                 targets.finish(grown)
             })

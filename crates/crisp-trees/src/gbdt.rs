@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::binning::BinnedData;
 use crate::data::{class_labels, prepare, regression_targets};
 use crate::error::{Result, TreeError};
-use crate::grow::{grow, GrowConfig};
+use crate::grow::{grow, Buffers, GrowConfig};
 use crate::histogram::{HistLayout, Stats};
 use crate::loss::{sigmoid, softmax, Loss};
 use crate::params::{
@@ -428,15 +428,15 @@ impl GradientBoostingValidParams {
         let mut scores: Vec<Vec<f64>> = base_score.iter().map(|&b| vec![b; n]).collect();
         let mut g = vec![vec![0.0; n]; n_outputs];
         let mut h = vec![vec![0.0; n]; n_outputs];
-        let stride = if loss == Loss::SquaredError { 2 } else { 3 };
-        let layout = HistLayout::new(data, stride);
+        let squared = loss == Loss::SquaredError;
+        let layout = HistLayout::new(data, 2);
         let cfg = GrowConfig {
             max_depth: self.tree.max_depth,
             max_leaves: self.tree.max_leaves,
             min_samples_leaf: self.tree.min_samples_leaf,
             min_samples_split: self.tree.min_samples_split,
             min_hessian: self.min_child_weight,
-            scorer: if stride == 2 {
+            scorer: if squared {
                 Scorer::Grad {
                     l2: self.l2,
                     cat_smooth: CAT_SMOOTH,
@@ -457,22 +457,26 @@ impl GradientBoostingValidParams {
         let n_tree_features =
             ((self.colsample * n_features as f64).round() as usize).clamp(1, n_features);
 
-        let mut pool = Vec::new();
+        let mut bufs = Buffers::default();
+        // The rows of each tree, recycled like `bufs`.
+        let mut indices = Vec::new();
         let mut trees = Vec::new();
         let mut validation_loss = Vec::new();
         let (mut best_loss, mut best_rounds) = (f64::INFINITY, 0);
         for round in 0..self.n_rounds {
             loss.gradients(y, &scores, &mut g, &mut h);
-            let rows = if self.subsample < 1.0 {
-                sample_rows(&train, self.subsample, &mut rng)
+            let sampled;
+            let rows: &[u32] = if self.subsample < 1.0 {
+                sampled = sample_rows(&train, self.subsample, &mut rng);
+                &sampled
             } else {
-                train.clone()
+                &train
             };
             let all_rows = rows.len() == n;
             let others = if all_rows {
                 Vec::new()
             } else {
-                complement(&rows, n)
+                complement(rows, n)
             };
             for k in 0..n_outputs {
                 let features = if n_tree_features < n_features {
@@ -484,7 +488,7 @@ impl GradientBoostingValidParams {
                 } else {
                     all_features.clone()
                 };
-                let stats = if stride == 2 {
+                let stats = if squared {
                     Stats::Grad { g: &g[k] }
                 } else {
                     Stats::GradHess { g: &g[k], h: &h[k] }
@@ -493,13 +497,17 @@ impl GradientBoostingValidParams {
                     data,
                     &layout,
                     &stats,
-                    rows.clone(),
+                    {
+                        indices.clear();
+                        indices.extend_from_slice(rows);
+                        std::mem::take(&mut indices)
+                    },
                     all_rows,
                     &features,
                     &cfg,
                     &mut rng,
                     1,
-                    &mut pool,
+                    &mut bufs,
                 );
                 let mut tree = grown.tree;
                 let sk = &mut scores[k];
@@ -522,6 +530,7 @@ impl GradientBoostingValidParams {
                 for (&i, d) in others.iter().zip(deltas) {
                     sk[i as usize] += d;
                 }
+                indices = grown.indices;
                 trees.push(tree);
             }
             if !valid.is_empty() {

@@ -9,6 +9,7 @@ use rand::Rng;
 
 use crate::binning::BinnedData;
 use crate::histogram::{build, subtract, HistLayout, Ordered, Stats};
+use crate::search::{Search, Sibling};
 use crate::split::{find_best_split, Constraints, Scorer, SplitInfo, SplitRule};
 use crate::tree::Tree;
 
@@ -49,6 +50,19 @@ pub(crate) struct Grown {
     pub indices: Vec<u32>,
 }
 
+/// Arrays recycled from node to node and from tree to tree: fresh pages cost more to fault in
+/// and zero than building a histogram does (on a million rows the per-tree gathered-statistics
+/// and partition arrays alone are 20 MB).
+#[derive(Default)]
+pub(crate) struct Buffers {
+    /// Histograms, all of `layout.total` values.
+    hists: Vec<Vec<f64>>,
+    /// The nodes' gathered statistics.
+    gathered: Vec<f64>,
+    /// Scratch space of [`partition`].
+    scratch: Vec<u32>,
+}
+
 struct Candidate {
     node: usize,
     start: usize,
@@ -72,17 +86,17 @@ struct Grower<'a> {
     /// few features per split (random forests) that is much less work than maintaining every
     /// feature's histogram.
     direct: bool,
-    pool: &'a mut Vec<Vec<f64>>,
-    /// Recycled array for the nodes' gathered statistics.
-    gathered: Vec<f64>,
+    /// Subtraction mode over all of the tree's features: a split's children are built and
+    /// searched in one pass (see [`crate::search`]).
+    fused: bool,
+    bufs: &'a mut Buffers,
     cons: Constraints,
 }
 
 /// Grows a tree on the rows `indices` (ascending; duplicates allowed, e.g. a bootstrap).
 /// `all_rows` promises that `indices` is exactly `0..data.n_rows`, which lets the root read
-/// columns without indirection. `tree_features` must be ascending. `pool` recycles histogram
-/// buffers (all of `layout.total` values) across calls: fresh pages cost more to fault in and
-/// zero than building a histogram does.
+/// columns without indirection. `tree_features` must be ascending. `bufs` recycles arrays
+/// across calls (see [`Buffers`]).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn grow(
     data: &BinnedData,
@@ -94,11 +108,15 @@ pub(crate) fn grow(
     cfg: &GrowConfig,
     rng: &mut SmallRng,
     n_outputs: usize,
-    pool: &mut Vec<Vec<f64>>,
+    bufs: &mut Buffers,
 ) -> Grown {
     let direct = cfg
         .features_per_split
         .is_some_and(|m| 2 * m < tree_features.len());
+    let fused = !direct
+        && cfg
+            .features_per_split
+            .is_none_or(|m| m >= tree_features.len());
     let mut g = Grower {
         data,
         layout,
@@ -107,8 +125,8 @@ pub(crate) fn grow(
         tree_features,
         rng,
         direct,
-        pool,
-        gathered: Vec::new(),
+        fused,
+        bufs,
         cons: Constraints {
             min_samples_leaf: cfg.min_samples_leaf as f64,
             min_hessian: cfg.min_hessian,
@@ -116,7 +134,6 @@ pub(crate) fn grow(
     };
     let mut tree = Tree::new(n_outputs);
     let mut leaves = Vec::new();
-    let mut scratch = Vec::new();
     let mut open: Vec<Candidate> = Vec::new();
     let mut n_leaves = 1;
 
@@ -158,7 +175,7 @@ pub(crate) fn grow(
         let mid = c.start
             + partition(
                 &mut indices[c.start..c.end],
-                &mut scratch,
+                &mut g.bufs.scratch,
                 data.column(split.feature),
                 &table,
             );
@@ -192,10 +209,34 @@ pub(crate) fn grow(
             (left_node + 1, mid, c.end, right_totals),
         ];
         let depth = c.depth + 1;
-        let can: Vec<bool> = children
-            .iter()
-            .map(|(_, s, e, t)| g.splittable(e - s, depth, t))
-            .collect();
+        let can = children
+            .each_ref()
+            .map(|(_, s, e, t)| g.splittable(e - s, depth, t));
+
+        if g.fused {
+            let parent = c.hist.expect("subtraction mode keeps histograms");
+            let [left, right] = g.split_children(parent, &indices, &children, can);
+            for (found, (node, s, e, totals)) in [left, right].into_iter().zip(children) {
+                match found {
+                    Some((split, hist)) => open.push(Candidate {
+                        node,
+                        start: s,
+                        end: e,
+                        depth,
+                        totals,
+                        hist: Some(hist),
+                        split,
+                    }),
+                    None => leaves.push(Leaf {
+                        node,
+                        totals,
+                        start: s,
+                        end: e,
+                    }),
+                }
+            }
+            continue;
+        }
 
         // Histograms of the children, when subtraction is used.
         let mut child_hists: [Option<Vec<f64>>; 2] = [None, None];
@@ -268,25 +309,101 @@ pub(crate) fn grow(
     }
 }
 
+/// A child of a split: node id, row range, statistics.
+type Child = (usize, usize, usize, Vec<f64>);
+
 impl Grower<'_> {
+    fn search(&self) -> Search<'_> {
+        Search {
+            data: self.data,
+            layout: self.layout,
+            features: self.tree_features,
+            scorer: &self.cfg.scorer,
+            cons: &self.cons,
+            parallel: self.cfg.parallel,
+        }
+    }
+
+    /// Fused mode: the children's histograms (smaller built, larger by subtraction from
+    /// `parent`) and best splits, for the children that `can` be split; `None` for a leaf.
+    fn split_children(
+        &mut self,
+        mut parent: Vec<f64>,
+        indices: &[u32],
+        children: &[Child; 2],
+        can: [bool; 2],
+    ) -> [Option<(SplitInfo, Vec<f64>)>; 2] {
+        if !(can[0] || can[1]) {
+            self.release(Some(parent));
+            return [None, None];
+        }
+        let len = |c: &Child| c.2 - c.1;
+        let small = if len(&children[0]) <= len(&children[1]) {
+            0
+        } else {
+            1
+        };
+        let large = 1 - small;
+        let (_, s, e, _) = &children[small];
+        let rows = &indices[*s..*e];
+        let mut small_hist = self.alloc();
+        let ordered = self.gather(rows);
+        let (small_best, large_best) = self.search().run(
+            &mut small_hist,
+            Some(rows),
+            &ordered,
+            can[small].then_some(&children[small].3[..]),
+            can[large].then(|| Sibling {
+                hist: &mut parent,
+                totals: Some(&children[large].3[..]),
+                n_rows: len(&children[large]),
+            }),
+        );
+        self.recycle(ordered);
+        let mut out = [None, None];
+        out[small] = self.keep(small_best, small_hist, &children[small].3);
+        out[large] = self.keep(large_best, parent, &children[large].3);
+        out
+    }
+
+    /// `split` with the node's histogram if the split is worth making, else `None` (and the
+    /// histogram goes back to the pool).
+    fn keep(
+        &mut self,
+        split: Option<SplitInfo>,
+        hist: Vec<f64>,
+        totals: &[f64],
+    ) -> Option<(SplitInfo, Vec<f64>)> {
+        match split {
+            Some(split) if self.accept(split.gain, self.cfg.scorer.score(totals)) => {
+                Some((split, hist))
+            }
+            _ => {
+                self.release(Some(hist));
+                None
+            }
+        }
+    }
+
     fn alloc(&mut self) -> Vec<f64> {
-        self.pool
+        self.bufs
+            .hists
             .pop()
             .unwrap_or_else(|| vec![0.0; self.layout.total])
     }
 
     fn gather(&mut self, rows: &[u32]) -> Ordered {
         self.stats
-            .gather_into(rows, std::mem::take(&mut self.gathered))
+            .gather_into(rows, std::mem::take(&mut self.bufs.gathered))
     }
 
     fn recycle(&mut self, ordered: Ordered) {
-        self.gathered = ordered.into_buffer();
+        self.bufs.gathered = ordered.into_buffer();
     }
 
     fn release(&mut self, hist: Option<Vec<f64>>) {
         if let Some(h) = hist {
-            self.pool.push(h);
+            self.bufs.hists.push(h);
         }
     }
 
@@ -359,12 +476,20 @@ impl Grower<'_> {
                     group,
                     self.cfg.parallel,
                 );
-                found = self.best_split(&buf, group, totals);
+                found = self.best_split(&buf, group, totals, rows.len());
                 if found.is_some() {
                     break;
                 }
             }
             self.release(Some(buf));
+        } else if self.fused && hist.is_none() {
+            let mut buf = self.alloc();
+            let ordered = ordered.as_ref().expect("gathered");
+            found = self
+                .search()
+                .run(&mut buf, hist_rows, ordered, Some(totals), None)
+                .0;
+            kept = Some(buf);
         } else {
             let h = hist.unwrap_or_else(|| {
                 let mut buf = self.alloc();
@@ -380,7 +505,7 @@ impl Grower<'_> {
                 buf
             });
             for group in &groups {
-                found = self.best_split(&h, group, totals);
+                found = self.best_split(&h, group, totals, rows.len());
                 if found.is_some() {
                     break;
                 }
@@ -400,13 +525,20 @@ impl Grower<'_> {
         }
     }
 
-    fn best_split(&self, hist: &[f64], features: &[usize], totals: &[f64]) -> Option<SplitInfo> {
+    fn best_split(
+        &self,
+        hist: &[f64],
+        features: &[usize],
+        totals: &[f64],
+        n_rows: usize,
+    ) -> Option<SplitInfo> {
         find_best_split(
             hist,
             self.layout,
             self.data,
             features,
             totals,
+            n_rows,
             &self.cfg.scorer,
             &self.cons,
             self.cfg.parallel,
@@ -458,8 +590,12 @@ fn partition(
     col: &[u8],
     goes_left: &[bool; 256],
 ) -> usize {
-    scratch.clear();
-    scratch.resize(rows.len(), 0);
+    // Only grown, never cleared: every slot read below was written first. A plain slice also
+    // keeps the Vec's pointer out of the loop (it was reloaded for every row).
+    if scratch.len() < rows.len() {
+        scratch.resize(rows.len(), 0);
+    }
+    let scratch = &mut scratch[..rows.len()];
     let (mut n_left, mut n_right) = (0, 0);
     for k in 0..rows.len() {
         let i = rows[k];

@@ -80,6 +80,7 @@ mod histogram;
 mod loss;
 mod params;
 mod predict;
+mod search;
 mod split;
 mod tree;
 

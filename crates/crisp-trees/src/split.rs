@@ -63,7 +63,14 @@ impl Scorer {
             kind.score(&kind.load(s, 0))
         }
         match *self {
-            Scorer::GradHess { l2, cat_smooth } => of(GradHessKind { l2, cat_smooth }, s),
+            Scorer::GradHess { l2, cat_smooth } => of(
+                GradHessKind {
+                    l2,
+                    cat_smooth,
+                    count_per_hessian: 1.0,
+                },
+                s,
+            ),
             Scorer::Grad { l2, cat_smooth } => of(GradKind { l2, cat_smooth }, s),
             Scorer::Class { k, criterion } => of(ClassKind { k, criterion }, s),
         }
@@ -82,8 +89,14 @@ trait Kind: Copy + Sync {
     fn add_bin(&self, acc: &mut Self::Acc, part: &[f64], b: usize);
     fn add(&self, acc: &mut Self::Acc, other: &Self::Acc);
     fn sub_into(&self, out: &mut Self::Acc, total: &Self::Acc, part: &Self::Acc);
-    fn bin_count(&self, part: &[f64], b: usize) -> f64;
     fn count(&self, s: &Self::Acc) -> f64;
+    /// Whether the numeric scan skips empty bins (see [`scan_numeric`]).
+    const SKIP_EMPTY: bool = true;
+    /// Whether no row contributed to `s`.
+    #[inline(always)]
+    fn is_empty(&self, s: &Self::Acc) -> bool {
+        self.count(s) == 0.0
+    }
     fn hessian(&self, s: &Self::Acc) -> f64;
     fn score(&self, s: &Self::Acc) -> f64;
     /// `score(left) + score(right)` as a fraction `(numerator, positive denominator)`: the
@@ -131,39 +144,48 @@ macro_rules! fixed_stride {
                 out[i] = total[i] - part[i];
             }
         }
-        #[inline(always)]
-        fn bin_count(&self, part: &[f64], b: usize) -> f64 {
-            self.count(&self.load(part, b))
-        }
     };
 }
 
+/// Bins hold `[g, h]`; row counts are estimated from the hessian as LightGBM does,
+/// `round(h * n / H)` with the node's `n` rows and hessian sum `H`.
 #[derive(Clone, Copy)]
 struct GradHessKind {
     l2: f64,
     cat_smooth: f64,
+    /// `n / H` of the node being split.
+    count_per_hessian: f64,
 }
 
 impl Kind for GradHessKind {
-    fixed_stride!(3);
+    fixed_stride!(2);
+    const SKIP_EMPTY: bool = false;
+    /// The estimate plus one half, unrounded: for the integer bounds it is compared with,
+    /// `count < m` then says `round(estimate) < m`, without a rounding instruction per bin.
     #[inline(always)]
-    fn count(&self, s: &[f64; 3]) -> f64 {
-        s[2]
+    fn count(&self, s: &[f64; 2]) -> f64 {
+        s[1] * self.count_per_hessian + 0.5
+    }
+    /// Every row has a positive hessian, so only empty bins (or the rounding residue of a
+    /// subtraction) sum to zero.
+    #[inline(always)]
+    fn is_empty(&self, s: &[f64; 2]) -> bool {
+        s[0] == 0.0 && s[1] == 0.0
     }
     #[inline(always)]
-    fn hessian(&self, s: &[f64; 3]) -> f64 {
+    fn hessian(&self, s: &[f64; 2]) -> f64 {
         s[1]
     }
     #[inline(always)]
-    fn score(&self, s: &[f64; 3]) -> f64 {
+    fn score(&self, s: &[f64; 2]) -> f64 {
         s[0] * s[0] / (s[1] + self.l2)
     }
     #[inline(always)]
-    fn pair_score(&self, l: &[f64; 3], r: &[f64; 3]) -> (f64, f64) {
+    fn pair_score(&self, l: &[f64; 2], r: &[f64; 2]) -> (f64, f64) {
         let (hl, hr) = (l[1] + self.l2, r[1] + self.l2);
         (l[0] * l[0] * hr + r[0] * r[0] * hl, hl * hr)
     }
-    fn category_key(&self, s: &[f64; 3], _: usize) -> f64 {
+    fn category_key(&self, s: &[f64; 2], _: usize) -> f64 {
         s[0] / (s[1] + self.cat_smooth)
     }
 }
@@ -270,9 +292,6 @@ impl Kind for ClassKind {
             *o = t - p;
         }
     }
-    fn bin_count(&self, part: &[f64], b: usize) -> f64 {
-        part[b * self.k..(b + 1) * self.k].iter().sum()
-    }
     fn count(&self, s: &Vec<f64>) -> f64 {
         s.iter().sum()
     }
@@ -361,8 +380,9 @@ pub(crate) fn bit(set: &[u64; 4], b: usize) -> bool {
     set[b / 64] >> (b % 64) & 1 == 1
 }
 
-/// The best split over `features` (ascending) of a node with statistics `totals` and histogram
-/// `hist`, or `None` when no split satisfies the constraints. Ties go to the lowest feature.
+/// The best split over `features` (ascending) of a node of `n_rows` rows with statistics
+/// `totals` and histogram `hist`, or `None` when no split satisfies the constraints. Ties go to
+/// the lowest feature.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn find_best_split(
     hist: &[f64],
@@ -370,13 +390,49 @@ pub(crate) fn find_best_split(
     data: &BinnedData,
     features: &[usize],
     totals: &[f64],
+    n_rows: usize,
     scorer: &Scorer,
     cons: &Constraints,
     parallel: bool,
 ) -> Option<SplitInfo> {
-    let args = (hist, layout, data, features, totals, cons, parallel);
+    let parts: Vec<(usize, &[f64])> = features
+        .iter()
+        .map(|&f| (f, layout.feature(hist, f)))
+        .collect();
+    // Scanning costs a few nanoseconds per bin: below a few thousand bins, waking rayon's
+    // workers costs more than the scan.
+    let bins: usize = features.iter().map(|&f| data.features[f].n_bins()).sum();
+    best_split_of_parts(
+        &parts,
+        data,
+        totals,
+        n_rows,
+        scorer,
+        cons,
+        parallel && bins >= PARALLEL_MIN_BINS,
+    )
+}
+
+/// [`find_best_split`] over histogram parts given as `(feature, part)`, features ascending.
+pub(crate) fn best_split_of_parts(
+    parts: &[(usize, &[f64])],
+    data: &BinnedData,
+    totals: &[f64],
+    n_rows: usize,
+    scorer: &Scorer,
+    cons: &Constraints,
+    parallel: bool,
+) -> Option<SplitInfo> {
+    let args = (parts, data, totals, cons, parallel);
     match *scorer {
-        Scorer::GradHess { l2, cat_smooth } => best_of(GradHessKind { l2, cat_smooth }, args),
+        Scorer::GradHess { l2, cat_smooth } => best_of(
+            GradHessKind {
+                l2,
+                cat_smooth,
+                count_per_hessian: n_rows as f64 / totals[1],
+            },
+            args,
+        ),
         Scorer::Grad { l2, cat_smooth } => best_of(GradKind { l2, cat_smooth }, args),
         Scorer::Class { k: 2, criterion } => best_of(BinaryKind { criterion }, args),
         Scorer::Class { k, criterion } => best_of(ClassKind { k, criterion }, args),
@@ -384,21 +440,18 @@ pub(crate) fn find_best_split(
 }
 
 type ScanArgs<'a> = (
-    &'a [f64],
-    &'a HistLayout,
+    &'a [(usize, &'a [f64])],
     &'a BinnedData,
-    &'a [usize],
     &'a [f64],
     &'a Constraints,
     bool,
 );
 
 fn best_of<K: Kind>(kind: K, args: ScanArgs) -> Option<SplitInfo> {
-    let (hist, layout, data, features, totals, cons, parallel) = args;
+    let (parts, data, totals, cons, parallel) = args;
     let totals = kind.load(totals, 0);
     let parent = kind.score(&totals);
-    let scan = |&f: &usize| {
-        let part = layout.feature(hist, f);
+    let scan = |&(f, part): &(usize, &[f64])| {
         let fb = &data.features[f];
         let mut best = if fb.is_categorical() {
             scan_categorical(kind, part, fb.n_bins(), &totals, parent, cons)
@@ -408,21 +461,21 @@ fn best_of<K: Kind>(kind: K, args: ScanArgs) -> Option<SplitInfo> {
         best.feature = f;
         Some(best)
     };
-    // Scanning costs a few nanoseconds per bin: below a few thousand bins, waking rayon's
-    // workers costs more than the scan.
-    let bins: usize = features.iter().map(|&f| data.features[f].n_bins()).sum();
-    let per_feature: Vec<Option<SplitInfo>> = if parallel && bins >= PARALLEL_MIN_BINS {
-        features.par_iter().map(scan).collect()
+    let per_feature: Vec<Option<SplitInfo>> = if parallel {
+        parts.par_iter().map(scan).collect()
     } else {
-        features.iter().map(scan).collect()
+        parts.iter().map(scan).collect()
     };
-    per_feature
-        .into_iter()
-        .flatten()
-        .fold(None, |best: Option<SplitInfo>, c| match best {
-            Some(b) if b.gain >= c.gain => Some(b),
-            _ => Some(c),
-        })
+    per_feature.into_iter().flatten().fold(None, better)
+}
+
+/// Keeps `best` unless `candidate` (from a later feature) has a strictly larger gain: folding
+/// candidates in feature order with it gives ties to the lowest feature.
+pub(crate) fn better(best: Option<SplitInfo>, candidate: SplitInfo) -> Option<SplitInfo> {
+    match best {
+        Some(b) if b.gain >= candidate.gain => Some(b),
+        _ => Some(candidate),
+    }
 }
 
 /// Scores a candidate left child as a fraction (see [`Kind::pair_score`]); `None` when a
@@ -498,14 +551,20 @@ fn scan_numeric<K: Kind>(
     cons: &Constraints,
 ) -> Option<SplitInfo> {
     let missing = kind.load(part, n_bins);
-    let has_missing = kind.count(&missing) > 0.0;
+    let has_missing = !kind.is_empty(&missing);
     let mut acc = kind.zero();
     let mut with_missing = kind.zero();
     let mut right = kind.zero();
     let mut best: Option<Best<(usize, bool)>> = None;
+    // A bin with no row repeats the previous threshold's partition: skipped, the lower one is
+    // kept. Gbdt's gradient-hessian bins are only "empty" when exactly zero, so scanning them
+    // gives the same candidate as the previous one, which never strictly beats the best so far:
+    // there the skip is left out, as its branch is mispredicted about half the time in the
+    // sparse histograms of small nodes. Count-based kinds keep it: their empty bins can hold a
+    // subtraction's rounding residue, and their deep trees (min_samples_leaf 1) have many
+    // nearly empty histograms where the branch is predictable and saves the evaluation.
     for b in 0..n_bins {
-        if kind.bin_count(part, b) == 0.0 {
-            // Same partition as the previous threshold: keep the lower one.
+        if K::SKIP_EMPTY && kind.is_empty(&kind.load(part, b)) {
             continue;
         }
         kind.add_bin(&mut acc, part, b);
@@ -548,9 +607,9 @@ fn scan_categorical<K: Kind>(
     cons: &Constraints,
 ) -> Option<SplitInfo> {
     let missing = kind.load(part, n_bins);
-    let has_missing = kind.count(&missing) > 0.0;
+    let has_missing = !kind.is_empty(&missing);
     let present: Vec<usize> = (0..n_bins)
-        .filter(|&b| kind.bin_count(part, b) > 0.0)
+        .filter(|&b| !kind.is_empty(&kind.load(part, b)))
         .collect();
     let mut with_missing = kind.zero();
     let mut right = kind.zero();
@@ -632,7 +691,15 @@ mod tests {
         };
         let totals = stats.totals(&rows);
         find_best_split(
-            &hist, &layout, &data, &features, &totals, &scorer, &cons, false,
+            &hist,
+            &layout,
+            &data,
+            &features,
+            &totals,
+            rows.len(),
+            &scorer,
+            &cons,
+            false,
         )
         .unwrap()
     }

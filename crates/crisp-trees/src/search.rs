@@ -1,0 +1,128 @@
+//! One parallel pass per node split: the smaller child's histogram, the larger child's by
+//! subtraction, and both children's best splits, feature group by feature group.
+//!
+//! Done as separate passes, each step wakes rayon's workers again (three to four times per
+//! split, thousands of times per fit) and the split scan re-reads histograms that have left
+//! the cache. A group's histograms are scanned right after they are built, while still in L2.
+//! The sums and the per-feature scans are those of the separate passes and the groups' best
+//! splits are combined in feature order, so the models are bit-identical.
+
+use rayon::prelude::*;
+
+use crate::binning::BinnedData;
+use crate::histogram::{fill, group_size, subtract_part, worth_parallel, HistLayout, Ordered};
+use crate::split::{best_split_of_parts, better, Constraints, Scorer, SplitInfo};
+
+/// Scanning a bin costs about as much as adding four rows of one feature to a histogram.
+const SCAN_WORK_PER_BIN: usize = 4;
+
+/// What every search of a tree shares.
+pub(crate) struct Search<'a> {
+    pub data: &'a BinnedData,
+    pub layout: &'a HistLayout,
+    pub features: &'a [usize],
+    pub scorer: &'a Scorer,
+    pub cons: &'a Constraints,
+    pub parallel: bool,
+}
+
+/// The larger child of a split: its parent's histogram (turned into the child's in place)
+/// and, when its split is wanted, its statistics.
+pub(crate) struct Sibling<'h> {
+    pub hist: &'h mut [f64],
+    pub totals: Option<&'h [f64]>,
+    pub n_rows: usize,
+}
+
+/// One feature's part of the node's histogram and of the sibling's.
+struct Part<'h> {
+    f: usize,
+    own: &'h mut [f64],
+    sibling: Option<&'h mut [f64]>,
+}
+
+impl Search<'_> {
+    /// Fills `hist` from `rows` (`None`: all rows, see [`crate::histogram::build`]) and, when
+    /// `totals` is given, finds that node's best split; with a `sibling`, subtracts `hist`
+    /// from the sibling's (parent) histogram and finds its best split too when asked.
+    /// Returns (best split of this node, best split of the sibling).
+    pub fn run(
+        &self,
+        hist: &mut [f64],
+        rows: Option<&[u32]>,
+        ordered: &Ordered,
+        totals: Option<&[f64]>,
+        sibling: Option<Sibling>,
+    ) -> (Option<SplitInfo>, Option<SplitInfo>) {
+        let layout = self.layout;
+        let n_rows = rows.map_or(self.data.n_rows, <[u32]>::len);
+        let (mut sibling_parts, sibling_totals, sibling_rows) = match sibling {
+            Some(s) => (
+                layout.feature_parts(s.hist, self.features),
+                s.totals,
+                s.n_rows,
+            ),
+            None => (Vec::new(), None, 0),
+        };
+        let mut sibling_parts = sibling_parts.drain(..).map(|(_, p)| p);
+        let mut parts: Vec<Part> = layout
+            .feature_parts(hist, self.features)
+            .into_iter()
+            .map(|(f, own)| Part {
+                f,
+                own,
+                sibling: sibling_parts.next(),
+            })
+            .collect();
+
+        let scan = |parts: &[(usize, &[f64])], totals: Option<&[f64]>, n: usize| {
+            totals.and_then(|t| {
+                best_split_of_parts(parts, self.data, t, n, self.scorer, self.cons, false)
+            })
+        };
+        let group = |group: &mut [Part]| {
+            let mut own: Vec<(usize, &mut [f64])> =
+                group.iter_mut().map(|p| (p.f, &mut *p.own)).collect();
+            fill(&mut own, self.data, rows, ordered, layout.stride);
+            for p in group.iter_mut() {
+                if let Some(s) = p.sibling.as_deref_mut() {
+                    subtract_part(s, p.own);
+                }
+            }
+            let own: Vec<(usize, &[f64])> = group.iter().map(|p| (p.f, &*p.own)).collect();
+            let theirs: Vec<(usize, &[f64])> = group
+                .iter()
+                .filter_map(|p| p.sibling.as_deref().map(|s| (p.f, s)))
+                .collect();
+            (
+                scan(&own, totals, n_rows),
+                scan(&theirs, sibling_totals, sibling_rows),
+            )
+        };
+
+        let bins: usize = self
+            .features
+            .iter()
+            .map(|&f| self.data.features[f].n_bins())
+            .sum();
+        let scans = usize::from(totals.is_some()) + usize::from(sibling_totals.is_some());
+        let work = n_rows * parts.len() + SCAN_WORK_PER_BIN * bins * scans;
+        let per_group: Vec<(Option<SplitInfo>, Option<SplitInfo>)> =
+            if self.parallel && worth_parallel(work) {
+                let size = group_size(parts.len());
+                parts.par_chunks_mut(size).map(group).collect()
+            } else {
+                vec![group(&mut parts)]
+            };
+        per_group.into_iter().fold((None, None), |(a, b), (x, y)| {
+            (fold_in(a, x), fold_in(b, y))
+        })
+    }
+}
+
+fn fold_in(best: Option<SplitInfo>, candidate: Option<SplitInfo>) -> Option<SplitInfo> {
+    match candidate {
+        Some(c) => better(best, c),
+        None => best,
+    }
+}
