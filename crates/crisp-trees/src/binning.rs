@@ -80,9 +80,14 @@ impl BinnedData {
     }
 }
 
-/// Features binned together by one task: a row-major row holds them in one cache line, so the
-/// matrix is streamed row by row (a few passes in total) instead of once per strided column.
+/// Features binned together by one task on a large matrix: a row-major row holds them in one
+/// cache line, so the matrix is streamed row by row (a few passes in total) instead of once per
+/// strided column.
 const GROUP: usize = 4;
+
+/// Below this many bytes the matrix stays in cache between passes, so each feature is its own
+/// task: the work spreads evenly over the threads (9 features would otherwise be 4 + 4 + 1).
+const SMALL_MATRIX_BYTES: usize = 8 << 20;
 
 /// Rows mapped per block: the block's cache lines stay in L2 while each feature of the group is
 /// mapped in turn.
@@ -101,11 +106,16 @@ pub(crate) fn bin_dataset(
     let value = |r: usize, f: usize| values[r * n_features + f];
     let mut bins = vec![0u8; n_rows * n_features];
     let step = n_rows.div_ceil(MAX_SAMPLE_FOR_EDGES).max(1);
+    let group = if n_rows * n_features * 8 < SMALL_MATRIX_BYTES {
+        1
+    } else {
+        GROUP
+    };
     let groups: Vec<Vec<FeatureBins>> = bins
-        .par_chunks_mut((n_rows * GROUP).max(1))
+        .par_chunks_mut((n_rows * group).max(1))
         .enumerate()
         .map(|(g, out)| {
-            let features: Vec<usize> = (g * GROUP..((g + 1) * GROUP).min(n_features)).collect();
+            let features: Vec<usize> = (g * group..((g + 1) * group).min(n_features)).collect();
             let mut samples: Vec<Vec<f64>> = vec![Vec::new(); features.len()];
             for r in (0..n_rows).step_by(step) {
                 for (sample, &f) in samples.iter_mut().zip(&features) {
@@ -122,10 +132,10 @@ pub(crate) fn bin_dataset(
                     numeric_bins(sample, max_bins)
                 });
             }
-            let edges: Vec<Option<&[f64]>> = fbs
+            let edges: Vec<Option<PaddedEdges>> = fbs
                 .iter()
                 .map(|fb| match fb {
-                    FeatureBins::Numeric { edges } => Some(&edges[..]),
+                    FeatureBins::Numeric { edges } => Some(PaddedEdges::new(edges)),
                     FeatureBins::Categorical { .. } => None,
                 })
                 .collect();
@@ -134,15 +144,11 @@ pub(crate) fn bin_dataset(
                 let end = (start + ROW_BLOCK).min(n_rows);
                 for (j, &f) in features.iter().enumerate() {
                     let column = &mut out[j * n_rows + start..j * n_rows + end];
-                    match edges[j] {
+                    match &edges[j] {
                         Some(e) => {
                             for (o, r) in column.iter_mut().zip(start..end) {
                                 let v = value(r, f);
-                                *o = if v.is_nan() {
-                                    missing[j]
-                                } else {
-                                    e.partition_point(|&t| t < v) as u8
-                                };
+                                *o = if v.is_nan() { missing[j] } else { e.bin(v) };
                             }
                         }
                         None => {
@@ -162,6 +168,33 @@ pub(crate) fn bin_dataset(
         features: groups.into_iter().flatten().collect(),
         bins,
     })
+}
+
+/// A feature's bin edges padded with +inf to 256 entries, for a binary search without branches:
+/// a row's bin is the number of edges below its value, found in eight steps whose outcomes the
+/// processor need not predict (a branchy search mispredicts about every other step, and mapping
+/// every value of the matrix is most of the binning time on small data sets).
+struct PaddedEdges([f64; 256]);
+
+impl PaddedEdges {
+    fn new(edges: &[f64]) -> Self {
+        debug_assert!(edges.len() < 256, "at most 254 edges");
+        let mut padded = [f64::INFINITY; 256];
+        padded[..edges.len()].copy_from_slice(edges);
+        PaddedEdges(padded)
+    }
+
+    /// The number of edges strictly below `v` (not NaN): `edges.partition_point(|&t| t < v)`.
+    #[inline(always)]
+    fn bin(&self, v: f64) -> u8 {
+        let p = &self.0;
+        let mut pos = 0usize;
+        for step in [128, 64, 32, 16, 8, 4, 2, 1] {
+            // The padding is +inf, never below `v`: `pos` stays within 0..=254 edges.
+            pos += usize::from(p[pos + step - 1] < v) * step;
+        }
+        pos as u8
+    }
 }
 
 fn categorical_bins(feature: usize, values: impl Iterator<Item = f64>) -> Result<FeatureBins> {
@@ -296,6 +329,22 @@ fn midpoint(a: f64, b: f64) -> f64 {
 mod tests {
     use super::*;
     use ndarray::array;
+
+    #[test]
+    fn the_branchless_search_counts_the_edges_below_a_value() {
+        for n_edges in [0usize, 1, 2, 3, 7, 100, 254] {
+            let edges: Vec<f64> = (0..n_edges).map(|i| i as f64 * 1.5 - 10.0).collect();
+            let padded = PaddedEdges::new(&edges);
+            let mut probes: Vec<f64> = edges.clone();
+            probes.extend(edges.iter().map(|e| e + 0.25));
+            probes.extend(edges.iter().map(|e| e - 0.25));
+            probes.extend([f64::NEG_INFINITY, f64::INFINITY, -1e300, 1e300, 0.0, -0.0]);
+            for v in probes {
+                let want = edges.partition_point(|&t| t < v);
+                assert_eq!(padded.bin(v) as usize, want, "{n_edges} edges, value {v}");
+            }
+        }
+    }
 
     #[test]
     fn few_distinct_values_get_one_bin_each() {
