@@ -489,4 +489,35 @@ fn predictions_in_streamed_batches_equal_the_in_memory_ones() {
     ])
     .error(&["bad.csv", "third", "'Pclass'", "(in data rows 641-768)"]);
     assert!(!dir.path("p.csv").exists(), "no output on error");
+
+    // A column the model reads is missing: refused before any batch, for both commands.
+    let raw = read_csv(&titanic).unwrap().frame;
+    let mut no_sex = raw.drop("Sex").unwrap();
+    let mut file = std::fs::File::create(dir.path("no_sex.csv")).unwrap();
+    CsvWriter::new(&mut file).finish(&mut no_sex).unwrap();
+    for command in [
+        vec![
+            "predict",
+            "--model",
+            "model.crisp",
+            "--data",
+            "no_sex.csv",
+            "--batch-rows",
+            "100",
+        ],
+        vec![
+            "features",
+            "--model",
+            "model.crisp",
+            "--data",
+            "no_sex.csv",
+            "--out",
+            "f.csv",
+        ],
+    ] {
+        dir.crisp(command).error(&[
+            "no_sex.csv: column 'Sex' (text in training) is missing; the data has: PassengerId",
+        ]);
+    }
+    assert!(!dir.path("f.csv").exists());
 }

@@ -93,17 +93,7 @@ fn stream(args: &PredictArgs, artifact: &Artifact, batch_rows: usize) -> Result<
     let file = CsvFile::check(&args.data)?;
     let source = file.source();
     let pipeline = &artifact.model.pipeline;
-    if let Some(c) = pipeline
-        .input
-        .columns
-        .iter()
-        .find(|c| !file.header().contains(&c.name))
-    {
-        bail!(
-            ColumnNotFound: "{source}: column '{}' ({} in training) is missing; the data has: {}",
-            c.name, c.kind, file.header().join(", ")
-        );
-    }
+    pipeline.require_inputs(&file)?;
     let columns: Vec<String> = if args.keep_columns {
         file.header().to_vec()
     } else {

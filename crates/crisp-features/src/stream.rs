@@ -95,6 +95,24 @@ impl FittedPipeline {
             .collect()
     }
 
+    /// Fail, naming the file and the columns it has, when `file` lacks an input column of the
+    /// pipeline (checked before any batch is read).
+    pub fn require_inputs(&self, file: &CsvFile) -> Result<()> {
+        let header = file.header();
+        if let Some(c) = self
+            .input
+            .columns
+            .iter()
+            .find(|c| !header.contains(&c.name))
+        {
+            bail!(
+                ColumnNotFound: "{}: column '{}' ({} in training) is missing; the data has: {}",
+                file.source(), c.name, c.kind, header.join(", ")
+            );
+        }
+        Ok(())
+    }
+
     /// Transform every row of `file` in batches of `options.batch_rows` rows and hand each
     /// batch of features (then the `carry` columns) to `write`, in file order. `training`
     /// gives the rows the pipeline was fitted on their training features, so that a file
@@ -115,18 +133,7 @@ impl FittedPipeline {
         W: FnMut(&mut DataFrame) -> Result<()>,
     {
         let source = file.source();
-        let header = file.header();
-        if let Some(c) = self
-            .input
-            .columns
-            .iter()
-            .find(|c| !header.contains(&c.name))
-        {
-            bail!(
-                ColumnNotFound: "{source}: column '{}' ({} in training) is missing; the data has: {}",
-                c.name, c.kind, header.join(", ")
-            );
-        }
+        self.require_inputs(file)?;
         let mut read = self.input.names();
         read.extend(
             options
@@ -137,15 +144,12 @@ impl FittedPipeline {
                 .collect::<Vec<_>>(),
         );
         let dtypes = self.input_dtypes();
-        let pipeline = self.clone();
-        let training = training.cloned();
-        let carry = options.carry.clone();
-        let process = move |batch: &DataFrame, first_row: usize| -> Result<DataFrame> {
-            let mut out = pipeline.transform(batch, &source)?;
-            if let Some(training) = &training {
+        let process = |batch: &DataFrame, first_row: usize| -> Result<DataFrame> {
+            let mut out = self.transform(batch, &source)?;
+            if let Some(training) = training {
                 training.overlay(&mut out, first_row)?;
             }
-            for c in &carry {
+            for c in &options.carry {
                 out.with_column(batch.column(c)?.clone())?;
             }
             Ok(out)
