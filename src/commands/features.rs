@@ -43,7 +43,8 @@ pub struct FeaturesArgs {
     /// get the same features as in an in-memory run on those rows (out-of-fold encodings).
     #[arg(long, value_name = "N")]
     pub fit_rows: Option<usize>,
-    /// Rows per streamed batch (with --fit-rows or --model).
+    /// About N rows per streamed batch (with --fit-rows or --model; rounded up to a multiple
+    /// of 64 rows, the file's record checkpoints).
     #[arg(long, value_name = "N", default_value_t = 100_000)]
     pub batch_rows: usize,
 }
