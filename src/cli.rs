@@ -99,8 +99,8 @@ pub struct PredictArgs {
     /// Refuse a model that `crisp validate --bless` has not blessed.
     #[arg(long)]
     pub require_blessed: bool,
-    /// Predict in streamed batches of about N rows (a multiple of 64), writing as it goes: for files larger than
-    /// memory. Input columns are read as the types they had in training.
+    /// Predict in streamed batches of about N rows (a multiple of 64), writing as it goes: for
+    /// files larger than memory. Input columns are read as the types they had in training.
     #[arg(long, value_name = "N")]
     pub batch_rows: Option<usize>,
 }
