@@ -26,10 +26,7 @@ pub struct CsvData {
 /// Errors name the file and the problem: missing or unreadable file, empty file, a header with
 /// no rows, a line with a different number of fields than the header.
 pub fn read_csv(path: &Path) -> Result<CsvData> {
-    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => Error::Data(format!("{}: no such file", path.display())),
-        _ => Error::io("read", path, e),
-    })?;
+    let bytes = std::fs::read(path).map_err(|e| Error::data_file(path, e))?;
     let fingerprint = crate::fingerprint(&bytes);
     let frame = parse_csv(&bytes, &path.display().to_string())?;
     Ok(CsvData { frame, fingerprint })

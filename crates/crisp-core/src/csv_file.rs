@@ -1,5 +1,7 @@
-//! CSV files too large to read at once: checked in pieces, then scanned lazily by Polars'
-//! streaming engine (row counts, evenly spaced samples, batches).
+//! CSV files too large to read at once: checked in pieces (noting record boundaries), then
+//! read in batches of whole records that Polars' CSV reader parses (evenly spaced samples,
+//! batches mapped through a function on three threads). The file is read with `read`, not
+//! memory-mapped, so resident memory does not grow with its size.
 
 use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -38,10 +40,7 @@ impl CsvFile {
     /// Check the file at `path` (see [`CsvFile`]); errors name the file and the line.
     pub fn check(path: &Path) -> Result<Self> {
         let source = path.display().to_string();
-        let mut file = std::fs::File::open(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => Error::Data(format!("{source}: no such file")),
-            _ => Error::io("read", path, e),
-        })?;
+        let mut file = std::fs::File::open(path).map_err(|e| Error::data_file(path, e))?;
         let mut shape = RecordShape::new(&source);
         // The beginning of the file, for the header's names.
         let mut head: Vec<u8> = Vec::new();
@@ -165,10 +164,13 @@ impl CsvFile {
             .into_reader_with_file_handle(Cursor::new(bytes))
             .finish()
             .map_err(|e| {
-                let Error::Data(m) = self.polars_error(e) else {
-                    unreachable!("polars_error gives a data error")
-                };
-                Error::Data(format!("{m} (in data rows {}-{})", from.rows + 1, to.rows))
+                Error::Data(format!(
+                    "{}: {} (in data rows {}-{})",
+                    self.source(),
+                    polars_message(&e),
+                    from.rows + 1,
+                    to.rows
+                ))
             })?;
         // The parser's chunks (one per thread and piece) as one: contiguous columns are faster
         // to transform and are written as one row group.
@@ -251,7 +253,7 @@ impl CsvFile {
     /// Read the `columns` of the file in batches of about `batch_rows` rows (types inferred
     /// from the first rows, except those given in `dtypes`), turn each batch into an output
     /// frame with `process` (given the batch and the number of data rows before it), and hand
-    /// the outputs to `write` in file order. Returns the number of rows read.
+    /// the outputs to `write` in file order. Returns the number of rows handed to `write`.
     ///
     /// Reading and parsing, `process`, and `write` run on three threads connected by channels
     /// that hold one batch each, so memory stays flat whatever the file's size. The first
@@ -318,10 +320,14 @@ impl CsvFile {
     /// A Polars error of a query on this file, as a data error naming the file (first line
     /// only: Polars appends hints meant for its Python users).
     pub fn polars_error(&self, e: PolarsError) -> Error {
-        let text = e.to_string();
-        let first = text.lines().next().unwrap_or_default().trim();
-        Error::Data(format!("{}: {first}", self.source()))
+        Error::Data(format!("{}: {}", self.source(), polars_message(&e)))
     }
+}
+
+/// The first line of a Polars error (Polars appends hints meant for its Python users).
+fn polars_message(e: &PolarsError) -> String {
+    let text = e.to_string();
+    text.lines().next().unwrap_or_default().trim().to_string()
 }
 
 /// Rows per batch when sampling (only the sampled rows are kept).

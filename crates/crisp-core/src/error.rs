@@ -49,6 +49,17 @@ impl Error {
         }
     }
 
+    /// An error opening or reading the data file `path`: a missing file is a data error that
+    /// names it ("x.csv: no such file"), anything else an I/O error.
+    pub fn data_file(path: &Path, source: std::io::Error) -> Self {
+        match source.kind() {
+            std::io::ErrorKind::NotFound => {
+                Error::Data(format!("{}: no such file", path.display()))
+            }
+            _ => Error::io("read", path, source),
+        }
+    }
+
     /// The same error with `context` put in front of its message (for layered messages such as
     /// "data.csv: column 'age': ...").
     pub fn context(self, context: impl std::fmt::Display) -> Self {

@@ -1,5 +1,5 @@
-//! Applying a fitted pipeline to a CSV file batch by batch through Polars' streaming engine:
-//! the file is never in memory at once, so inputs larger than memory can be transformed.
+//! Applying a fitted pipeline to a CSV file batch by batch: the file is never in memory at
+//! once, so inputs larger than memory can be transformed.
 //!
 //! Each batch goes through [`FittedPipeline::transform`], the code path of `crisp predict`, so
 //! a streamed transform gives exactly what an in-memory one gives ([`CsvFile::map_batches`]
@@ -24,7 +24,8 @@ pub struct TrainingRows {
 /// How [`FittedPipeline::transform_csv`] reads and what it passes through.
 #[derive(Debug, Clone)]
 pub struct StreamOptions {
-    /// Rows per batch handed to the writer (the last one may be shorter).
+    /// About this many rows per batch handed to the writer (rounded up to the file's record
+    /// checkpoints, see [`CsvFile::map_batches`]; the last batch may be shorter).
     pub batch_rows: usize,
     /// Columns copied unchanged after the features (the target, an id).
     pub carry: Vec<String>,
@@ -121,7 +122,7 @@ impl FittedPipeline {
     /// of rows transformed.
     ///
     /// Errors name the file and, for a bad value, its row in the whole file; the first error
-    /// (from the data or from `write`) stops the query.
+    /// (from the data or from `write`) stops the work.
     pub fn transform_csv<W>(
         &self,
         file: &CsvFile,
