@@ -11,13 +11,12 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use crisp_artifact::Artifact;
-use crisp_core::{
-    bail, ensure, read_csv, require_column, write_atomic_with, CsvFile, Error, Result,
-};
+use crisp_core::{bail, ensure, read_csv, require_column, write_atomic_with, CsvFile, Result};
 use crisp_features::{FittedPipeline, PipelineSpec, StreamOptions, TrainingRows};
 use crisp_label::LabelSpec;
-use polars::prelude::{CsvWriter, DataFrame, ParquetWriter, SerWriter};
+use polars::prelude::DataFrame;
 
+use crate::commands::output::{output_format, write_frame, BatchWriter, OutputFormat};
 use crate::config::PipelineConfig;
 
 #[derive(Debug, Args)]
@@ -55,26 +54,6 @@ pub struct FeaturesRun {
     /// The written frame (features, then the target when there is one); empty columns-only
     /// frame for streamed runs, which never hold the whole output.
     pub frame: DataFrame,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OutputFormat {
-    Csv,
-    Parquet,
-}
-
-/// The output format from `path`'s extension.
-pub fn output_format(path: &Path) -> Result<OutputFormat> {
-    match path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
-        Some("csv") => Ok(OutputFormat::Csv),
-        Some("parquet") => Ok(OutputFormat::Parquet),
-        _ => bail!(Config: "--out {}: give a .csv or .parquet file name", path.display()),
-    }
 }
 
 /// The feature section of a pipeline TOML: its steps, target and labeling rules.
@@ -130,76 +109,6 @@ pub fn fit_frame(
     Ok(FeaturesRun {
         pipeline,
         frame: out,
-    })
-}
-
-/// Batches written one after another to an open file.
-enum BatchWriter<'w, W: std::io::Write> {
-    Csv {
-        out: &'w mut W,
-        header: bool,
-    },
-    Parquet(Box<polars::io::parquet::write::BatchedWriter<&'w mut W>>),
-    /// Parquet before the first batch (its schema opens the file).
-    ParquetPending(&'w mut W),
-    Taken,
-}
-
-impl<'w, W: std::io::Write> BatchWriter<'w, W> {
-    fn new(format: OutputFormat, out: &'w mut W) -> Self {
-        match format {
-            OutputFormat::Csv => BatchWriter::Csv { out, header: true },
-            OutputFormat::Parquet => BatchWriter::ParquetPending(out),
-        }
-    }
-
-    fn write(&mut self, batch: &mut DataFrame) -> Result<()> {
-        let parquet_error = |e| Error::Data(format!("cannot encode Parquet: {e}"));
-        match self {
-            BatchWriter::Csv { out, header } => {
-                CsvWriter::new(&mut **out)
-                    .include_header(*header)
-                    .finish(batch)?;
-                *header = false;
-            }
-            BatchWriter::ParquetPending(_) => {
-                let BatchWriter::ParquetPending(out) = std::mem::replace(self, BatchWriter::Taken)
-                else {
-                    unreachable!("matched above")
-                };
-                let writer = ParquetWriter::new(out)
-                    .batched(batch.schema())
-                    .map_err(parquet_error)?;
-                *self = BatchWriter::Parquet(Box::new(writer));
-                return self.write(batch);
-            }
-            BatchWriter::Parquet(writer) => {
-                // One row group per batch: a column in many chunks would become many small
-                // row groups whose metadata the writer keeps until the footer.
-                batch.rechunk_mut_par();
-                writer.write_batch(batch).map_err(parquet_error)?
-            }
-            BatchWriter::Taken => unreachable!("replaced before use"),
-        }
-        Ok(())
-    }
-
-    fn finish(self) -> Result<()> {
-        if let BatchWriter::Parquet(writer) = self {
-            writer
-                .finish()
-                .map_err(|e| Error::Data(format!("cannot encode Parquet: {e}")))?;
-        }
-        Ok(())
-    }
-}
-
-/// Write `frame` to `path` in `format`, atomically, encoding straight into the file.
-fn write_frame(path: &Path, format: OutputFormat, frame: &mut DataFrame) -> Result<()> {
-    write_atomic_with(path, |out| {
-        let mut writer = BatchWriter::new(format, out);
-        writer.write(frame)?;
-        writer.finish()
     })
 }
 

@@ -5,6 +5,7 @@ mod demo;
 pub mod features;
 mod inspect;
 pub mod label;
+mod output;
 mod predict;
 mod search;
 mod train;

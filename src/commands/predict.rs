@@ -10,6 +10,7 @@ use crisp_train::{FittedModel, Predictions};
 use polars::prelude::*;
 
 use crate::cli::PredictArgs;
+use crate::commands::output::{BatchWriter, OutputFormat};
 
 pub fn run(args: &PredictArgs) -> Result<DataFrame> {
     let artifact = Artifact::read(&args.model)?;
@@ -104,24 +105,20 @@ fn stream(args: &PredictArgs, artifact: &Artifact, batch_rows: usize) -> Result<
     let mut schema_frame = DataFrame::empty();
     let mut rows = 0;
     let mut write_batches = |w: &mut dyn Write| -> Result<()> {
-        let mut header = true;
+        let mut writer = BatchWriter::new(OutputFormat::Csv, w);
         rows = file.map_batches(
             &columns,
             &pipeline.input_dtypes(),
             batch_rows,
             process,
             |batch| {
-                CsvWriter::new(&mut *w)
-                    .include_header(header)
-                    .finish(batch)?;
-                if header {
+                if schema_frame.width() == 0 {
                     schema_frame = batch.clear();
-                    header = false;
                 }
-                Ok(())
+                writer.write(batch)
             },
         )?;
-        Ok(())
+        writer.finish()
     };
     match &args.out {
         Some(path) => {
