@@ -8,13 +8,7 @@ use std::path::Path;
 use crisp_core::read_csv;
 use polars::prelude::*;
 
-use crate::util::{dataset, Dir};
-
-fn column(frame: &DataFrame, name: &str) -> Vec<f64> {
-    crisp_core::to_vector(frame, name)
-        .unwrap_or_else(|e| panic!("{name}: {e}"))
-        .to_vec()
-}
+use crate::util::{dataset, values, Dir};
 
 fn names(frame: &DataFrame) -> Vec<String> {
     frame
@@ -50,13 +44,7 @@ fn features(dir: &Dir, config: &str, data: &Path, out: &str) -> (String, DataFra
             out,
         ])
         .ok();
-    let frame = if out.ends_with(".parquet") {
-        let file = std::fs::File::open(dir.path(out)).unwrap();
-        ParquetReader::new(file).finish().unwrap()
-    } else {
-        read_csv(&dir.path(out)).unwrap().frame
-    };
-    (stdout, frame)
+    (stdout, dir.frame(out))
 }
 
 #[test]
@@ -105,7 +93,7 @@ format = "%Y/%m/%d"
             "date_day_of_year",
         ]
         .iter()
-        .map(|c| column(&out, c)[i])
+        .map(|c| values(&out, c)[i])
         .collect()
     };
     // 2012/01/01 was a Sunday (ISO 7); 2015/12/31 a Thursday, day 365.
@@ -123,7 +111,7 @@ format = "%Y/%m/%d"
         .iter()
         .position(|d| d.as_deref() == Some("2012/12/31"))
         .unwrap();
-    assert_eq!(column(&out, "date_day_of_year")[i], 366.0);
+    assert_eq!(values(&out, "date_day_of_year")[i], 366.0);
     assert_eq!(
         text_column(&out, "weather"),
         text_column(&raw, "weather"),
@@ -173,9 +161,9 @@ method = "yeo_johnson"
         ["carat", "cut", "depth", "table", "x", "y", "x^2", "x*y", "y^2", "price"]
     );
     // Row 1: 0.23 carat, Ideal (code 4 of the declared order), x = 3.95, y = 3.98.
-    assert_eq!(column(&out, "cut")[..3], [4.0, 3.0, 1.0]);
-    assert!((column(&out, "x*y")[0] - 3.95 * 3.98).abs() < 1e-12);
-    assert!((column(&out, "x^2")[0] - 3.95 * 3.95).abs() < 1e-12);
+    assert_eq!(values(&out, "cut")[..3], [4.0, 3.0, 1.0]);
+    assert!((values(&out, "x*y")[0] - 3.95 * 3.98).abs() < 1e-12);
+    assert!((values(&out, "x^2")[0] - 3.95 * 3.95).abs() < 1e-12);
     // PowerTransformer(method="box-cox").fit(d[["carat"]]): lambdas_ [-0.09490335433448074],
     //   transform(...)[:3] -> [-1.9094733439364793, -2.0827066605171325, -1.9094733439364793]
     // PowerTransformer(method="yeo-johnson").fit(d[["table"]]): lambdas_ [-4.2245887937496205],
@@ -203,7 +191,7 @@ method = "yeo_johnson"
             .zip(want)
             .all(|(g, w)| (g - w).abs() < 1e-6 * (1.0 + w.abs()))
     };
-    let carat = column(&out, "carat");
+    let carat = values(&out, "carat");
     assert!(
         close(
             &carat[..3],
@@ -221,7 +209,7 @@ method = "yeo_johnson"
     // moves its optimum: in extended precision (numpy longdouble, var of exp(l * log1p(x))),
     // llf(-4.224528) = -41410.34955426 beats llf(-4.2245888) = -41410.34955450. crisp computes
     // that variance without the cancellation, so agreement here is to 1e-4.
-    let table = column(&out, "table");
+    let table = values(&out, "table");
     let close4 = |got: &[f64], want: &[f64]| {
         got.iter()
             .zip(want)
@@ -235,7 +223,7 @@ method = "yeo_johnson"
         "{:?}",
         &table[..3]
     );
-    assert_eq!(column(&out, "price"), column(&raw, "price"));
+    assert_eq!(values(&out, "price"), values(&raw, "price"));
 }
 
 #[test]
@@ -272,8 +260,8 @@ strategy = "median"
     );
     let raw = read_csv(&dataset("titanic.csv")).unwrap().frame;
     let sex = text_column(&raw, "Sex");
-    let survived = column(&raw, "Survived");
-    let encoded = column(&out, "Sex");
+    let survived = values(&raw, "Survived");
+    let encoded = values(&out, "Sex");
     // Survival rate of women over the whole file, counted here from the CSV.
     let mut by_sex: HashMap<&str, (f64, f64)> = HashMap::new();
     for (s, y) in sex.iter().zip(&survived) {
@@ -373,16 +361,16 @@ handle_unknown = "infrequent"
         .filter(|c| c.starts_with("native-country="))
         .count();
     assert_eq!(kept, counts.values().filter(|&&n| n >= 50).count() + 1);
-    let infrequent = column(&out, "native-country=infrequent");
+    let infrequent = values(&out, "native-country=infrequent");
     assert_eq!(infrequent.iter().sum::<f64>() as usize, rare_rows);
-    let us = column(&out, "native-country=United-States");
+    let us = values(&out, "native-country=United-States");
     assert_eq!(us.iter().sum::<f64>() as usize, counts["United-States"]);
     // Rows with no country are all zeros.
     let missing = country.iter().position(Option::is_none).unwrap();
     let row_sum: f64 = cols
         .iter()
         .filter(|c| c.starts_with("native-country="))
-        .map(|c| column(&out, c)[missing])
+        .map(|c| values(&out, c)[missing])
         .sum();
     assert_eq!(row_sum, 0.0);
 }
@@ -458,17 +446,17 @@ dtype = "categorical"
     ] {
         assert!(cols.contains(&c.to_string()), "{c} in {cols:?}");
     }
-    let gain = column(&out, "capital-gain");
+    let gain = values(&out, "capital-gain");
     assert!(
         gain.iter().all(|v| (0.0..=1.0).contains(v)),
         "log1p then max-abs: [0, 1]"
     );
     assert!(gain.contains(&1.0), "the largest gain maps to 1");
     let bins: f64 = (0..4)
-        .map(|i| column(&out, &format!("age=bin{i}"))[0])
+        .map(|i| values(&out, &format!("age=bin{i}"))[0])
         .sum();
     assert_eq!(bins, 1.0, "one bin per row");
-    let share = column(&out, "native-country")[0];
+    let share = values(&out, "native-country")[0];
     assert!(share > 0.85 && share < 0.95, "United-States share {share}");
     assert_eq!(text_column(&out, "income")[0].as_deref(), Some("<=50K"));
 }

@@ -5,7 +5,7 @@
 use crisp_core::read_csv;
 use polars::prelude::*;
 
-use crate::util::{dataset, Dir};
+use crate::util::{dataset, values, Dir};
 
 /// Imputation, scaling, one-hot and out-of-fold target encoding of adult's columns.
 const ADULT: &str = r#"
@@ -28,22 +28,6 @@ columns = ["workclass", "race"]
 kind = "target_encode"
 columns = ["education", "marital-status", "occupation", "relationship", "sex", "native-country"]
 "#;
-
-fn read(dir: &Dir, name: &str) -> DataFrame {
-    if name.ends_with(".parquet") {
-        ParquetReader::new(std::fs::File::open(dir.path(name)).unwrap())
-            .finish()
-            .unwrap()
-    } else {
-        read_csv(&dir.path(name)).unwrap().frame
-    }
-}
-
-fn values(frame: &DataFrame, name: &str) -> Vec<f64> {
-    crisp_core::to_vector(frame, name)
-        .unwrap_or_else(|e| panic!("{name}: {e}"))
-        .to_vec()
-}
 
 /// Same column names, and the same numbers up to rounding of the last bits (Polars'
 /// arithmetic may round differently when a value sits elsewhere in its buffer).
@@ -101,9 +85,9 @@ fn fitted_on_every_row_the_streamed_output_is_the_in_memory_output() {
         "streamed.parquet",
         &["--fit-rows", "40000", "--batch-rows", "3000"],
     );
-    let memory = read(&dir, "memory.csv");
-    assert_same_numbers(&read(&dir, "streamed.csv"), &memory, &["income"]);
-    let parquet = read(&dir, "streamed.parquet");
+    let memory = dir.frame("memory.csv");
+    assert_same_numbers(&dir.frame("streamed.csv"), &memory, &["income"]);
+    let parquet = dir.frame("streamed.parquet");
     assert_same_numbers(&parquet, &memory, &["income"]);
     assert_eq!(
         parquet.column("income").unwrap(),
@@ -134,7 +118,7 @@ fn fitted_on_a_sample_every_row_is_transformed_with_the_sample_statistics() {
         stdout.contains("fitted 4 feature steps on 6513 rows (every 5th row) of"),
         "{stdout}"
     );
-    let out = read(&dir, "f.csv");
+    let out = dir.frame("f.csv");
     let raw = read_csv(&adult).unwrap().frame;
     assert_eq!(out.height(), raw.height());
     assert_eq!(out.column("income").unwrap(), raw.column("income").unwrap());
@@ -229,7 +213,7 @@ columns = ["Sex", "Embarked"]
     // The file has the model's target: it is carried through.
     want.with_column(raw.column("Survived").unwrap().clone())
         .unwrap();
-    assert_same_numbers(&read(&dir, "f.parquet"), &want, &[]);
+    assert_same_numbers(&dir.frame("f.parquet"), &want, &[]);
 
     // New rows without the target column: features only.
     let unlabeled = raw.drop("Survived").unwrap();
@@ -247,7 +231,7 @@ columns = ["Sex", "Embarked"]
         "n.csv",
     ])
     .ok();
-    let got = read(&dir, "n.csv");
+    let got = dir.frame("n.csv");
     assert_eq!(got.width(), artifact.model.pipeline.features.len());
 }
 
@@ -382,7 +366,7 @@ columns = ["alcohol"]
         ])
         .ok();
     assert!(stdout.contains("+ target 'grade'"), "{stdout}");
-    let out = read(&dir, "w.csv");
+    let out = dir.frame("w.csv");
     let raw = read_csv(&wine).unwrap().frame;
     assert!(out.column("quality").is_err());
     let quality = values(&raw, "quality");
@@ -434,7 +418,7 @@ fn predictions_in_streamed_batches_equal_the_in_memory_ones() {
         "{}",
         run.stderr()
     );
-    let (memory, batches) = (read(&dir, "memory.csv"), read(&dir, "batches.csv"));
+    let (memory, batches) = (dir.frame("memory.csv"), dir.frame("batches.csv"));
     assert_eq!(memory.get_column_names(), batches.get_column_names());
     assert_eq!(batches.height(), 891);
     assert_eq!(

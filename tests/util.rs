@@ -5,6 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use polars::prelude::SerReader;
+
 /// A scratch directory for one test, removed when dropped.
 pub struct Dir {
     dir: tempfile::TempDir,
@@ -35,6 +37,21 @@ impl Dir {
     /// Read a file inside the directory as text.
     pub fn read(&self, name: &str) -> String {
         std::fs::read_to_string(self.path(name)).unwrap_or_else(|e| panic!("read {name}: {e}"))
+    }
+
+    /// Read a CSV or Parquet file inside the directory (by its extension) into a frame.
+    pub fn frame(&self, name: &str) -> polars::prelude::DataFrame {
+        let path = self.path(name);
+        if name.ends_with(".parquet") {
+            let file = std::fs::File::open(&path).unwrap_or_else(|e| panic!("open {name}: {e}"));
+            polars::prelude::ParquetReader::new(file)
+                .finish()
+                .unwrap_or_else(|e| panic!("{name} is not Parquet: {e}"))
+        } else {
+            crisp_core::read_csv(&path)
+                .unwrap_or_else(|e| panic!("{name}: {e}"))
+                .frame
+        }
     }
 
     /// Read a JSON file inside the directory.
@@ -140,4 +157,11 @@ impl Run {
         }
         err
     }
+}
+
+/// A numeric column of `frame` as `f64`s (NaN for missing), failing the test if it is absent.
+pub fn values(frame: &polars::prelude::DataFrame, name: &str) -> Vec<f64> {
+    crisp_core::to_vector(frame, name)
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
+        .to_vec()
 }
