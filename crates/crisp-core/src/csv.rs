@@ -168,7 +168,7 @@ pub(crate) struct Checkpoint {
 /// stride doubles, so a file of any size costs at most a few megabytes of them.
 const MAX_CHECKPOINTS: usize = 1 << 20;
 /// Data rows between checkpoints to begin with (batches are whole multiples of the stride).
-pub(crate) const FIRST_CHECKPOINT_STRIDE: usize = 64;
+const FIRST_CHECKPOINT_STRIDE: usize = 64;
 
 /// What the shape check learned about a whole file.
 #[derive(Debug, Clone, Default, PartialEq)]
