@@ -10,6 +10,7 @@ use rand::Rng;
 use crate::binning::BinnedData;
 use crate::histogram::{build, subtract, HistLayout, Ordered, Stats};
 use crate::search::{Search, Sibling};
+use crate::spin::{self, Spread};
 use crate::split::{find_best_split, Constraints, Scorer, SplitInfo, SplitRule};
 use crate::tree::Tree;
 
@@ -178,6 +179,7 @@ pub(crate) fn grow(
                 &mut g.bufs.scratch,
                 data.column(split.feature),
                 &table,
+                cfg.parallel,
             );
         let left_node = match &split.rule {
             SplitRule::Numeric { bin } => tree.split_numeric(
@@ -393,8 +395,11 @@ impl Grower<'_> {
     }
 
     fn gather(&mut self, rows: &[u32]) -> Ordered {
-        self.stats
-            .gather_into(rows, std::mem::take(&mut self.bufs.gathered))
+        self.stats.gather_into(
+            rows,
+            std::mem::take(&mut self.bufs.gathered),
+            self.cfg.parallel,
+        )
     }
 
     fn recycle(&mut self, ordered: Ordered) {
@@ -582,19 +587,46 @@ impl Grower<'_> {
 
 /// Stable in-place partition of `rows` by `goes_left[bin]`; returns the number that go left.
 ///
-/// Branch-free: every index is written to both destinations and only the matching cursor
-/// advances, since which side a row goes to is as unpredictable as the data.
+/// With `parallel`, big ranges are split in two halves partitioned side by side; the halves'
+/// `[left1 right1 left2 right2]` then becomes `[left1 left2 right1 right2]` by one rotation,
+/// so the result is the same.
 fn partition(
     rows: &mut [u32],
     scratch: &mut Vec<u32>,
     col: &[u8],
     goes_left: &[bool; 256],
+    parallel: bool,
 ) -> usize {
-    // Only grown, never cleared: every slot read below was written first. A plain slice also
-    // keeps the Vec's pointer out of the loop (it was reloaded for every row).
+    // Only grown, never cleared: every slot read is written first.
     if scratch.len() < rows.len() {
         scratch.resize(rows.len(), 0);
     }
+    let scratch = &mut scratch[..rows.len()];
+    if Spread::of(rows.len(), parallel) == Spread::One {
+        return partition_serial(rows, scratch, col, goes_left);
+    }
+    let mid = rows.len() / 2;
+    let (first, second) = rows.split_at_mut(mid);
+    let (scratch1, scratch2) = scratch.split_at_mut(mid);
+    let (n1, n2) = spin::join(
+        || partition_serial(first, scratch1, col, goes_left),
+        || partition_serial(second, scratch2, col, goes_left),
+    );
+    rows[n1..mid + n2].rotate_left(mid - n1);
+    n1 + n2
+}
+
+/// [`partition`] on one thread, with `scratch` at least as long as `rows`.
+///
+/// Branch-free: every index is written to both destinations and only the matching cursor
+/// advances, since which side a row goes to is as unpredictable as the data.
+fn partition_serial(
+    rows: &mut [u32],
+    scratch: &mut [u32],
+    col: &[u8],
+    goes_left: &[bool; 256],
+) -> usize {
+    // A plain slice keeps the Vec's pointer out of the loop (it was reloaded for every row).
     let scratch = &mut scratch[..rows.len()];
     let (mut n_left, mut n_right) = (0, 0);
     for k in 0..rows.len() {
@@ -620,7 +652,7 @@ mod tests {
         let mut table = [false; 256];
         table[0] = true;
         let mut rows = vec![0, 1, 2, 3, 4, 5];
-        let n = partition(&mut rows, &mut Vec::new(), &col, &table);
+        let n = partition(&mut rows, &mut Vec::new(), &col, &table, false);
         assert_eq!(n, 3);
         assert_eq!(rows, vec![0, 2, 5, 1, 3, 4]);
     }

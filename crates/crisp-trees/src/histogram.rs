@@ -7,15 +7,12 @@
 use rayon::prelude::*;
 
 use crate::binning::BinnedData;
+use crate::spin::{self, Spread};
 
 /// Rows per chunk: a chunk's ordered statistics (at most 16 bytes a row) and indices stay in
 /// L2 while every feature of a group reads them, instead of being streamed from memory once
 /// per feature (which dominated on a million rows).
 const ROW_CHUNK: usize = 8192;
-
-/// Below this many row-feature pairs (about 100 microseconds of work) a node's histogram is
-/// built on one thread: waking rayon's workers would cost more than it saves.
-const PARALLEL_MIN_WORK: usize = 1 << 17;
 
 /// The training statistics a tree is grown on.
 #[derive(Clone, Copy, Debug)]
@@ -43,52 +40,43 @@ impl Stats<'_> {
     /// them sequentially instead of jumping around the full arrays.
     #[cfg(test)]
     pub fn gather(&self, rows: &[u32]) -> Ordered {
-        self.gather_into(rows, Vec::new())
+        self.gather_into(rows, Vec::new(), false)
     }
 
     /// [`Stats::gather`] into `buf` (see [`Ordered::into_buffer`]), which saves allocating
-    /// and zeroing a fresh array for every node.
-    pub fn gather_into(&self, rows: &[u32], buf: Vec<f64>) -> Ordered {
-        // Random reads: worth spreading over threads on big nodes (the result does not depend
-        // on how the rows are chunked).
-        const PARALLEL_MIN_ROWS: usize = 1 << 15;
-        const CHUNK: usize = 1 << 13;
-        let parallel = rows.len() >= PARALLEL_MIN_ROWS;
+    /// and zeroing a fresh array for every node. `parallel` allows spreading the random reads
+    /// over threads (the result does not depend on how the rows are split).
+    pub fn gather_into(&self, rows: &[u32], buf: Vec<f64>, parallel: bool) -> Ordered {
+        let spread = Spread::of(rows.len(), parallel);
         match self {
             Stats::GradHess { g, h } => {
-                let mut out = sized(buf, rows.len() * 2);
-                let fill = |(o, r): (&mut [f64], &[u32])| {
+                let mut out = sized(buf, rows.len() * 2, 0.0);
+                spread_rows(spread, &mut out, 2, rows, |o, r| {
                     for (pair, &i) in o.chunks_exact_mut(2).zip(r) {
                         pair[0] = g[i as usize];
                         pair[1] = h[i as usize];
                     }
-                };
-                if parallel {
-                    out.par_chunks_mut(2 * CHUNK)
-                        .zip(rows.par_chunks(CHUNK))
-                        .for_each(fill);
-                } else {
-                    fill((&mut out, rows));
-                }
+                });
                 Ordered::GradHess(out)
             }
             Stats::Grad { g } => {
-                let mut out = sized(buf, rows.len());
-                let fill = |(o, r): (&mut [f64], &[u32])| {
+                let mut out = sized(buf, rows.len(), 0.0);
+                spread_rows(spread, &mut out, 1, rows, |o, r| {
                     for (v, &i) in o.iter_mut().zip(r) {
                         *v = g[i as usize];
                     }
-                };
-                if parallel {
-                    out.par_chunks_mut(CHUNK)
-                        .zip(rows.par_chunks(CHUNK))
-                        .for_each(fill);
-                } else {
-                    fill((&mut out, rows));
-                }
+                });
                 Ordered::Grad(out)
             }
-            Stats::Class { y, .. } => Ordered::Class(rows.iter().map(|&i| y[i as usize]).collect()),
+            Stats::Class { y, .. } => {
+                let mut out = sized(Vec::new(), rows.len(), 0);
+                spread_rows(spread, &mut out, 1, rows, |o, r| {
+                    for (v, &i) in o.iter_mut().zip(r) {
+                        *v = y[i as usize];
+                    }
+                });
+                Ordered::Class(out)
+            }
         }
     }
 
@@ -126,12 +114,37 @@ impl Stats<'_> {
 
 /// `buf` resized to `n` values, every one of which the caller overwrites: old values are left
 /// in place rather than zeroed.
-fn sized(mut buf: Vec<f64>, n: usize) -> Vec<f64> {
+fn sized<T: Clone>(mut buf: Vec<T>, n: usize, fill: T) -> Vec<T> {
     if buf.len() < n {
-        buf.resize(n, 0.0);
+        buf.resize(n, fill);
     }
     buf.truncate(n);
     buf
+}
+
+/// Runs `fill(out_part, rows_part)` over matching parts of `out` (`width` values a row) and
+/// `rows`, spread over threads as `spread` says.
+fn spread_rows<T: Send>(
+    spread: Spread,
+    out: &mut [T],
+    width: usize,
+    rows: &[u32],
+    fill: impl Fn(&mut [T], &[u32]) + Sync,
+) {
+    const CHUNK: usize = 1 << 13;
+    match spread {
+        Spread::Pool => out
+            .par_chunks_mut(width * CHUNK)
+            .zip(rows.par_chunks(CHUNK))
+            .for_each(|(o, r)| fill(o, r)),
+        Spread::Pair => {
+            let mid = rows.len() / 2;
+            let (o1, o2) = out.split_at_mut(mid * width);
+            let (r1, r2) = rows.split_at(mid);
+            spin::join(|| fill(o1, r1), || fill(o2, r2));
+        }
+        Spread::One => fill(out, rows),
+    }
 }
 
 /// A node's statistics in node order (see [`Stats::gather`]).
@@ -226,17 +239,18 @@ pub(crate) fn build(
     let fill_group = |group: &mut [(usize, &mut [f64])]| {
         fill(group, data, rows, ordered, stride);
     };
-    if parallel && worth_parallel(n_rows * features.len()) {
-        let size = group_size(parts.len());
-        parts.par_chunks_mut(size).for_each(fill_group);
-    } else {
-        fill_group(&mut parts);
+    match Spread::of(n_rows * features.len(), parallel) {
+        Spread::Pool => {
+            let size = group_size(parts.len());
+            parts.par_chunks_mut(size).for_each(fill_group);
+        }
+        Spread::Pair if parts.len() >= 2 => {
+            let mid = parts.len() / 2;
+            let (first, second) = parts.split_at_mut(mid);
+            spin::join(|| fill_group(first), || fill_group(second));
+        }
+        _ => fill_group(&mut parts),
     }
-}
-
-/// Whether `work` row-feature pairs (or the like) are worth spreading over rayon's workers.
-pub(crate) fn worth_parallel(work: usize) -> bool {
-    work >= PARALLEL_MIN_WORK
 }
 
 /// Features per rayon task when `n` features are built in parallel: a few groups per thread

@@ -81,6 +81,7 @@ mod loss;
 mod params;
 mod predict;
 mod search;
+mod spin;
 mod split;
 mod tree;
 

@@ -10,7 +10,8 @@
 use rayon::prelude::*;
 
 use crate::binning::BinnedData;
-use crate::histogram::{fill, group_size, subtract_part, worth_parallel, HistLayout, Ordered};
+use crate::histogram::{fill, group_size, subtract_part, HistLayout, Ordered};
+use crate::spin::{self, Spread};
 use crate::split::{best_split_of_parts, better, Constraints, Scorer, SplitInfo};
 
 /// Scanning a bin costs about as much as adding four rows of one feature to a histogram.
@@ -100,19 +101,24 @@ impl Search<'_> {
             )
         };
 
-        let bins: usize = self
-            .features
-            .iter()
-            .map(|&f| self.data.features[f].n_bins())
-            .sum();
         let scans = usize::from(totals.is_some()) + usize::from(sibling_totals.is_some());
-        let work = n_rows * parts.len() + SCAN_WORK_PER_BIN * bins * scans;
+        let part_work: Vec<usize> = parts
+            .iter()
+            .map(|p| n_rows + SCAN_WORK_PER_BIN * self.data.features[p.f].n_bins() * scans)
+            .collect();
+        let work = part_work.iter().sum();
         let per_group: Vec<(Option<SplitInfo>, Option<SplitInfo>)> =
-            if self.parallel && worth_parallel(work) {
-                let size = group_size(parts.len());
-                parts.par_chunks_mut(size).map(group).collect()
-            } else {
-                vec![group(&mut parts)]
+            match Spread::of(work, self.parallel) {
+                Spread::Pool => {
+                    let size = group_size(parts.len());
+                    parts.par_chunks_mut(size).map(group).collect()
+                }
+                Spread::Pair if parts.len() >= 2 => {
+                    let (first, second) = parts.split_at_mut(halfway(&part_work));
+                    let (a, b) = spin::join(|| group(first), || group(second));
+                    vec![a, b]
+                }
+                _ => vec![group(&mut parts)],
             };
         per_group.into_iter().fold((None, None), |(a, b), (x, y)| {
             (fold_in(a, x), fold_in(b, y))
@@ -120,9 +126,38 @@ impl Search<'_> {
     }
 }
 
+/// Where to cut parts of these costs in two for [`spin::join`]: the cut (at least one part on
+/// either side) whose halves' costs differ least. Feature costs differ a lot: a 255-bin
+/// feature's scan is many times a 5-category one's.
+fn halfway(costs: &[usize]) -> usize {
+    let total: usize = costs.iter().sum();
+    let mut before = 0;
+    let mut best = (usize::MAX, 1);
+    for (k, c) in costs.iter().enumerate().take(costs.len() - 1) {
+        before += c;
+        best = best.min((total.abs_diff(2 * before), k + 1));
+    }
+    best.1
+}
+
 fn fold_in(best: Option<SplitInfo>, candidate: Option<SplitInfo>) -> Option<SplitInfo> {
     match candidate {
         Some(c) => better(best, c),
         None => best,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::halfway;
+
+    #[test]
+    fn halfway_balances_costs_and_leaves_a_part_on_each_side() {
+        assert_eq!(halfway(&[1, 1]), 1);
+        assert_eq!(halfway(&[1, 1, 1, 1]), 2);
+        // Four cheap categorical features, then five expensive numeric ones.
+        assert_eq!(halfway(&[10, 10, 10, 10, 30, 30, 30, 30, 30]), 6);
+        assert_eq!(halfway(&[100, 1, 1]), 1);
+        assert_eq!(halfway(&[1, 1, 100]), 2);
     }
 }
