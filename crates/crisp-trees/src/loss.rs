@@ -1,7 +1,45 @@
 //! Gradient boosting objectives: initial scores, gradients, hessians and validation loss.
 
 use rayon::prelude::*;
+
+use crate::spin::{self, Spread};
 use serde::{Deserialize, Serialize};
+
+/// `row(g[i], h[i], scores[i], y[i])` for every row, spread over threads: this runs once per
+/// boosting round on every row.
+fn by_rows(
+    g: &mut [f64],
+    h: &mut [f64],
+    scores: &[f64],
+    y: &[f64],
+    row: impl Fn(&mut f64, &mut f64, f64, f64) + Sync,
+) {
+    let serial = |g: &mut [f64], h: &mut [f64], scores: &[f64], y: &[f64]| {
+        for ((g, h), (&f, &y)) in g.iter_mut().zip(h).zip(scores.iter().zip(y)) {
+            row(g, h, f, y);
+        }
+    };
+    // An exp costs about as much as gathering a few rows' statistics.
+    const WORK_PER_ROW: usize = 4;
+    match Spread::of(WORK_PER_ROW * g.len(), true) {
+        Spread::Pool => {
+            const CHUNK: usize = 4096;
+            g.par_chunks_mut(CHUNK)
+                .zip(h.par_chunks_mut(CHUNK))
+                .zip(scores.par_chunks(CHUNK).zip(y.par_chunks(CHUNK)))
+                .for_each(|((g, h), (s, y))| serial(g, h, s, y));
+        }
+        Spread::Pair => {
+            let mid = g.len() / 2;
+            let (g1, g2) = g.split_at_mut(mid);
+            let (h1, h2) = h.split_at_mut(mid);
+            let (s1, s2) = scores.split_at(mid);
+            let (y1, y2) = y.split_at(mid);
+            spin::join(|| serial(g1, h1, s1, y1), || serial(g2, h2, s2, y2));
+        }
+        Spread::One => serial(g, h, scores, y),
+    }
+}
 
 /// Probabilities are kept this far from 0 and 1 so that logs and logits stay finite.
 const EPS: f64 = 1e-15;
@@ -47,25 +85,17 @@ impl Loss {
         g: &mut [Vec<f64>],
         h: &mut [Vec<f64>],
     ) {
-        const MIN_LEN: usize = 4096;
         match self {
-            Loss::LogLoss => {
-                g[0].par_iter_mut()
-                    .zip(h[0].par_iter_mut())
-                    .zip(scores[0].par_iter().zip(y.par_iter()))
-                    .with_min_len(MIN_LEN)
-                    .for_each(|((g, h), (&f, &y))| {
-                        let p = sigmoid(f);
-                        *g = p - y;
-                        *h = (p * (1.0 - p)).max(EPS);
-                    });
-            }
-            Loss::SquaredError => {
-                g[0].par_iter_mut()
-                    .zip(scores[0].par_iter().zip(y.par_iter()))
-                    .with_min_len(MIN_LEN)
-                    .for_each(|(g, (&f, &y))| *g = f - y);
-            }
+            Loss::LogLoss => by_rows(&mut g[0], &mut h[0], &scores[0], y, |g, h, f, y| {
+                let p = sigmoid(f);
+                *g = p - y;
+                *h = (p * (1.0 - p)).max(EPS);
+            }),
+            // Trees are grown on `Stats::Grad`, whose hessian is the count.
+            Loss::SquaredError => by_rows(&mut g[0], &mut h[0], &scores[0], y, |g, h, f, y| {
+                *g = f - y;
+                *h = 1.0;
+            }),
             Loss::Softmax => {
                 let k = scores.len();
                 let mut p = vec![0.0; k];
