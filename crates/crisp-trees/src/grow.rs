@@ -656,4 +656,29 @@ mod tests {
         assert_eq!(n, 3);
         assert_eq!(rows, vec![0, 2, 5, 1, 3, 4]);
     }
+
+    #[test]
+    fn partition_in_two_halves_equals_one_pass() {
+        let n = 20_000u32;
+        let col: Vec<u8> = (0..n)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+            .collect();
+        let mut table = [false; 256];
+        for (b, t) in table.iter_mut().enumerate() {
+            *t = b % 3 == 0;
+        }
+        // Every third row dropped, as in a node's range.
+        let rows: Vec<u32> = (0..n).filter(|i| i % 3 != 1).collect();
+        let mut serial = rows.clone();
+        let n_serial = partition(&mut serial, &mut Vec::new(), &col, &table, false);
+        let mut halves = rows;
+        let n_halves = crate::tests::in_pool(2, || {
+            partition(&mut halves, &mut Vec::new(), &col, &table, true)
+        });
+        assert_eq!(n_halves, n_serial);
+        assert_eq!(halves, serial);
+        assert!(serial[..n_serial]
+            .iter()
+            .all(|&i| table[col[i as usize] as usize]));
+    }
 }

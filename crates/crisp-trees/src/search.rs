@@ -1,7 +1,7 @@
 //! One parallel pass per node split: the smaller child's histogram, the larger child's by
 //! subtraction, and both children's best splits, feature group by feature group.
 //!
-//! Done as separate passes, each step wakes rayon's workers again (three to four times per
+//! Done as separate passes, each step hands work to other threads again (three to four times per
 //! split, thousands of times per fit) and the split scan re-reads histograms that have left
 //! the cache. A group's histograms are scanned right after they are built, while still in L2.
 //! The sums and the per-feature scans are those of the separate passes and the groups' best

@@ -179,6 +179,22 @@ fn feature_subsampling_is_deterministic_per_seed() {
 }
 
 #[test]
+fn same_tree_whatever_the_thread_count() {
+    // 24 000 rows x 8 features: the root goes to rayon's pool with three threads, most nodes to
+    // the spinning pair with two.
+    let classes = binary_problem(24_000, 8, 12);
+    let reals = regression_problem(24_000, 8, 13);
+    let params = DecisionTree::params().max_depth(Some(8));
+    let classifier = |threads| in_pool(threads, || params.fit(&classes).unwrap());
+    let regressor = |threads| in_pool(threads, || params.fit(&reals).unwrap());
+    let (c1, r1) = (classifier(1), regressor(1));
+    for threads in [2, 3] {
+        assert_eq!(classifier(threads), c1, "{threads} threads");
+        assert_eq!(regressor(threads), r1, "{threads} threads");
+    }
+}
+
+#[test]
 fn set_param_parses_and_check_validates() {
     let mut p = DecisionTreeParams::new();
     p.set_param("max_depth", "4").unwrap();

@@ -35,13 +35,7 @@ fn regressor_averages_trees() {
 fn same_seed_same_forest_whatever_the_thread_count() {
     let train = binary_problem(1500, 9, 25);
     let params = RandomForest::params().n_trees(8).max_depth(Some(6)).seed(3);
-    let fit_with = |threads| {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .unwrap()
-            .install(|| params.fit(&train).unwrap())
-    };
+    let fit_with = |threads| in_pool(threads, || params.fit(&train).unwrap());
     let a = fit_with(1);
     assert_eq!(a, fit_with(4));
     assert_ne!(a, params.clone().seed(4).fit(&train).unwrap());

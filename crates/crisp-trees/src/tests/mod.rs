@@ -9,6 +9,16 @@ use ndarray::{Array1, Array2};
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 
+/// `f` run in a fresh rayon pool of `threads` threads: thread counts pick different code paths
+/// (one thread; two: the spinning pair of `spin.rs`; more: rayon's pool for big nodes).
+pub(crate) fn in_pool<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap()
+        .install(f)
+}
+
 /// A binary problem learnable by trees: class 1 when `x0 + x1 > 1` or `x2 > 0.8`; the other
 /// columns are noise.
 pub(crate) fn binary_problem(n: usize, p: usize, seed: u64) -> Dataset<f64, usize, ndarray::Ix1> {
