@@ -2,20 +2,20 @@
 
 use std::marker::PhantomData;
 
-use linfa::dataset::DatasetBase;
-use linfa::traits::{Fit, PredictInplace};
+use linfa::traits::PredictInplace;
 use linfa::ParamGuard;
 use ndarray::{Array1, Array2, ArrayBase, ArrayView2, Data, Ix2};
 use rand::rngs::SmallRng;
 use rand::SeedableRng;
 use serde::{Deserialize, Serialize};
 
-use crate::data::{class_labels, prepare, regression_targets, TreeTargets};
+use crate::data::TreeTargets;
 use crate::error::{Result, TreeError};
 use crate::grow::{grow, Buffers, GrowConfig};
 use crate::histogram::HistLayout;
+use crate::linfa_traits::fit_and_predict_classes;
 use crate::params::{tree_option_accessors, MaxFeatures, Parser, TreeOptions};
-use crate::predict::{argmax, map_blocks};
+use crate::predict::map_blocks;
 use crate::split::Criterion;
 use crate::tree::Tree;
 
@@ -256,51 +256,7 @@ impl DecisionTree<usize> {
     }
 }
 
-impl<D: Data<Elem = f64>> Fit<ArrayBase<D, Ix2>, Array1<usize>, TreeError>
-    for DecisionTreeValidParams
-{
-    type Object = DecisionTree<usize>;
-
-    fn fit(&self, dataset: &DatasetBase<ArrayBase<D, Ix2>, Array1<usize>>) -> Result<Self::Object> {
-        let data = prepare(&dataset.records, dataset.targets.len(), &self.tree)?;
-        let (y, k) = class_labels(dataset.targets.view(), self.tree.n_classes)?;
-        Ok(DecisionTree::fit_targets(
-            self,
-            &data,
-            &TreeTargets::Class { y, k },
-        ))
-    }
-}
-
-impl<D: Data<Elem = f64>> Fit<ArrayBase<D, Ix2>, Array1<f64>, TreeError>
-    for DecisionTreeValidParams
-{
-    type Object = DecisionTree<f64>;
-
-    fn fit(&self, dataset: &DatasetBase<ArrayBase<D, Ix2>, Array1<f64>>) -> Result<Self::Object> {
-        let data = prepare(&dataset.records, dataset.targets.len(), &self.tree)?;
-        let y = regression_targets(dataset.targets.view())?;
-        Ok(DecisionTree::fit_targets(
-            self,
-            &data,
-            &TreeTargets::regression(y),
-        ))
-    }
-}
-
-impl<D: Data<Elem = f64>> PredictInplace<ArrayBase<D, Ix2>, Array1<usize>> for DecisionTree<usize> {
-    fn predict_inplace(&self, x: &ArrayBase<D, Ix2>, y: &mut Array1<usize>) {
-        assert_eq!(x.nrows(), y.len(), "one target per row");
-        let proba = self.predict_proba(x.view());
-        for (t, row) in y.iter_mut().zip(proba.rows()) {
-            *t = argmax(row.as_slice().expect("standard layout"));
-        }
-    }
-
-    fn default_target(&self, x: &ArrayBase<D, Ix2>) -> Array1<usize> {
-        Array1::zeros(x.nrows())
-    }
-}
+fit_and_predict_classes!(DecisionTree, DecisionTreeValidParams);
 
 impl<D: Data<Elem = f64>> PredictInplace<ArrayBase<D, Ix2>, Array1<f64>> for DecisionTree<f64> {
     fn predict_inplace(&self, x: &ArrayBase<D, Ix2>, y: &mut Array1<f64>) {

@@ -141,33 +141,14 @@ pub(crate) fn grow(
     let n = indices.len();
     let totals = stats.totals(&indices);
     let root_rows = if all_rows { None } else { Some(&indices[..]) };
-    match g.evaluate_node(&indices, root_rows, None, &totals, 0) {
-        Some((split, hist)) => open.push(Candidate {
-            node: 0,
-            start: 0,
-            end: n,
-            depth: 0,
-            totals,
-            hist,
-            split,
-        }),
-        None => leaves.push(Leaf {
-            node: 0,
-            totals,
-            start: 0,
-            end: n,
-        }),
-    }
+    let found = g.evaluate_node(&indices, root_rows, None, &totals, 0);
+    file(&mut open, &mut leaves, (0, 0, n, totals), 0, found);
 
     while let Some(c) = g.next_candidate(&mut open) {
         if cfg.max_leaves.is_some_and(|m| n_leaves >= m) {
             g.release(c.hist);
-            leaves.push(Leaf {
-                node: c.node,
-                totals: c.totals,
-                start: c.start,
-                end: c.end,
-            });
+            let node = (c.node, c.start, c.end, c.totals);
+            file(&mut open, &mut leaves, node, c.depth, None);
             continue;
         }
         let split = &c.split;
@@ -218,24 +199,9 @@ pub(crate) fn grow(
         if g.fused {
             let parent = c.hist.expect("subtraction mode keeps histograms");
             let [left, right] = g.split_children(parent, &indices, &children, can);
-            for (found, (node, s, e, totals)) in [left, right].into_iter().zip(children) {
-                match found {
-                    Some((split, hist)) => open.push(Candidate {
-                        node,
-                        start: s,
-                        end: e,
-                        depth,
-                        totals,
-                        hist: Some(hist),
-                        split,
-                    }),
-                    None => leaves.push(Leaf {
-                        node,
-                        totals,
-                        start: s,
-                        end: e,
-                    }),
-                }
+            for (found, child) in [left, right].into_iter().zip(children) {
+                let found = found.map(|(split, hist)| (split, Some(hist)));
+                file(&mut open, &mut leaves, child, depth, found);
             }
             continue;
         }
@@ -278,30 +244,14 @@ pub(crate) fn grow(
             }
         }
 
-        for (k, (node, s, e, totals)) in children.into_iter().enumerate() {
+        for (k, child) in children.into_iter().enumerate() {
             let found = if can[k] {
-                let rows = &indices[s..e];
-                g.evaluate_node(rows, Some(rows), child_hists[k].take(), &totals, depth)
+                let rows = &indices[child.1..child.2];
+                g.evaluate_node(rows, Some(rows), child_hists[k].take(), &child.3, depth)
             } else {
                 None
             };
-            match found {
-                Some((split, hist)) => open.push(Candidate {
-                    node,
-                    start: s,
-                    end: e,
-                    depth,
-                    totals,
-                    hist,
-                    split,
-                }),
-                None => leaves.push(Leaf {
-                    node,
-                    totals,
-                    start: s,
-                    end: e,
-                }),
-            }
+            file(&mut open, &mut leaves, child, depth, found);
         }
     }
     Grown {
@@ -313,6 +263,34 @@ pub(crate) fn grow(
 
 /// A child of a split: node id, row range, statistics.
 type Child = (usize, usize, usize, Vec<f64>);
+
+/// Files a node: open for splitting when `found` holds its best split (and, in subtraction
+/// mode, its histogram), else a leaf.
+fn file(
+    open: &mut Vec<Candidate>,
+    leaves: &mut Vec<Leaf>,
+    (node, start, end, totals): Child,
+    depth: usize,
+    found: Option<(SplitInfo, Option<Vec<f64>>)>,
+) {
+    match found {
+        Some((split, hist)) => open.push(Candidate {
+            node,
+            start,
+            end,
+            depth,
+            totals,
+            hist,
+            split,
+        }),
+        None => leaves.push(Leaf {
+            node,
+            totals,
+            start,
+            end,
+        }),
+    }
+}
 
 impl Grower<'_> {
     fn search(&self) -> Search<'_> {

@@ -77,6 +77,7 @@ mod forest;
 mod gbdt;
 mod grow;
 mod histogram;
+mod linfa_traits;
 mod loss;
 mod params;
 mod predict;
