@@ -4,21 +4,20 @@ const DATA: &str = "x,y,kind,label\n1,2.5,p,a\n2,3.5,q,b\n3,1.0,p,a\n4,0.5,q,b\n
 
 fn trained(dir: &Dir) -> Vec<u8> {
     dir.create("d.csv", DATA);
-    dir.crisp([
-        "train",
-        "--data",
+    dir.train(
         "d.csv",
-        "--target",
         "label",
-        "--out",
-        "m.crisp",
-        "--seed",
-        "9",
-        "--test-fraction",
-        "0.25",
-        "--model",
-        "linfa_decision_tree",
-    ])
+        &[
+            "--out",
+            "m.crisp",
+            "--seed",
+            "9",
+            "--test-fraction",
+            "0.25",
+            "--model",
+            "linfa_decision_tree",
+        ],
+    )
     .ok();
     std::fs::read(dir.path("m.crisp")).unwrap()
 }
@@ -60,17 +59,11 @@ fn the_data_fingerprint_follows_the_bytes() {
     let a: serde_json::Value =
         serde_json::from_str(&dir.crisp(["inspect", "m.crisp", "--json"]).ok()).unwrap();
     dir.create("d.csv", DATA.replace("3.1", "3.2"));
-    dir.crisp([
-        "train",
-        "--data",
+    dir.train(
         "d.csv",
-        "--target",
         "label",
-        "--out",
-        "m2.crisp",
-        "--test-fraction",
-        "0.25",
-    ])
+        &["--out", "m2.crisp", "--test-fraction", "0.25"],
+    )
     .ok();
     let b: serde_json::Value =
         serde_json::from_str(&dir.crisp(["inspect", "m2.crisp", "--json"]).ok()).unwrap();
@@ -133,17 +126,11 @@ fn writes_leave_no_temporary_files_and_fail_cleanly() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert!(names.iter().all(|n| !n.contains(".tmp")), "{names:?}");
-    dir.crisp([
-        "train",
-        "--data",
+    dir.train(
         "d.csv",
-        "--target",
         "label",
-        "--out",
-        "no/such/dir/m.crisp",
-        "--test-fraction",
-        "0.25",
-    ])
+        &["--out", "no/such/dir/m.crisp", "--test-fraction", "0.25"],
+    )
     .error(&["cannot write no/such/dir/m.crisp"]);
 }
 

@@ -5,24 +5,18 @@ const SMALL: &str =
 
 fn trained(dir: &Dir) {
     dir.create("train.csv", SMALL);
-    dir.crisp([
-        "train",
-        "--data",
+    dir.train(
         "train.csv",
-        "--target",
         "label",
-        "--out",
-        "m.crisp",
-        "--test-fraction",
-        "0.25",
-    ])
+        &["--out", "m.crisp", "--test-fraction", "0.25"],
+    )
     .ok();
 }
 
 #[test]
 fn missing_file() {
     let dir = Dir::new();
-    dir.crisp(["train", "--data", "nope.csv", "--target", "y"])
+    dir.train("nope.csv", "y", &[])
         .error(&["nope.csv: no such file"]);
 }
 
@@ -30,7 +24,7 @@ fn missing_file() {
 fn empty_file() {
     let dir = Dir::new();
     dir.create("empty.csv", "");
-    dir.crisp(["train", "--data", "empty.csv", "--target", "y"])
+    dir.train("empty.csv", "y", &[])
         .error(&["empty.csv: the file is empty"]);
 }
 
@@ -38,7 +32,7 @@ fn empty_file() {
 fn header_only() {
     let dir = Dir::new();
     dir.create("h.csv", "x,y,label\n");
-    dir.crisp(["train", "--data", "h.csv", "--target", "label"])
+    dir.train("h.csv", "label", &[])
         .error(&["h.csv: the file has a header but no data rows"]);
 }
 
@@ -46,18 +40,17 @@ fn header_only() {
 fn unknown_target_column() {
     let dir = Dir::new();
     dir.create("d.csv", SMALL);
-    dir.crisp(["train", "--data", "d.csv", "--target", "lable"])
-        .error(&[
-            "d.csv: no column named 'lable'",
-            "the columns are: x, y, label",
-        ]);
+    dir.train("d.csv", "lable", &[]).error(&[
+        "d.csv: no column named 'lable'",
+        "the columns are: x, y, label",
+    ]);
 }
 
 #[test]
 fn target_with_one_class() {
     let dir = Dir::new();
     dir.create("d.csv", "x,label\n1,a\n2,a\n3,a\n4,a\n");
-    dir.crisp(["train", "--data", "d.csv", "--target", "label"])
+    dir.train("d.csv", "label", &[])
         .error(&["d.csv: target column 'label' has only one class (a)"]);
 }
 
@@ -65,7 +58,7 @@ fn target_with_one_class() {
 fn ragged_rows() {
     let dir = Dir::new();
     dir.create("r.csv", "x,y,label\n1,2,a\n3,4\n5,6,b\n");
-    dir.crisp(["train", "--data", "r.csv", "--target", "label"])
+    dir.train("r.csv", "label", &[])
         .error(&["r.csv: line 3 has 2 fields but the header has 3"]);
 }
 
@@ -91,42 +84,33 @@ fn missing_input_column_at_prediction() {
 fn unknown_model_lists_the_models() {
     let dir = Dir::new();
     dir.create("d.csv", SMALL);
-    dir.crisp([
-        "train", "--data", "d.csv", "--target", "label", "--model", "xgboost",
-    ])
-    .error(&["unknown model 'xgboost'", "linfa_decision_tree"]);
+    dir.train("d.csv", "label", &["--model", "xgboost"])
+        .error(&["unknown model 'xgboost'", "linfa_decision_tree"]);
 }
 
 #[test]
 fn bad_parameter_is_named() {
     let dir = Dir::new();
     dir.create("d.csv", SMALL);
-    dir.crisp([
-        "train",
-        "--data",
+    dir.train(
         "d.csv",
-        "--target",
         "label",
-        "--model",
-        "linfa_decision_tree",
-        "--param",
-        "depth=3",
-    ])
+        &["--model", "linfa_decision_tree", "--param", "depth=3"],
+    )
     .error(&[
         "model 'linfa_decision_tree' has no parameter 'depth'",
         "max_depth",
     ]);
-    dir.crisp([
-        "train",
-        "--data",
+    dir.train(
         "d.csv",
-        "--target",
         "label",
-        "--model",
-        "linfa_decision_tree",
-        "--param",
-        "max_depth=deep",
-    ])
+        &[
+            "--model",
+            "linfa_decision_tree",
+            "--param",
+            "max_depth=deep",
+        ],
+    )
     .error(&["parameter max_depth=deep is not a valid"]);
 }
 
@@ -134,16 +118,8 @@ fn bad_parameter_is_named() {
 fn regression_model_on_classes_is_refused() {
     let dir = Dir::new();
     dir.create("d.csv", SMALL);
-    dir.crisp([
-        "train",
-        "--data",
-        "d.csv",
-        "--target",
-        "label",
-        "--model",
-        "linear_regression",
-    ])
-    .error(&["model 'linear_regression' does not do classification"]);
+    dir.train("d.csv", "label", &["--model", "linear_regression"])
+        .error(&["model 'linear_regression' does not do classification"]);
 }
 
 #[test]
@@ -151,10 +127,8 @@ fn malformed_config_names_the_file() {
     let dir = Dir::new();
     dir.create("d.csv", SMALL);
     dir.create("c.toml", "[model]\nnmae = \"x\"\n");
-    dir.crisp([
-        "train", "--data", "d.csv", "--target", "label", "--config", "c.toml",
-    ])
-    .error(&["c.toml", "nmae"]);
+    dir.train("d.csv", "label", &["--config", "c.toml"])
+        .error(&["c.toml", "nmae"]);
 }
 
 #[test]
@@ -162,18 +136,10 @@ fn unseen_class_in_test_data() {
     let dir = Dir::new();
     dir.create("d.csv", SMALL);
     dir.create("t.csv", "x,y,label\n1,2,c\n");
-    dir.crisp([
-        "train",
-        "--data",
-        "d.csv",
-        "--target",
-        "label",
-        "--test-data",
-        "t.csv",
-    ])
-    .error(&[
-        "t.csv: target 'label' has class 'c' on data row 1 that the model was not trained on",
-    ]);
+    dir.train("d.csv", "label", &["--test-data", "t.csv"])
+        .error(&[
+            "t.csv: target 'label' has class 'c' on data row 1 that the model was not trained on",
+        ]);
 }
 
 #[test]
@@ -181,17 +147,11 @@ fn rows_without_target_are_dropped_and_counted() {
     let dir = Dir::new();
     dir.create("d.csv", format!("{SMALL}9,1.0,\n10,2.0,\n"));
     let out = dir
-        .crisp([
-            "train",
-            "--data",
+        .train(
             "d.csv",
-            "--target",
             "label",
-            "--report",
-            "r.json",
-            "--test-fraction",
-            "0.25",
-        ])
+            &["--report", "r.json", "--test-fraction", "0.25"],
+        )
         .ok();
     assert!(
         out.contains("dropped 2 training rows with no 'label' value"),
@@ -203,14 +163,6 @@ fn rows_without_target_are_dropped_and_counted() {
 #[test]
 fn a_real_dataset_with_the_wrong_target_type() {
     let dir = Dir::new();
-    dir.crisp([
-        "train",
-        "--data",
-        dataset("iris.csv").to_str().unwrap(),
-        "--target",
-        "species",
-        "--task",
-        "regression",
-    ])
-    .error(&["target column 'species' holds str values, which cannot be regressed on"]);
+    dir.train(dataset("iris.csv"), "species", &["--task", "regression"])
+        .error(&["target column 'species' holds str values, which cannot be regressed on"]);
 }

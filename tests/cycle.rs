@@ -23,23 +23,22 @@ fn agreement(predictions: &str, truth_csv: &std::path::Path, truth_column: &str)
 fn adult_train_validate_predict() {
     let dir = Dir::new();
     let out = dir
-        .crisp([
-            "train",
-            "--data",
-            dataset("adult.csv").to_str().unwrap(),
-            "--target",
+        .train(
+            dataset("adult.csv"),
             "income",
-            "--test-data",
-            dataset("adult_test.csv").to_str().unwrap(),
-            "--model",
-            "linfa_decision_tree",
-            "--param",
-            "max_depth=8",
-            "--out",
-            "adult.crisp",
-            "--report",
-            "train.json",
-        ])
+            &[
+                "--test-data",
+                dataset("adult_test.csv").to_str().unwrap(),
+                "--model",
+                "linfa_decision_tree",
+                "--param",
+                "max_depth=8",
+                "--out",
+                "adult.crisp",
+                "--report",
+                "train.json",
+            ],
+        )
         .ok();
     assert!(out.contains("wrote adult.crisp"), "{out}");
     let report = dir.json("train.json");
@@ -91,21 +90,20 @@ fn adult_train_validate_predict() {
 #[test]
 fn penguins_with_missing_values_multiclass() {
     let dir = Dir::new();
-    dir.crisp([
-        "train",
-        "--data",
-        dataset("penguins.csv").to_str().unwrap(),
-        "--target",
+    dir.train(
+        dataset("penguins.csv"),
         "species",
-        "--test-fraction",
-        "0.25",
-        "--model",
-        "linfa_decision_tree",
-        "--report",
-        "r.json",
-        "--out",
-        "p.crisp",
-    ])
+        &[
+            "--test-fraction",
+            "0.25",
+            "--model",
+            "linfa_decision_tree",
+            "--report",
+            "r.json",
+            "--out",
+            "p.crisp",
+        ],
+    )
     .ok();
     let report = dir.json("r.json");
     // 344 rows, 2 without any measurement but a species: all kept (features are imputed).
@@ -194,19 +192,18 @@ handle_unknown = "ignore"
 #[test]
 fn diamonds_regression() {
     let dir = Dir::new();
-    dir.crisp([
-        "train",
-        "--data",
-        dataset("diamonds.csv").to_str().unwrap(),
-        "--target",
+    dir.train(
+        dataset("diamonds.csv"),
         "price",
-        "--model",
-        "linear_regression",
-        "--report",
-        "r.json",
-        "--out",
-        "d.crisp",
-    ])
+        &[
+            "--model",
+            "linear_regression",
+            "--report",
+            "r.json",
+            "--out",
+            "d.crisp",
+        ],
+    )
     .ok();
     let report = dir.json("r.json");
     assert_eq!(report["task"], "regression");
@@ -238,21 +235,20 @@ fn diamonds_regression() {
 fn wine_quality_as_classes_or_numbers() {
     let dir = Dir::new();
     let data = dataset("wine_quality_red.csv");
-    dir.crisp([
-        "train",
-        "--data",
-        data.to_str().unwrap(),
-        "--target",
+    dir.train(
+        &data,
         "quality",
-        "--report",
-        "c.json",
-        "--out",
-        "c.crisp",
-        "--model",
-        "linfa_decision_tree",
-        "--param",
-        "max_depth=6",
-    ])
+        &[
+            "--report",
+            "c.json",
+            "--out",
+            "c.crisp",
+            "--model",
+            "linfa_decision_tree",
+            "--param",
+            "max_depth=6",
+        ],
+    )
     .ok();
     let c = dir.json("c.json");
     assert_eq!(
@@ -264,19 +260,18 @@ fn wine_quality_as_classes_or_numbers() {
         serde_json::json!(["3", "4", "5", "6", "7", "8"])
     );
     assert!(metric(&c, "accuracy") > 0.5);
-    dir.crisp([
-        "train",
-        "--data",
-        data.to_str().unwrap(),
-        "--target",
+    dir.train(
+        &data,
         "quality",
-        "--task",
-        "regression",
-        "--report",
-        "r.json",
-        "--out",
-        "r.crisp",
-    ])
+        &[
+            "--task",
+            "regression",
+            "--report",
+            "r.json",
+            "--out",
+            "r.crisp",
+        ],
+    )
     .ok();
     let r = dir.json("r.json");
     assert_eq!(r["task"], "regression");

@@ -4,17 +4,16 @@
 use crate::util::{dataset, Dir};
 
 fn adult_model(dir: &Dir) {
-    dir.crisp([
-        "train",
-        "--data",
-        dataset("adult.csv").to_str().unwrap(),
-        "--target",
+    dir.train(
+        dataset("adult.csv"),
         "income",
-        "--test-data",
-        dataset("adult_test.csv").to_str().unwrap(),
-        "--out",
-        "adult.crisp",
-    ])
+        &[
+            "--test-data",
+            dataset("adult_test.csv").to_str().unwrap(),
+            "--out",
+            "adult.crisp",
+        ],
+    )
     .ok();
 }
 
@@ -102,19 +101,18 @@ fn a_slice_fails_while_the_whole_passes() {
 fn a_bootstrap_bound_fails_while_the_point_value_passes() {
     let dir = Dir::new();
     let data = dataset("penguins.csv");
-    dir.crisp([
-        "train",
-        "--data",
-        data.to_str().unwrap(),
-        "--target",
+    dir.train(
+        &data,
         "species",
-        "--model",
-        "decision_tree",
-        "--param",
-        "max_depth=2",
-        "--out",
-        "p.crisp",
-    ])
+        &[
+            "--model",
+            "decision_tree",
+            "--param",
+            "max_depth=2",
+            "--out",
+            "p.crisp",
+        ],
+    )
     .ok();
     // A small labeled sample: 60 rows of the real data.
     let text = std::fs::read_to_string(&data).unwrap();
@@ -187,17 +185,11 @@ fn relative_change_against_a_negative_r2_baseline() {
     let dir = Dir::new();
     let diamonds = dataset("diamonds.csv");
     for (name, model) in [("base", "linear_regression"), ("new", "gbdt")] {
-        dir.crisp([
-            "train",
-            "--data",
-            diamonds.to_str().unwrap(),
-            "--target",
+        dir.train(
+            &diamonds,
             "price",
-            "--model",
-            model,
-            "--out",
-            &format!("{name}.crisp"),
-        ])
+            &["--model", model, "--out", &format!("{name}.crisp")],
+        )
         .ok();
     }
     // Small stones only: the price varies little here, so the linear model's errors exceed the
@@ -256,21 +248,20 @@ fn train_until_stops_at_the_first_candidate_that_clears() {
     let dir = Dir::new();
     let data = dataset("penguins.csv");
     let out = dir
-        .crisp([
-            "train",
-            "--data",
-            data.to_str().unwrap(),
-            "--target",
+        .train(
+            &data,
             "species",
-            "--until",
-            "accuracy>=0.98",
-            "--until",
-            "f1_macro>=0.95",
-            "--report",
-            "r.json",
-            "--out",
-            "m.crisp",
-        ])
+            &[
+                "--until",
+                "accuracy>=0.98",
+                "--until",
+                "f1_macro>=0.95",
+                "--report",
+                "r.json",
+                "--out",
+                "m.crisp",
+            ],
+        )
         .ok();
     assert!(out.contains("clears the thresholds"), "{out}");
     let report = dir.json("r.json");
@@ -298,21 +289,20 @@ fn train_until_stops_at_the_first_candidate_that_clears() {
 fn train_until_exits_1_when_the_budget_runs_out() {
     let dir = Dir::new();
     let data = dataset("wine_quality_red.csv");
-    dir.crisp([
-        "train",
-        "--data",
-        data.to_str().unwrap(),
-        "--target",
+    dir.train(
+        &data,
         "quality",
-        "--until",
-        "accuracy>=0.95",
-        "--budget",
-        "3",
-        "--report",
-        "r.json",
-        "--out",
-        "m.crisp",
-    ])
+        &[
+            "--until",
+            "accuracy>=0.95",
+            "--budget",
+            "3",
+            "--report",
+            "r.json",
+            "--out",
+            "m.crisp",
+        ],
+    )
     .code(1);
     let report = dir.json("r.json");
     assert_eq!(report["passed"], false);
@@ -327,16 +317,8 @@ fn train_until_exits_1_when_the_budget_runs_out() {
         !dir.path("m.crisp").exists(),
         "no artifact for a model that never cleared the gate"
     );
-    dir.crisp([
-        "train",
-        "--data",
-        data.to_str().unwrap(),
-        "--target",
-        "quality",
-        "--until",
-        "rmse<=1",
-    ])
-    .error(&["rmse"]);
+    dir.train(&data, "quality", &["--until", "rmse<=1"])
+        .error(&["rmse"]);
 }
 
 #[test]

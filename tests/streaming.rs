@@ -381,17 +381,11 @@ fn predictions_in_streamed_batches_equal_the_in_memory_ones() {
     let dir = Dir::new();
     let titanic = dataset("titanic.csv");
     let data = titanic.to_str().unwrap();
-    dir.crisp([
-        "train",
-        "--data",
+    dir.train(
         data,
-        "--target",
         "Survived",
-        "--out",
-        "model.crisp",
-        "--param",
-        "n_rounds=30",
-    ])
+        &["--out", "model.crisp", "--param", "n_rounds=30"],
+    )
     .ok();
     let predict = |out: &str, batch: Option<&str>| {
         let mut args = vec![

@@ -53,17 +53,11 @@ fn adult(model: &str, params: &[&str]) -> serde_json::Value {
 fn gbdt_is_the_default_and_does_well_on_adult() {
     let dir = Dir::new();
     let test = dataset("adult_test.csv");
-    dir.crisp([
-        "train",
-        "--data",
-        dataset("adult.csv").to_str().unwrap(),
-        "--target",
+    dir.train(
+        dataset("adult.csv"),
         "income",
-        "--test-data",
-        test.to_str().unwrap(),
-        "--report",
-        "r.json",
-    ])
+        &["--test-data", test.to_str().unwrap(), "--report", "r.json"],
+    )
     .ok();
     let report = dir.json("r.json");
     assert_eq!(report["model"], "gbdt");
@@ -154,23 +148,22 @@ fn same_seed_same_model_different_seed_different_model() {
     let dir = Dir::new();
     let data = dataset("penguins.csv");
     let run = |name: &str, model: &str, seed: &str| {
-        dir.crisp([
-            "train",
-            "--data",
-            data.to_str().unwrap(),
-            "--target",
+        dir.train(
+            &data,
             "species",
-            "--model",
-            model,
-            "--param",
-            "subsample=0.7",
-            "--seed",
-            seed,
-            "--report",
-            &format!("{name}.json"),
-            "--out",
-            &format!("{name}.crisp"),
-        ])
+            &[
+                "--model",
+                model,
+                "--param",
+                "subsample=0.7",
+                "--seed",
+                seed,
+                "--report",
+                &format!("{name}.json"),
+                "--out",
+                &format!("{name}.crisp"),
+            ],
+        )
         .ok();
         dir.crisp([
             "predict",
@@ -207,22 +200,14 @@ fn same_seed_same_model_different_seed_different_model() {
 fn bad_tree_parameters_are_named() {
     let dir = Dir::new();
     dir.create("d.csv", "x,y\n1,a\n2,b\n3,a\n4,b\n5,a\n6,b\n");
-    dir.crisp([
-        "train",
-        "--data",
+    dir.train(
         "d.csv",
-        "--target",
         "y",
-        "--model",
-        "gbdt",
-        "--param",
-        "learning_rate=-1",
-    ])
+        &["--model", "gbdt", "--param", "learning_rate=-1"],
+    )
     .error(&["learning_rate", "-1"]);
-    dir.crisp([
-        "train", "--data", "d.csv", "--target", "y", "--model", "gbdt", "--param", "rounds=5",
-    ])
-    .error(&["rounds", "n_rounds"]);
+    dir.train("d.csv", "y", &["--model", "gbdt", "--param", "rounds=5"])
+        .error(&["rounds", "n_rounds"]);
 }
 
 #[test]
@@ -244,11 +229,7 @@ fn models_are_listed_with_their_parameters() {
     }
     assert!(out.contains("learning_rate"), "{out}");
     dir.create("d.csv", "x,y\n1,a\n2,b\n");
-    assert_eq!(
-        dir.crisp(["train", "--data", "d.csv", "--target", "y", "--model", "help"])
-            .ok(),
-        out
-    );
+    assert_eq!(dir.train("d.csv", "y", &["--model", "help"]).ok(), out);
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! real `crisp` binary that shows the command, its directory and its output when something is
 //! not as expected.
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -59,8 +60,18 @@ impl Dir {
         serde_json::from_str(&self.read(name)).unwrap_or_else(|e| panic!("{name} is not JSON: {e}"))
     }
 
+    /// `crisp train --data DATA --target TARGET` followed by `more`, run in this directory.
+    pub fn train(&self, data: impl AsRef<OsStr>, target: &str, more: &[&str]) -> Run {
+        let head = ["train", "--data"].map(OsStr::new);
+        let args = head
+            .into_iter()
+            .chain([data.as_ref(), OsStr::new("--target"), OsStr::new(target)])
+            .chain(more.iter().map(OsStr::new));
+        self.crisp(args)
+    }
+
     /// `crisp` with `args`, run in this directory.
-    pub fn crisp<S: AsRef<std::ffi::OsStr>>(&self, args: impl IntoIterator<Item = S>) -> Run {
+    pub fn crisp<S: AsRef<OsStr>>(&self, args: impl IntoIterator<Item = S>) -> Run {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_crisp"));
         cmd.current_dir(self.dir.path()).args(args);
         let shown = format!("{cmd:?}");

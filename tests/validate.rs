@@ -4,19 +4,18 @@ use crate::util::{dataset, Dir};
 fn models(dir: &Dir) {
     let data = dataset("penguins.csv");
     for (name, depth) in [("stump", "1"), ("tree", "6")] {
-        dir.crisp([
-            "train",
-            "--data",
-            data.to_str().unwrap(),
-            "--target",
+        dir.train(
+            &data,
             "species",
-            "--model",
-            "linfa_decision_tree",
-            "--param",
-            &format!("max_depth={depth}"),
-            "--out",
-            &format!("{name}.crisp"),
-        ])
+            &[
+                "--model",
+                "linfa_decision_tree",
+                "--param",
+                &format!("max_depth={depth}"),
+                "--out",
+                &format!("{name}.crisp"),
+            ],
+        )
         .ok();
     }
 }
