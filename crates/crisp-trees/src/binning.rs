@@ -265,6 +265,11 @@ fn order_key(v: f64) -> u64 {
     }
 }
 
+/// The inverse of [`order_key`].
+fn from_order_key(k: u64) -> f64 {
+    f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k })
+}
+
 /// Chooses bin edges so that bins hold roughly equal numbers of rows; with few distinct values
 /// every value gets its own bin and edges sit halfway between neighbours, like scikit-learn.
 fn numeric_bins(mut sample: Vec<f64>, max_bins: usize) -> FeatureBins {
@@ -272,18 +277,11 @@ fn numeric_bins(mut sample: Vec<f64>, max_bins: usize) -> FeatureBins {
     if sample.is_empty() {
         return FeatureBins::Numeric { edges: Vec::new() };
     }
-    let mut keys: Vec<u64> = sample.iter().map(|&v| order_key(v)).collect();
-    radix_sort(&mut keys);
-    for (v, k) in sample.iter_mut().zip(&keys) {
-        *v = f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k });
-    }
-    let mut distinct: Vec<(f64, usize)> = Vec::new();
-    for v in sample.iter().copied() {
-        match distinct.last_mut() {
-            Some((last, count)) if *last == v => *count += 1,
-            _ => distinct.push((v, 1)),
-        }
-    }
+    let n_values = sample.len();
+    let distinct = match few_distinct(&sample) {
+        Some(distinct) => distinct,
+        None => sorted_distinct(sample),
+    };
     let mut edges = Vec::new();
     if distinct.len() <= max_bins {
         for w in distinct.windows(2) {
@@ -292,7 +290,7 @@ fn numeric_bins(mut sample: Vec<f64>, max_bins: usize) -> FeatureBins {
     } else {
         // Greedy equal-frequency cuts between distinct values: a very frequent value keeps a bin
         // of its own and the remaining rows are spread over the remaining bins.
-        let mut remaining_rows = sample.len();
+        let mut remaining_rows = n_values;
         let mut remaining_bins = max_bins;
         let mut acc = 0usize;
         for (i, w) in distinct.windows(2).enumerate() {
@@ -312,6 +310,73 @@ fn numeric_bins(mut sample: Vec<f64>, max_bins: usize) -> FeatureBins {
         }
     }
     FeatureBins::Numeric { edges }
+}
+
+/// The distinct values of `sample` (no NaN) with their counts, ascending, by sorting it.
+fn sorted_distinct(mut sample: Vec<f64>) -> Vec<(f64, usize)> {
+    let mut keys: Vec<u64> = sample.iter().map(|&v| order_key(v)).collect();
+    radix_sort(&mut keys);
+    for (v, k) in sample.iter_mut().zip(&keys) {
+        *v = from_order_key(*k);
+    }
+    let mut distinct: Vec<(f64, usize)> = Vec::new();
+    for v in sample.iter().copied() {
+        match distinct.last_mut() {
+            Some((last, count)) if *last == v => *count += 1,
+            _ => distinct.push((v, 1)),
+        }
+    }
+    distinct
+}
+
+/// Most distinct values [`few_distinct`] counts before giving up.
+const FEW_DISTINCT: usize = 2048;
+
+/// [`sorted_distinct`] for a sample of at most [`FEW_DISTINCT`] distinct values (`None` if it
+/// has more), counted in a hash table and only the distinct values sorted. Real columns often
+/// hold a few hundred values (prices in cents, sizes, ages), and sorting every row took most of a
+/// small fit's binning; a continuous column gives up after a few thousand rows.
+fn few_distinct(sample: &[f64]) -> Option<Vec<(f64, usize)>> {
+    // Open addressing at most a quarter full. Key 0 marks an empty slot: `order_key` gives 0
+    // only for a NaN, and the sample holds none.
+    const BITS: u32 = (4 * FEW_DISTINCT).trailing_zeros();
+    const SLOTS: usize = 1 << BITS;
+    let mut keys = vec![0u64; SLOTS];
+    let mut counts = vec![0u32; SLOTS];
+    let mut n_distinct = 0;
+    for &v in sample {
+        // -0.0 and 0.0 are one value, as in `sorted_distinct`.
+        let key = order_key(if v == 0.0 { 0.0 } else { v });
+        let mut slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - BITS)) as usize;
+        loop {
+            if keys[slot] == key {
+                counts[slot] += 1;
+                break;
+            }
+            if keys[slot] == 0 {
+                n_distinct += 1;
+                if n_distinct > FEW_DISTINCT {
+                    return None;
+                }
+                keys[slot] = key;
+                counts[slot] = 1;
+                break;
+            }
+            slot = (slot + 1) & (SLOTS - 1);
+        }
+    }
+    let mut distinct: Vec<(u64, u32)> = keys
+        .into_iter()
+        .zip(counts)
+        .filter(|&(k, _)| k != 0)
+        .collect();
+    distinct.sort_unstable_by_key(|&(k, _)| k);
+    Some(
+        distinct
+            .into_iter()
+            .map(|(k, c)| (from_order_key(k), c as usize))
+            .collect(),
+    )
 }
 
 /// A value strictly between `a` and `b` when possible, never equal to `b`, so that `b` lands in
@@ -396,6 +461,27 @@ mod tests {
         expected.sort_by(f64::total_cmp);
         let expected: Vec<u64> = expected.iter().map(|&v| order_key(v)).collect();
         assert_eq!(keys, expected);
+    }
+
+    #[test]
+    fn counting_distinct_values_equals_sorting_them() {
+        let mut few: Vec<f64> = (0..50_000)
+            .map(|i| ((i * 7919) % 301) as f64 * 0.25 - 30.0)
+            .collect();
+        few.extend([f64::INFINITY, f64::NEG_INFINITY, -0.0, 0.0, 1e-300, -1e300]);
+        let counted = few_distinct(&few).expect("305 distinct values");
+        // 301 multiples of 0.25 (0.0 among them), then four more: -0.0 and 0.0 are one value.
+        assert_eq!(counted.len(), 305);
+        let sorted = sorted_distinct(few.clone());
+        assert_eq!(counted.len(), sorted.len());
+        for ((a, n), (b, m)) in counted.iter().zip(&sorted) {
+            assert!(a == b && n == m, "{a} x{n} vs {b} x{m}");
+        }
+        assert_eq!(counted.iter().map(|c| c.1).sum::<usize>(), few.len());
+
+        let many: Vec<f64> = (0..=FEW_DISTINCT).map(|i| i as f64).collect();
+        assert!(few_distinct(&many).is_none());
+        assert!(few_distinct(&many[1..]).is_some());
     }
 
     #[test]
