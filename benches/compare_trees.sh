@@ -2,10 +2,14 @@
 # Compares crisp-trees with scikit-learn and LightGBM on the same data and the same splits, and
 # prints a markdown table (times, crisp's speed-up measured in the same run, accuracy / RMSE).
 #
-#   benches/compare_trees.sh [--quick] [--repeat N]
+#   benches/compare_trees.sh [--quick] [--repeat N] [--processes N]
 #
-#   --quick     synthetic data at 100k rows only (default: 100k and 1M rows)
-#   --repeat N  fits per measurement, the fastest is reported (default 3; always 1 at 1M rows)
+#   --quick        synthetic data at 100k rows only (default: 100k and 1M rows)
+#   --repeat N     fits per measurement, the fastest is reported (default 3; always 1 at 1M rows)
+#   --processes N  on adult and diamonds, every implementation runs in N fresh processes, in
+#                  turn, and the fastest is reported (default 3). On a shared VM a whole process
+#                  can run 1.3-2x slower than the next (seen in 4 of 20 crisp processes and in
+#                  LightGBM's times), which N fits inside one process do not even out.
 #
 # Creates (or reuses) a Python venv with scikit-learn, lightgbm, numpy and pandas in
 # $CRISP_BENCH_VENV (default /var/tmp/crisp-bench-venv); synthetic CSVs and the raw JSON lines
@@ -18,11 +22,13 @@ cd "$(dirname "$0")/.."
 
 QUICK=0
 REPEAT=3
+PROCESSES=3
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) QUICK=1 ;;
     --repeat) REPEAT="$2"; shift ;;
-    -h | --help) sed -n '2,16p' "$0"; exit 0 ;;
+    --processes) PROCESSES="$2"; shift ;;
+    -h | --help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "compare_trees: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -41,8 +47,18 @@ DATASETS=datasets
 RESULTS="$WORK/results-$(date +%Y%m%d-%H%M%S).jsonl"
 : > "$RESULTS"
 
-# compare LABEL REPEAT -- ARGS...: every model on one dataset, crisp then the baselines.
+# compare PROCESSES REPEAT ARGS...: every model on one dataset, crisp then the baselines, all of
+# it PROCESSES times (the table keeps each implementation's fastest process).
 compare() {
+  local processes="$1" repeat="$2"
+  shift 2
+  local round
+  for round in $(seq "$processes"); do
+    compare_once "$repeat" "$@"
+  done
+}
+
+compare_once() {
   local repeat="$1"
   shift
   local reps=(--fit-repeat "$repeat" --predict-repeat "$repeat")
@@ -67,10 +83,10 @@ for rows in "${SIZES[@]}"; do
   fi
   repeat="$REPEAT"
   [ "$rows" -ge 1000000 ] && repeat=1
-  compare "$repeat" --data "$csv" --target target --task classification
+  compare 1 "$repeat" --data "$csv" --target target --task classification
 done
-compare "$REPEAT" --data "$DATASETS/adult.csv" --test-data "$DATASETS/adult_test.csv" --target income
-compare "$REPEAT" --data "$DATASETS/diamonds.csv" --target price --task regression
+compare "$PROCESSES" "$REPEAT" --data "$DATASETS/adult.csv" --test-data "$DATASETS/adult_test.csv" --target income
+compare "$PROCESSES" "$REPEAT" --data "$DATASETS/diamonds.csv" --target price --task regression
 
 echo
 echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), load average before the table: $(cut -d' ' -f1-3 /proc/loadavg)"
