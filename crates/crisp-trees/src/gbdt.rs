@@ -10,7 +10,6 @@ use ndarray::{Array1, Array2, ArrayBase, ArrayView2, Data, Ix2};
 use rand::rngs::SmallRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::binning::BinnedData;
@@ -23,6 +22,7 @@ use crate::params::{
     check_fraction, invalid, tree_option_accessors, EarlyStopping, Parser, TreeOptions,
 };
 use crate::predict::{argmax, map_blocks};
+use crate::spin::{self, Spread};
 use crate::split::Scorer;
 use crate::tree::Tree;
 
@@ -32,6 +32,9 @@ const AUTO_EARLY_STOPPING_ROWS: usize = 10_000;
 /// Smoothing added to the hessian when ordering categories by gradient ratio, so that rare
 /// categories are not ranked on a handful of rows (scikit-learn and LightGBM use the same).
 const CAT_SMOOTH: f64 = 10.0;
+
+/// Work units (see [`Spread::of`]) of routing one row down a fresh tree.
+const ROUTE_WORK: usize = 32;
 
 /// Checked hyperparameters of [`GradientBoosting`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -520,13 +523,15 @@ impl GradientBoostingValidParams {
                     }
                 }
                 // Rows left out of this round (subsampled away, or held out) are routed on raw values.
-                let deltas: Vec<f64> = others
-                    .par_iter()
-                    .with_min_len(1024)
-                    .map(|&i| {
-                        tree.predict_one(&x[i as usize * n_features..(i as usize + 1) * n_features])
-                    })
-                    .collect();
+                let mut deltas = vec![0.0; others.len()];
+                // Routing a row down a tree costs about as much as a few dozen histogram additions.
+                let spread = Spread::of(ROUTE_WORK * others.len(), true);
+                spin::spread_rows(spread, &mut deltas, 1, &others, |out, rows| {
+                    for (d, &i) in out.iter_mut().zip(rows) {
+                        let i = i as usize;
+                        *d = tree.predict_one(&x[i * n_features..(i + 1) * n_features]);
+                    }
+                });
                 for (&i, d) in others.iter().zip(deltas) {
                     sk[i as usize] += d;
                 }

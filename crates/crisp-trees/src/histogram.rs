@@ -51,7 +51,7 @@ impl Stats<'_> {
         match self {
             Stats::GradHess { g, h } => {
                 let mut out = sized(buf, rows.len() * 2, 0.0);
-                spread_rows(spread, &mut out, 2, rows, |o, r| {
+                spin::spread_rows(spread, &mut out, 2, rows, |o, r| {
                     for (pair, &i) in o.chunks_exact_mut(2).zip(r) {
                         pair[0] = g[i as usize];
                         pair[1] = h[i as usize];
@@ -61,7 +61,7 @@ impl Stats<'_> {
             }
             Stats::Grad { g } => {
                 let mut out = sized(buf, rows.len(), 0.0);
-                spread_rows(spread, &mut out, 1, rows, |o, r| {
+                spin::spread_rows(spread, &mut out, 1, rows, |o, r| {
                     for (v, &i) in o.iter_mut().zip(r) {
                         *v = g[i as usize];
                     }
@@ -70,7 +70,7 @@ impl Stats<'_> {
             }
             Stats::Class { y, .. } => {
                 let mut out = sized(Vec::new(), rows.len(), 0);
-                spread_rows(spread, &mut out, 1, rows, |o, r| {
+                spin::spread_rows(spread, &mut out, 1, rows, |o, r| {
                     for (v, &i) in o.iter_mut().zip(r) {
                         *v = y[i as usize];
                     }
@@ -120,31 +120,6 @@ fn sized<T: Clone>(mut buf: Vec<T>, n: usize, fill: T) -> Vec<T> {
     }
     buf.truncate(n);
     buf
-}
-
-/// Runs `fill(out_part, rows_part)` over matching parts of `out` (`width` values a row) and
-/// `rows`, spread over threads as `spread` says.
-fn spread_rows<T: Send>(
-    spread: Spread,
-    out: &mut [T],
-    width: usize,
-    rows: &[u32],
-    fill: impl Fn(&mut [T], &[u32]) + Sync,
-) {
-    const CHUNK: usize = 1 << 13;
-    match spread {
-        Spread::Pool => out
-            .par_chunks_mut(width * CHUNK)
-            .zip(rows.par_chunks(CHUNK))
-            .for_each(|(o, r)| fill(o, r)),
-        Spread::Pair => {
-            let mid = rows.len() / 2;
-            let (o1, o2) = out.split_at_mut(mid * width);
-            let (r1, r2) = rows.split_at(mid);
-            spin::join(|| fill(o1, r1), || fill(o2, r2));
-        }
-        Spread::One => fill(out, rows),
-    }
 }
 
 /// A node's statistics in node order (see [`Stats::gather`]).

@@ -24,6 +24,8 @@ use std::sync::OnceLock;
 use std::thread::{self, Thread};
 use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
+
 /// Below this much work (row-feature pairs or the like: about a nanosecond each) handing half
 /// of it to the helper costs more than it saves.
 const PAIR_MIN_WORK: usize = 1 << 12;
@@ -57,6 +59,31 @@ impl Spread {
             _ if work >= POOL_MIN_WORK => Spread::Pool,
             _ => Spread::Pair,
         }
+    }
+}
+
+/// Runs `fill(out_part, rows_part)` over matching parts of `out` (`width` values a row) and
+/// `rows`, spread over threads as `spread` says.
+pub(crate) fn spread_rows<T: Send>(
+    spread: Spread,
+    out: &mut [T],
+    width: usize,
+    rows: &[u32],
+    fill: impl Fn(&mut [T], &[u32]) + Sync,
+) {
+    const CHUNK: usize = 1 << 13;
+    match spread {
+        Spread::Pool => out
+            .par_chunks_mut(width * CHUNK)
+            .zip(rows.par_chunks(CHUNK))
+            .for_each(|(o, r)| fill(o, r)),
+        Spread::Pair => {
+            let mid = rows.len() / 2;
+            let (o1, o2) = out.split_at_mut(mid * width);
+            let (r1, r2) = rows.split_at(mid);
+            join(|| fill(o1, r1), || fill(o2, r2));
+        }
+        Spread::One => fill(out, rows),
     }
 }
 
