@@ -33,17 +33,7 @@ fn text_column(frame: &DataFrame, name: &str) -> Vec<Option<String>> {
 
 fn features(dir: &Dir, config: &str, data: &Path, out: &str) -> (String, DataFrame) {
     dir.create("pipeline.toml", config);
-    let stdout = dir
-        .crisp([
-            "features",
-            "--config",
-            "pipeline.toml",
-            "--data",
-            data.to_str().unwrap(),
-            "--out",
-            out,
-        ])
-        .ok();
+    let stdout = dir.features("pipeline.toml", data, out, &[]).ok();
     (stdout, dir.frame(out))
 }
 
@@ -467,15 +457,7 @@ fn bad_configurations_and_data_are_named() {
     let data = dataset("diamonds.csv");
     let run = |config: &str, out: &str| {
         dir.create("bad.toml", config);
-        dir.crisp([
-            "features",
-            "--config",
-            "bad.toml",
-            "--data",
-            data.to_str().unwrap(),
-            "--out",
-            out,
-        ])
+        dir.features("bad.toml", &data, out, &[])
     };
     run(
         "[[features.steps]]\nkind = \"log1p\"\ncolumns = [\"nope\"]\n",

@@ -2,6 +2,8 @@
 //! applying a model artifact's pipeline (`--model`), on adult (32,561 rows) and titanic. The
 //! streamed output must be what the in-memory run gives (up to the last bits of rounding).
 
+use std::path::Path;
+
 use crisp_core::read_csv;
 use polars::prelude::*;
 
@@ -53,20 +55,7 @@ fn fitted_on_every_row_the_streamed_output_is_the_in_memory_output() {
     let dir = Dir::new();
     dir.create("adult.toml", ADULT);
     let adult = dataset("adult.csv");
-    let data = adult.to_str().unwrap();
-    let run = |out: &str, extra: &[&str]| {
-        let mut args = vec![
-            "features",
-            "--config",
-            "adult.toml",
-            "--data",
-            data,
-            "--out",
-            out,
-        ];
-        args.extend_from_slice(extra);
-        dir.crisp(args).ok()
-    };
+    let run = |out: &str, extra: &[&str]| dir.features("adult.toml", &adult, out, extra).ok();
     let stdout = run("memory.csv", &[]);
     assert!(
         stdout.contains("fitted 4 feature steps on 32561 rows of"),
@@ -101,17 +90,7 @@ fn fitted_on_a_sample_every_row_is_transformed_with_the_sample_statistics() {
     dir.create("adult.toml", ADULT);
     let adult = dataset("adult.csv");
     let stdout = dir
-        .crisp([
-            "features",
-            "--config",
-            "adult.toml",
-            "--data",
-            adult.to_str().unwrap(),
-            "--out",
-            "f.csv",
-            "--fit-rows",
-            "8000",
-        ])
+        .features("adult.toml", &adult, "f.csv", &["--fit-rows", "8000"])
         .ok();
     // 32,561 rows / 8,000 -> every 5th row, 6,513 rows.
     assert!(
@@ -246,20 +225,8 @@ fn streamed_errors_name_the_file_the_row_and_the_column() {
     let short = lines[30_000].rsplit_once(',').unwrap().0.to_string();
     ragged[30_000] = &short;
     dir.create("ragged.csv", ragged.join("\n"));
-    let args = |data: &str, extra: &[&str]| {
-        let mut a = vec![
-            "features",
-            "--config",
-            "adult.toml",
-            "--data",
-            data,
-            "--out",
-            "o.csv",
-        ];
-        a.extend_from_slice(extra);
-        a.into_iter().map(String::from).collect::<Vec<_>>()
-    };
-    dir.crisp(args("ragged.csv", &["--fit-rows", "1000"]))
+    let run = |data: &Path, extra: &[&str]| dir.features("adult.toml", data, "o.csv", extra);
+    run(Path::new("ragged.csv"), &["--fit-rows", "1000"])
         .error(&["ragged.csv: line 30001 has 14 fields but the header has 15"]);
     assert!(!dir.path("o.csv").exists(), "no output on error");
 
@@ -274,51 +241,35 @@ fn streamed_errors_name_the_file_the_row_and_the_column() {
     assert_ne!(changed, lines[30_000]);
     unseen[30_000] = &changed;
     dir.create("unseen.csv", unseen.join("\n"));
-    dir.crisp([
-        "features",
-        "--config",
+    dir.features(
         "strict.toml",
-        "--data",
         "unseen.csv",
-        "--out",
         "o.csv",
-        "--fit-rows",
-        "10000",
-        "--batch-rows",
-        "4096",
-    ])
+        &["--fit-rows", "10000", "--batch-rows", "4096"],
+    )
     .error(&[
         "unseen.csv",
         "column 'workclass' has category 'Astronaut' on data row 30000 ",
     ]);
     assert!(!dir.path("o.csv").exists(), "no output on error");
 
-    dir.crisp(args(
-        dataset("adult.csv").to_str().unwrap(),
-        &["--fit-rows", "0"],
-    ))
-    .error(&["--fit-rows must be at least 1"]);
-    dir.crisp(args(
-        dataset("adult.csv").to_str().unwrap(),
+    run(&dataset("adult.csv"), &["--fit-rows", "0"]).error(&["--fit-rows must be at least 1"]);
+    run(
+        &dataset("adult.csv"),
         &["--fit-rows", "10", "--batch-rows", "0"],
-    ))
+    )
     .error(&["--batch-rows must be at least 1"]);
     dir.create(
         "labeled.toml",
         format!("{ADULT}\n[label]\nrule = \"CASE WHEN age > 40 THEN 'old' ELSE 'young' END\"\ntarget = \"band\"\n")
             .replace("target = \"income\"\n", ""),
     );
-    dir.crisp([
-        "features",
-        "--config",
+    dir.features(
         "labeled.toml",
-        "--data",
-        dataset("adult.csv").to_str().unwrap(),
-        "--out",
+        dataset("adult.csv"),
         "o.csv",
-        "--fit-rows",
-        "100",
-    ])
+        &["--fit-rows", "100"],
+    )
     .error(&["[label] needs the whole file in memory"]);
     dir.crisp([
         "features",
@@ -354,17 +305,7 @@ columns = ["alcohol"]
 "#,
     );
     let wine = dataset("wine_quality_red.csv");
-    let stdout = dir
-        .crisp([
-            "features",
-            "--config",
-            "wine.toml",
-            "--data",
-            wine.to_str().unwrap(),
-            "--out",
-            "w.csv",
-        ])
-        .ok();
+    let stdout = dir.features("wine.toml", &wine, "w.csv", &[]).ok();
     assert!(stdout.contains("+ target 'grade'"), "{stdout}");
     let out = dir.frame("w.csv");
     let raw = read_csv(&wine).unwrap().frame;

@@ -3,36 +3,22 @@
 
 use crate::util::{dataset, metric, Dir};
 
+/// `crisp train` of `model` with `params` (each `name=value`) and `extra` arguments on `data`
+/// (a path), writing m.crisp; returns the report.
 fn train(
     dir: &Dir,
-    data: &str,
+    data: impl AsRef<std::ffi::OsStr>,
     target: &str,
     model: &str,
     params: &[&str],
     extra: &[&str],
 ) -> serde_json::Value {
-    let data = dataset(data);
-    let mut args: Vec<String> = [
-        "train",
-        "--data",
-        data.to_str().unwrap(),
-        "--target",
-        target,
-        "--model",
-        model,
-        "--report",
-        "r.json",
-        "--out",
-        "m.crisp",
-    ]
-    .map(String::from)
-    .to_vec();
+    let mut more = vec!["--model", model, "--report", "r.json", "--out", "m.crisp"];
     for p in params {
-        args.push("--param".into());
-        args.push(p.to_string());
+        more.extend(["--param", p]);
     }
-    args.extend(extra.iter().map(|s| s.to_string()));
-    dir.crisp(args).ok();
+    more.extend_from_slice(extra);
+    dir.train(data, target, &more).ok();
     dir.json("r.json")
 }
 
@@ -41,7 +27,7 @@ fn adult(model: &str, params: &[&str]) -> serde_json::Value {
     let test = dataset("adult_test.csv");
     train(
         &dir,
-        "adult.csv",
+        dataset("adult.csv"),
         "income",
         model,
         params,
@@ -94,7 +80,7 @@ fn penguins_multiclass_with_missing_values() {
         let dir = Dir::new();
         let report = train(
             &dir,
-            "penguins.csv",
+            dataset("penguins.csv"),
             "species",
             model,
             &params,
@@ -135,7 +121,7 @@ fn diamonds_regression() {
         ("decision_tree", vec!["max_depth=10"], 0.96),
     ] {
         let dir = Dir::new();
-        let report = train(&dir, "diamonds.csv", "price", model, &params, &[]);
+        let report = train(&dir, dataset("diamonds.csv"), "price", model, &params, &[]);
         assert_eq!(report["task"], "regression");
         let r2 = metric(&report, "r2");
         assert!(r2 > min_r2, "{model} diamonds r2 {r2}");
@@ -257,24 +243,12 @@ fn text_columns_with_hundreds_of_categories_still_train() {
     let dir = Dir::new();
     dir.create("combo.csv", out);
     for model in ["gbdt", "linfa_decision_tree"] {
-        let mut args = vec![
-            "train",
-            "--data",
-            "combo.csv",
-            "--target",
-            "income",
-            "--model",
-            model,
-            "--report",
-            "r.json",
-            "--out",
-            "m.crisp",
-        ];
-        if model == "linfa_decision_tree" {
-            args.extend(["--param", "max_depth=6"]);
-        }
-        dir.crisp(args).ok();
-        let report = dir.json("r.json");
+        let params: &[&str] = if model == "linfa_decision_tree" {
+            &["max_depth=6"]
+        } else {
+            &[]
+        };
+        let report = train(&dir, "combo.csv", "income", model, params, &[]);
         let steps = report["feature_steps"].to_string();
         assert!(metric(&report, "accuracy") > 0.8, "{model}: {steps}");
         let features = report["features"].as_array().unwrap();

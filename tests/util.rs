@@ -70,6 +70,17 @@ impl Dir {
         self.crisp(args)
     }
 
+    /// `crisp features --config CONFIG --data DATA --out OUT` followed by `more`, run in this
+    /// directory.
+    pub fn features(&self, config: &str, data: impl AsRef<OsStr>, out: &str, more: &[&str]) -> Run {
+        let head = ["features", "--config", config, "--data"].map(OsStr::new);
+        let args = head
+            .into_iter()
+            .chain([data.as_ref(), OsStr::new("--out"), OsStr::new(out)])
+            .chain(more.iter().map(OsStr::new));
+        self.crisp(args)
+    }
+
     /// `crisp` with `args`, run in this directory.
     pub fn crisp<S: AsRef<OsStr>>(&self, args: impl IntoIterator<Item = S>) -> Run {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_crisp"));
