@@ -604,8 +604,6 @@ fn partition_serial(
     col: &[u8],
     goes_left: &[bool; 256],
 ) -> usize {
-    // A plain slice keeps the Vec's pointer out of the loop (it was reloaded for every row).
-    let scratch = &mut scratch[..rows.len()];
     let (mut n_left, mut n_right) = (0, 0);
     for k in 0..rows.len() {
         let i = rows[k];

@@ -1,9 +1,9 @@
 //! Gradient boosting objectives: initial scores, gradients, hessians and validation loss.
 
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use crate::spin::{self, Spread};
-use serde::{Deserialize, Serialize};
 
 /// `row(g[i], h[i], scores[i], y[i])` for every row, spread over threads: this runs once per
 /// boosting round on every row.
