@@ -67,12 +67,12 @@ impl PipelineConfig {
     pub fn load(path: &Path) -> Result<Self> {
         let text = std::fs::read_to_string(path).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => {
-                Error::Config(format!("{}: no such file", path.display()))
+                Error::config(format!("{}: no such file", path.display()))
             }
             _ => Error::io("read", path, e),
         })?;
         let mut config: PipelineConfig = toml::from_str(&text).map_err(|e| {
-            Error::Config(format!("{}: {}", path.display(), e.to_string().trim_end()))
+            Error::config(format!("{}: {}", path.display(), e.to_string().trim_end()))
         })?;
         // Files named in the config are relative to the config's own directory.
         if let Some(label) = &mut config.label {

@@ -5,6 +5,7 @@
 mod cli;
 mod commands;
 mod config;
+mod messages;
 mod report;
 
 use std::process::ExitCode;
@@ -17,7 +18,7 @@ fn main() -> ExitCode {
     match commands::run(cli) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("crisp: error: {err}");
+            eprintln!("crisp: error: {}", messages::error_message(&err));
             ExitCode::from(2)
         }
     }

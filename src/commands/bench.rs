@@ -71,7 +71,7 @@ fn memory_bytes(field: &str) -> Option<u64> {
 
 fn features(args: &BenchFeaturesArgs) -> Result<Value> {
     if args.repeat == 0 {
-        return Err(Error::Config("--repeat must be at least 1".into()));
+        return Err(Error::config("--repeat must be at least 1"));
     }
     let baseline = memory_bytes("VmRSS");
     let FeatureConfig {

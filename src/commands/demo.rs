@@ -155,5 +155,5 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
             "FAIL"
         }
     );
-    Ok(verdict.exit_code())
+    Ok(super::gate_exit_code(verdict.passed))
 }

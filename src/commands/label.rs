@@ -146,8 +146,14 @@ fn spec_of(args: &LabelArgs) -> Result<LabelSpec> {
     );
     spec.buckets = match (&args.buckets, &args.cuts) {
         (Some(_), Some(_)) => bail!(Config: "give --buckets or --cuts, not both"),
-        (Some(b), None) => Some(Buckets::parse(b, false, args.bucket_labels.clone())?),
-        (None, Some(c)) => Some(Buckets::parse(c, true, args.bucket_labels.clone())?),
+        (Some(b), None) => Some(
+            Buckets::parse(b, false, args.bucket_labels.clone())
+                .map_err(|e| e.prefixed("--buckets "))?,
+        ),
+        (None, Some(c)) => Some(
+            Buckets::parse(c, true, args.bucket_labels.clone())
+                .map_err(|e| e.prefixed("--cuts "))?,
+        ),
         (None, None) => None,
     };
     if let Some(file) = &args.join {
@@ -210,7 +216,7 @@ fn parse_weights(pairs: &[String]) -> Result<BTreeMap<String, f64>> {
 
 fn json_report(args: &LabelArgs, spec: &LabelSpec, report: &LabelReport) -> Result<Value> {
     let mut value = serde_json::to_value(report)
-        .map_err(|e| Error::Data(format!("cannot write the label report: {e}")))?;
+        .map_err(|e| Error::data(format!("cannot write the label report: {e}")))?;
     if let Some(fields) = value.as_object_mut() {
         fields.insert("data".into(), json!(args.data.display().to_string()));
         fields.insert("target".into(), json!(spec.target()));

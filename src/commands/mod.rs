@@ -21,7 +21,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Train(args) => train::run(&args),
         Command::Predict(args) => predict::run(&args).map(|_| ExitCode::SUCCESS),
-        Command::Validate(args) => validate::run(&args).map(|v| v.exit_code()),
+        Command::Validate(args) => validate::run(&args).map(|v| gate_exit_code(v.passed)),
         Command::Inspect(args) => inspect::run(&args).map(|_| ExitCode::SUCCESS),
         Command::Label(args) => label::run(&args).map(|_| ExitCode::SUCCESS),
         Command::Features(args) => features::run(&args).map(|_| ExitCode::SUCCESS),
@@ -31,6 +31,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo(args) => demo::run(&args),
+    }
+}
+
+/// 0 when a gate passed, 1 when a check failed.
+pub fn gate_exit_code(passed: bool) -> ExitCode {
+    if passed {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     }
 }
 

@@ -93,5 +93,5 @@ pub fn write_frame(path: &Path, format: OutputFormat, frame: &mut DataFrame) -> 
 }
 
 fn parquet_error(e: PolarsError) -> Error {
-    Error::Data(format!("cannot encode Parquet: {e}"))
+    Error::data(format!("cannot encode Parquet: {e}"))
 }

@@ -84,7 +84,7 @@ fn predictions_frame(
         }
     }
     DataFrame::new_infer_height(columns).map_err(|e| {
-        Error::Data(format!("{source}: cannot assemble the output (a column named 'prediction' already exists?): {e}"))
+        Error::data(format!("{source}: cannot assemble the output (a column named 'prediction' already exists?): {e}"))
     })
 }
 

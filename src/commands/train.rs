@@ -62,7 +62,7 @@ pub fn prepare(args: &TrainArgs) -> Result<Prepared> {
     let task = match args.task.as_deref().or(config.task.as_deref()) {
         Some(t) => Some(
             t.parse::<Task>()
-                .map_err(|e| Error::Config(format!("--task: {e}")))?,
+                .map_err(|e| Error::config(format!("--task: {e}")))?,
         ),
         None => None,
     };
@@ -87,14 +87,19 @@ pub fn prepare(args: &TrainArgs) -> Result<Prepared> {
                 source: test_source,
             }
         }
-        None => Holdout::Fraction(
-            args.test_fraction
+        None => {
+            let fraction = args
+                .test_fraction
                 .or(config.test_fraction)
-                .unwrap_or(DEFAULT_TEST_FRACTION),
-        ),
+                .unwrap_or(DEFAULT_TEST_FRACTION);
+            if !(fraction > 0.0 && fraction < 1.0) {
+                bail!(Config: "--test-fraction must be between 0 and 1 (exclusive), got {fraction}");
+            }
+            Holdout::Fraction(fraction)
+        }
     };
     let mut params = config.model_params();
-    params.extend(parse_pairs(&args.params)?);
+    params.extend(parse_pairs(&args.params).map_err(|e| e.prefixed("--param "))?);
     let model_name = args
         .model
         .clone()

@@ -1,116 +1,17 @@
 //! `crisp validate`: evaluate a model on labeled data and gate on thresholds, on the whole
 //! data and per slice. Exit 0 when every check holds, 1 when one fails, 2 on an error.
 
-use std::process::ExitCode;
-
-use crisp_artifact::{rewrite_header, Artifact, Blessing};
-use crisp_core::{bail, read_csv, require_column, Error, Result, Schema};
-use crisp_train::{drift_of, FittedModel, Predictions, Scored, TargetValues};
+use crisp_artifact::{bless, Artifact, Blessing};
+use crisp_core::{bail, read_csv, Result};
+use crisp_train::Scored;
 use crisp_validate::{
-    bootstrap_bound, check_schema, data_gate_passed, junit_xml, markdown, CheckOutcome,
-    CheckStatus, DataCheck, DataGate, Evaluation, GateRecord, Threshold, ValidateError,
+    CheckStatus, DataCheck, DataGate, Gate, MissingBaseline, ModelCheck, Threshold, Verdict,
 };
-use polars::prelude::*;
-use serde::Serialize;
 use serde_json::json;
 
 use crate::cli::ValidateArgs;
 use crate::config::PipelineConfig;
 use crate::report::{evaluation_fields, format_metric, metrics_table, write_json};
-
-/// The outcome of every check.
-#[derive(Debug, Serialize)]
-pub struct Verdict {
-    pub passed: bool,
-    /// Checks of the data against the training statistics, run before the model checks.
-    pub data_checks: Vec<DataCheck>,
-    pub checks: Vec<Check>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub slices: Vec<SliceResult>,
-}
-
-/// One threshold's outcome; `reason` says why a metric could not be computed.
-#[derive(Debug, Serialize)]
-pub struct Check {
-    #[serde(flatten)]
-    pub outcome: CheckOutcome,
-    /// The point value when the gate used a bootstrap bound.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub point: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-}
-
-/// The checks of one slice (rows sharing a value of the --slice column).
-#[derive(Debug, Serialize)]
-pub struct SliceResult {
-    pub column: String,
-    pub value: String,
-    pub rows: usize,
-    /// False when the slice is too small to gate (reported only).
-    pub gated: bool,
-    pub passed: bool,
-    pub metrics: std::collections::BTreeMap<String, f64>,
-    pub checks: Vec<Check>,
-}
-
-impl Verdict {
-    pub fn exit_code(&self) -> ExitCode {
-        if self.passed {
-            ExitCode::SUCCESS
-        } else {
-            ExitCode::from(1)
-        }
-    }
-}
-
-fn config_error(e: ValidateError) -> Error {
-    Error::Config(e.to_string())
-}
-
-/// Rows to evaluate together: the whole data or one slice, with the baseline's predictions
-/// for the same rows.
-struct Scope<'a> {
-    model: &'a FittedModel,
-    truth: TargetValues,
-    predictions: Predictions,
-    evaluation: Evaluation,
-    baseline: Option<Evaluation>,
-}
-
-impl<'a> Scope<'a> {
-    fn whole(model: &'a FittedModel, scored: &Scored, baseline: Option<&Scored>) -> Self {
-        Scope {
-            model,
-            truth: scored.truth.clone(),
-            predictions: scored.predictions.clone(),
-            evaluation: scored.evaluation.clone(),
-            baseline: baseline.map(|b| b.evaluation.clone()),
-        }
-    }
-
-    fn subset(
-        model: &'a FittedModel,
-        scored: &Scored,
-        baseline: Option<(&FittedModel, &Scored)>,
-        rows: &[usize],
-    ) -> Result<Self> {
-        let truth = scored.truth.subset(rows);
-        let predictions = scored.predictions.subset(rows);
-        let evaluation = model.score(&truth, &predictions)?;
-        let baseline = match baseline {
-            Some((b, s)) => Some(b.score(&truth, &s.predictions.subset(rows))?),
-            None => None,
-        };
-        Ok(Scope {
-            model,
-            truth,
-            predictions,
-            evaluation,
-            baseline,
-        })
-    }
-}
 
 pub fn run(args: &ValidateArgs) -> Result<Verdict> {
     let artifact = Artifact::read(&args.model)?;
@@ -127,8 +28,8 @@ pub fn run(args: &ValidateArgs) -> Result<Verdict> {
     let thresholds = texts
         .iter()
         .map(|t| {
-            let parsed: Threshold = t.parse().map_err(config_error)?;
-            parsed.validate_for(task).map_err(config_error)?;
+            let parsed: Threshold = t.parse()?;
+            parsed.validate_for(task)?;
             Ok(parsed)
         })
         .collect::<Result<Vec<_>>>()?;
@@ -136,10 +37,13 @@ pub fn run(args: &ValidateArgs) -> Result<Verdict> {
         if !(c > 0.0 && c < 1.0) {
             bail!(Config: "--confidence must be between 0 and 1 (exclusive), got {c}");
         }
+        if args.resamples == 0 {
+            bail!(Config: "--resamples must be at least 1 when --confidence is given");
+        }
     }
 
     // Flags override the [validate.data] limits of the config file.
-    let gate = DataGate {
+    let limits = DataGate {
         max_psi: args.max_psi.or(config_gate.max_psi),
         max_null_rate_increase: args
             .max_null_rate_increase
@@ -152,38 +56,18 @@ pub fn run(args: &ValidateArgs) -> Result<Verdict> {
             .or(config_gate.max_out_of_range_rate),
         max_ks: args.max_ks.or(config_gate.max_ks),
     };
-    gate.validate().map_err(config_error)?;
+    let mut gate = Gate::new(thresholds).data_limits(limits);
+    if let Some(column) = &args.slice {
+        gate = gate.slice(column.clone(), args.min_slice_rows);
+    }
+    if let Some(confidence) = args.confidence {
+        gate = gate.bootstrap(confidence, args.resamples, args.seed);
+    }
+    gate.validate(task)?;
 
     let data = read_csv(&args.data)?;
     let source = args.data.display().to_string();
-    if let Some(column) = &args.slice {
-        require_column(&data.frame, column, &source)?;
-    }
-    let data_checks = data_checks(&artifact, &data.frame, &gate)?;
-    let schema_broken = data_checks
-        .iter()
-        .any(|c| c.failed() && matches!(c.check.as_str(), "missing_column" | "dtype_change"));
-    if schema_broken {
-        // Without its input columns, or with text where it reads numbers, the model cannot
-        // run: the data checks fail the gate and the model checks are not run.
-        let verdict = Verdict {
-            passed: false,
-            data_checks,
-            checks: Vec::new(),
-            slices: Vec::new(),
-        };
-        print_data_checks(&verdict.data_checks);
-        println!("verdict: FAIL (the data does not match the model's input schema; model checks not run)");
-        write_outputs(
-            args,
-            &verdict,
-            json!({"passed": false, "model": args.model.display().to_string(), "data": source, "data_checks": verdict.data_checks}),
-        )?;
-        return Ok(verdict);
-    }
-    let scored = artifact.model.evaluate(&data.frame, &source)?;
-
-    let baseline_artifact = match &args.baseline {
+    let baseline = match &args.baseline {
         Some(path) => {
             let base = Artifact::read(path)?;
             if base.header.task != task || base.header.target != artifact.header.target {
@@ -195,7 +79,7 @@ pub fn run(args: &ValidateArgs) -> Result<Verdict> {
             Some(base)
         }
         None => {
-            if let Some(t) = thresholds.iter().find(|t| t.needs_baseline()) {
+            if let Some(t) = gate.thresholds.iter().find(|t| t.needs_baseline()) {
                 if !args.allow_missing_baseline {
                     bail!(
                         Config: "threshold '{}' compares against a baseline: give --baseline <ARTIFACT>, or --allow-missing-baseline to skip such checks on a first deployment",
@@ -206,35 +90,20 @@ pub fn run(args: &ValidateArgs) -> Result<Verdict> {
             None
         }
     };
-    let baseline_scored = match &baseline_artifact {
-        Some(b) => Some(b.model.evaluate(&data.frame, &source)?),
-        None => None,
-    };
-
-    let whole = Scope::whole(&artifact.model, &scored, baseline_scored.as_ref());
-    let checks = check_scope(&thresholds, &whole, args)?;
-    let slices = match &args.slice {
-        Some(column) => slice_results(
-            column,
-            &thresholds,
-            &artifact.model,
-            &scored,
-            baseline_artifact
-                .as_ref()
-                .map(|b| &b.model)
-                .zip(baseline_scored.as_ref()),
+    gate = gate.missing_baseline(MissingBaseline::Skip);
+    let run = artifact.gate(&data.frame, &source, baseline.as_ref(), &gate)?;
+    let verdict = run.verdict;
+    let Some(scored) = run.scored else {
+        // Without its input columns, or with text where it reads numbers, the model cannot
+        // run: the data checks fail the gate and the model checks are not run.
+        print_data_checks(&verdict.data_checks);
+        println!("verdict: FAIL (the data does not match the model's input schema; model checks not run)");
+        write_outputs(
             args,
-        )?,
-        None => Vec::new(),
-    };
-    let passed = data_gate_passed(&data_checks)
-        && checks.iter().all(|c| !c.outcome.failed())
-        && slices.iter().all(|s| s.passed);
-    let verdict = Verdict {
-        passed,
-        data_checks,
-        checks,
-        slices,
+            &verdict,
+            json!({"passed": false, "model": args.model.display().to_string(), "data": source, "data_checks": verdict.data_checks}),
+        )?;
+        return Ok(verdict);
     };
 
     print_verdict(&verdict, &scored, args, &source);
@@ -256,7 +125,7 @@ pub fn run(args: &ValidateArgs) -> Result<Verdict> {
             report["min_slice_rows"] = json!(args.min_slice_rows);
             report["slices"] = json!(verdict.slices);
         }
-        if let Some(b) = &baseline_scored {
+        if let Some(b) = &run.baseline {
             report["baseline"] = json!({
                 "model": args.baseline.as_ref().map(|p| p.display().to_string()),
                 "metrics": b.evaluation.metrics,
@@ -264,19 +133,18 @@ pub fn run(args: &ValidateArgs) -> Result<Verdict> {
         }
         report
             .as_object_mut()
-            .unwrap()
+            .expect("a JSON object")
             .extend(evaluation_fields(&scored.evaluation));
         write_outputs(args, &verdict, report)?;
     }
     if args.bless {
-        let mut header = artifact.header.clone();
-        header.blessing = Some(Blessing {
-            passed: verdict.passed,
-            thresholds: texts.clone(),
-            data_fingerprint: data.fingerprint.clone(),
-            at_unix: super::now_unix(),
-        });
-        rewrite_header(&args.model, &header)?;
+        let blessing = Blessing::of(
+            &verdict,
+            texts.clone(),
+            &data.fingerprint,
+            super::now_unix(),
+        );
+        bless(&args.model, blessing)?;
         if verdict.passed {
             println!("blessed {}", args.model.display());
         } else {
@@ -289,66 +157,23 @@ pub fn run(args: &ValidateArgs) -> Result<Verdict> {
     Ok(verdict)
 }
 
-/// Schema and drift checks of `frame` against the training statistics in the artifact.
-fn data_checks(artifact: &Artifact, frame: &DataFrame, gate: &DataGate) -> Result<Vec<DataCheck>> {
-    let header = &artifact.header;
-    let expected: Vec<(&str, &str)> = header
-        .input_schema
-        .columns
-        .iter()
-        .map(|c| (c.name.as_str(), c.kind.name()))
-        .collect();
-    let found_schema = Schema::of_frame(frame, &[header.target.as_str()]);
-    let found: Vec<(&str, &str)> = found_schema
-        .columns
-        .iter()
-        .map(|c| (c.name.as_str(), c.kind.name()))
-        .collect();
-    let mut checks = check_schema(&expected, &found);
-    if data_gate_passed(&checks) {
-        checks.extend(gate.check_drifts(&drift_of(&header.data_profile, frame)?));
-    }
-    Ok(checks)
-}
-
 /// The JSON report, JUnit XML and Markdown files that were asked for.
 fn write_outputs(args: &ValidateArgs, verdict: &Verdict, report: serde_json::Value) -> Result<()> {
     if let Some(path) = &args.report {
         write_json(path, &report)?;
     }
-    if args.junit.is_none() && args.markdown.is_none() {
-        return Ok(());
-    }
-    let mut records: Vec<GateRecord> = verdict
-        .data_checks
-        .iter()
-        .map(|c| GateRecord::from_data_check("data", c))
-        .collect();
-    records.extend(verdict.checks.iter().map(|c| record("model", c)));
-    for s in &verdict.slices {
-        let group = format!("slice {}={}", s.column, s.value);
-        records.extend(s.checks.iter().map(|c| record(&group, c)));
-    }
-    let title = format!(
-        "crisp validate {} on {}",
-        args.model.display(),
-        args.data.display()
-    );
     if let Some(path) = &args.junit {
-        crisp_core::write_atomic(path, junit_xml("crisp validate", &records).as_bytes())?;
+        crisp_core::write_atomic(path, verdict.junit_xml("crisp validate").as_bytes())?;
     }
     if let Some(path) = &args.markdown {
-        crisp_core::write_atomic(path, markdown(&title, verdict.passed, &records).as_bytes())?;
+        let title = format!(
+            "crisp validate {} on {}",
+            args.model.display(),
+            args.data.display()
+        );
+        crisp_core::write_atomic(path, verdict.markdown(&title).as_bytes())?;
     }
     Ok(())
-}
-
-fn record(group: &str, check: &Check) -> GateRecord {
-    let mut r = GateRecord::from_outcome(group, &check.outcome);
-    if let Some(reason) = &check.reason {
-        r.message = format!("{} could not be computed: {reason}", check.outcome.metric);
-    }
-    r
 }
 
 fn print_data_checks(checks: &[DataCheck]) {
@@ -374,107 +199,7 @@ fn print_data_checks(checks: &[DataCheck]) {
     }
 }
 
-fn slice_results(
-    column: &str,
-    thresholds: &[Threshold],
-    model: &FittedModel,
-    scored: &Scored,
-    baseline: Option<(&FittedModel, &Scored)>,
-    args: &ValidateArgs,
-) -> Result<Vec<SliceResult>> {
-    let values = scored.frame.column(column)?.cast(&DataType::String)?;
-    let mut groups: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
-    for (row, v) in values.str()?.iter().enumerate() {
-        groups
-            .entry(v.unwrap_or("(missing)").to_string())
-            .or_default()
-            .push(row);
-    }
-    let mut results = Vec::with_capacity(groups.len());
-    for (value, rows) in groups {
-        let scope = Scope::subset(model, scored, baseline, &rows)?;
-        let gated = rows.len() >= args.min_slice_rows;
-        let checks = if gated {
-            check_scope(thresholds, &scope, args)?
-        } else {
-            Vec::new()
-        };
-        results.push(SliceResult {
-            column: column.to_string(),
-            passed: checks.iter().all(|c| !c.outcome.failed()),
-            value,
-            rows: rows.len(),
-            gated,
-            metrics: scope.evaluation.metrics.clone(),
-            checks,
-        });
-    }
-    Ok(results)
-}
-
-fn check_scope(thresholds: &[Threshold], scope: &Scope, args: &ValidateArgs) -> Result<Vec<Check>> {
-    thresholds
-        .iter()
-        .map(|t| check_one(t, scope, args))
-        .collect()
-}
-
-fn check_one(threshold: &Threshold, scope: &Scope, args: &ValidateArgs) -> Result<Check> {
-    let unavailable = |reason: String| Check {
-        outcome: CheckOutcome {
-            metric: threshold.metric.clone(),
-            op: threshold.op,
-            threshold: threshold.text.clone(),
-            observed: f64::NAN,
-            bound: None,
-            baseline: None,
-            status: CheckStatus::Failed,
-        },
-        point: None,
-        reason: Some(reason),
-    };
-    let point = match scope.evaluation.get(&threshold.metric) {
-        Ok(v) => v,
-        Err(ValidateError::Unavailable { reason, .. }) => return Ok(unavailable(reason)),
-        Err(e) => return Err(config_error(e)),
-    };
-    let base = match &scope.baseline {
-        Some(b) if threshold.needs_baseline() => match b.get(&threshold.metric) {
-            Ok(v) => Some(v),
-            Err(ValidateError::Unavailable { reason, .. }) => {
-                return Ok(unavailable(format!(
-                    "the baseline's {}: {reason}",
-                    threshold.metric
-                )))
-            }
-            Err(e) => return Err(config_error(e)),
-        },
-        _ => None,
-    };
-    let observed = match args.confidence {
-        None => point,
-        Some(confidence) => {
-            let input = scope.model.eval_input(&scope.truth, &scope.predictions)?;
-            match bootstrap_bound(
-                &threshold.metric,
-                &input,
-                confidence,
-                args.resamples,
-                args.seed,
-            ) {
-                Ok(bound) => bound,
-                Err(e) => return Ok(unavailable(e.to_string())),
-            }
-        }
-    };
-    Ok(Check {
-        outcome: threshold.check(observed, base),
-        point: args.confidence.map(|_| point),
-        reason: None,
-    })
-}
-
-fn print_checks(checks: &[Check], args: &ValidateArgs, indent: &str) {
+fn print_checks(checks: &[ModelCheck], args: &ValidateArgs, indent: &str) {
     let observed_label = match args.confidence {
         Some(c) => format!("{:.0}% bound", c * 100.0),
         None => "observed".to_string(),
@@ -548,16 +273,7 @@ fn print_verdict(verdict: &Verdict, scored: &Scored, args: &ValidateArgs, source
             );
         }
     }
-    let n_data_failed = verdict.data_checks.iter().filter(|c| c.failed()).count();
-    let n_checks =
-        verdict.checks.len() + verdict.slices.iter().map(|s| s.checks.len()).sum::<usize>();
-    let n_failed = verdict
-        .checks
-        .iter()
-        .chain(verdict.slices.iter().flat_map(|s| &s.checks))
-        .filter(|c| c.outcome.failed())
-        .count()
-        + n_data_failed;
+    let (n_checks, n_failed) = verdict.counts();
     if verdict.passed {
         println!(
             "verdict: PASS ({n_checks} model checks, {} data checks)",

@@ -13,10 +13,10 @@
 use std::path::Path;
 
 use crisp_core::{write_atomic, Error, Result};
-use crisp_train::FittedModel;
+use crisp_train::{FittedModel, TrainConfig, TrainRun};
 
 use crate::codec;
-use crate::header::ArtifactHeader;
+use crate::header::{ArtifactHeader, DataInfo};
 
 /// Identifies a crisp artifact.
 pub const MAGIC: &[u8; 8] = b"CRISPML\0";
@@ -35,16 +35,28 @@ pub struct Artifact {
 }
 
 fn artifact_error(path: &Path, message: impl std::fmt::Display) -> Error {
-    Error::Artifact(format!("{}: {message}", path.display()))
+    Error::artifact(format!("{}: {message}", path.display())).file(path.display())
 }
 
 impl Artifact {
+    /// The artifact of a fresh training run with `config` on `data`, stamped with the current
+    /// time.
+    pub fn from_run(run: &TrainRun, config: &TrainConfig, data: DataInfo) -> Self {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        Artifact {
+            header: ArtifactHeader::for_run(run, config, data, now),
+            model: run.fitted.clone(),
+        }
+    }
+
     /// Encode to bytes.
     pub fn to_bytes(&self) -> Result<Vec<u8>> {
         let header = codec::encode(&self.header)
-            .map_err(|e| Error::Artifact(format!("cannot encode header: {e}")))?;
+            .map_err(|e| Error::artifact(format!("cannot encode header: {e}")))?;
         let body = codec::encode(&self.model)
-            .map_err(|e| Error::Artifact(format!("cannot encode model: {e}")))?;
+            .map_err(|e| Error::artifact(format!("cannot encode model: {e}")))?;
         let mut out = Vec::with_capacity(header.len() + body.len() + 36);
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
@@ -62,17 +74,19 @@ impl Artifact {
         write_atomic(path, &self.to_bytes()?)
     }
 
-    /// Read and fully verify an artifact.
+    /// Read and fully verify an artifact; errors name the file.
     pub fn read(path: &Path) -> Result<Self> {
         let bytes = read_file(path)?;
-        Self::from_bytes(&bytes).map_err(|m| artifact_error(path, m))
+        Self::from_bytes(&bytes).map_err(|e| e.context(path.display()).file(path.display()))
     }
 
-    /// Decode and verify bytes; errors are plain messages for the caller to prefix.
-    pub fn from_bytes(bytes: &[u8]) -> std::result::Result<Self, String> {
-        let (header, body) = sections(bytes)?;
-        let header = codec::decode(header).map_err(|e| undecodable("header", e))?;
-        let model = codec::decode(body).map_err(|e| undecodable("model", e))?;
+    /// Decode and verify bytes. Errors are [`Error::Artifact`]s whose message says what is
+    /// wrong (the caller puts the file's name in front, as [`Artifact::read`] does).
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        let (header, body) = sections(bytes).map_err(Error::artifact)?;
+        let header =
+            codec::decode(header).map_err(|e| Error::artifact(undecodable("header", e)))?;
+        let model = codec::decode(body).map_err(|e| Error::artifact(undecodable("model", e)))?;
         Ok(Artifact { header, model })
     }
 }
@@ -90,7 +104,7 @@ pub fn rewrite_header(path: &Path, header: &ArtifactHeader) -> Result<()> {
     let bytes = read_file(path)?;
     let (_, body) = sections(&bytes).map_err(|m| artifact_error(path, m))?;
     let header =
-        codec::encode(header).map_err(|e| Error::Artifact(format!("cannot encode header: {e}")))?;
+        codec::encode(header).map_err(|e| Error::artifact(format!("cannot encode header: {e}")))?;
     let mut out = Vec::with_capacity(bytes.len() + header.len());
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());

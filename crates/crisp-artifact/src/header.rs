@@ -19,6 +19,23 @@ pub struct DataInfo {
     pub rows: usize,
 }
 
+impl DataInfo {
+    /// The training data `source` held in memory as `frame`: its fingerprint is that of the
+    /// frame written as CSV (the same as the file's when the frame was read from an unchanged
+    /// CSV file written by Polars).
+    pub fn of_frame(
+        source: impl Into<String>,
+        frame: &crisp_core::polars::prelude::DataFrame,
+    ) -> crisp_core::Result<Self> {
+        let bytes = crisp_core::csv_bytes(&mut frame.clone())?;
+        Ok(DataInfo {
+            source: source.into(),
+            fingerprint: crisp_core::fingerprint(&bytes),
+            rows: frame.height(),
+        })
+    }
+}
+
 /// A validation verdict written into the artifact by `crisp validate --bless`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Blessing {

@@ -9,17 +9,20 @@
 //!
 //! // Anything that is not an artifact is refused with a reason.
 //! let err = Artifact::from_bytes(b"hello, world").unwrap_err();
-//! assert_eq!(err, "not a crisp artifact (wrong magic bytes)");
+//! assert_eq!(err.to_string(), "not a crisp artifact (wrong magic bytes)");
+//! assert!(matches!(err, crisp_core::Error::Artifact { .. }));
 //! let err = Artifact::from_bytes(b"CRISPML\0\x07\0\0\0").unwrap_err();
-//! assert!(err.contains("artifact format 7"));
+//! assert!(err.to_string().contains("artifact format 7"));
 //! ```
 //!
 //! Writing and reading: [`Artifact::write`] and [`Artifact::read`] (see the crate's tests for a
 //! full round trip through `crisp_train::train`).
 #![deny(missing_docs)]
+#![forbid(unsafe_code)]
 
 mod codec;
 mod file;
+mod gate;
 mod header;
 
 #[cfg(test)]
@@ -27,4 +30,5 @@ mod tests;
 
 pub use codec::DECODE_LIMIT;
 pub use file::{read_header, rewrite_header, Artifact, FORMAT_VERSION, MAGIC};
+pub use gate::bless;
 pub use header::{ArtifactHeader, Blessing, DataInfo};

@@ -35,7 +35,7 @@ pub fn read_csv(path: &Path) -> Result<CsvData> {
 /// Parse CSV bytes (with a header row); `source` names them in errors.
 pub fn parse_csv(bytes: &[u8], source: &str) -> Result<DataFrame> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        bail!(Data: "{source}: the file is empty (expected a header row and data rows)");
+        bail!(Data { file: source }: "{source}: the file is empty (expected a header row and data rows)");
     }
     let shape = check_rectangular(bytes, source)?;
     check_header_names(bytes, source)?;
@@ -51,12 +51,12 @@ pub fn parse_csv(bytes: &[u8], source: &str) -> Result<DataFrame> {
     };
     let mut frame = read(Some(INFER_SCHEMA_ROWS))
         .or_else(|_| read(None))
-        .map_err(|e| Error::Data(format!("{source}: cannot parse CSV: {e}")))?;
+        .map_err(|e| Error::data(format!("{source}: cannot parse CSV: {e}")).file(source))?;
     if !shape.blank_rows.is_empty() {
         frame = drop_rows(&frame, &shape.blank_rows)?;
     }
     if frame.height() == 0 {
-        bail!(Data: "{source}: the file has a header but no data rows");
+        bail!(Data { file: source }: "{source}: the file has a header but no data rows");
     }
     Ok(frame)
 }
@@ -93,7 +93,7 @@ pub(crate) fn check_header_names(bytes: &[u8], source: &str) -> Result<()> {
     let names = header_names(bytes);
     let mut seen = std::collections::HashSet::new();
     if let Some(name) = names.iter().find(|n| !seen.insert(n.as_str())) {
-        bail!(Data: "{source}: the header names column '{name}' twice");
+        bail!(Data { file: source, column: name }: "{source}: the header names column '{name}' twice");
     }
     Ok(())
 }
@@ -245,7 +245,7 @@ impl<'a> RecordShape<'a> {
         match self.expected {
             None => self.expected = Some(fields),
             Some(n) if n != fields => bail!(
-                Data: "{source}: line {start_line} has {fields} field{} but the header has {n}",
+                Data { file: source, line: start_line }: "{source}: line {start_line} has {fields} field{} but the header has {n}",
                 if fields == 1 { "" } else { "s" }
             ),
             Some(_) => {}
@@ -308,7 +308,7 @@ impl<'a> RecordShape<'a> {
     pub(crate) fn finish(mut self) -> Result<Shape> {
         if self.in_quotes {
             let (source, line) = (self.source, self.record_start_line);
-            bail!(Data: "{source}: a quoted field opened on line {line} is never closed");
+            bail!(Data { file: source, line: line }: "{source}: a quoted field opened on line {line} is never closed");
         }
         if !self.record_is_blank {
             self.end_record()?;

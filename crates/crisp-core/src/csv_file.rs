@@ -59,12 +59,12 @@ impl CsvFile {
             shape.feed(piece)?;
         }
         if head.iter().all(u8::is_ascii_whitespace) {
-            bail!(Data: "{source}: the file is empty (expected a header row and data rows)");
+            bail!(Data { file: &source }: "{source}: the file is empty (expected a header row and data rows)");
         }
         let shape = shape.finish()?;
         check_header_names(&head, &source)?;
         if shape.rows == 0 {
-            bail!(Data: "{source}: the file has a header but no data rows");
+            bail!(Data { file: &source }: "{source}: the file has a header but no data rows");
         }
         let header = header_names(&head);
         Ok(CsvFile {
@@ -164,7 +164,7 @@ impl CsvFile {
             .into_reader_with_file_handle(Cursor::new(bytes))
             .finish()
             .map_err(|e| {
-                Error::Data(format!(
+                Error::data(format!(
                     "{}: {} (in data rows {}-{})",
                     self.source(),
                     polars_message(&e),
@@ -273,7 +273,7 @@ impl CsvFile {
     {
         let source = self.source();
         if let Some(c) = columns.iter().find(|c| !self.header.contains(c)) {
-            bail!(ColumnNotFound: "{source}: column '{c}' is missing; the data has: {}", self.header.join(", "));
+            bail!(ColumnNotFound { file: &source, column: c }: "{source}: column '{c}' is missing; the data has: {}", self.header.join(", "));
         }
         if batch_rows == 0 {
             bail!(Config: "a batch must hold at least 1 row");
@@ -320,7 +320,7 @@ impl CsvFile {
     /// A Polars error of a query on this file, as a data error naming the file (first line
     /// only: Polars appends hints meant for its Python users).
     pub fn polars_error(&self, e: PolarsError) -> Error {
-        Error::Data(format!("{}: {}", self.source(), polars_message(&e)))
+        Error::data(format!("{}: {}", self.source(), polars_message(&e))).file(self.source())
     }
 }
 

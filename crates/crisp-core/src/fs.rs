@@ -28,7 +28,7 @@ where
     };
     let name = path
         .file_name()
-        .ok_or_else(|| Error::Config(format!("{}: not a file path", path.display())))?;
+        .ok_or_else(|| Error::config(format!("{}: not a file path", path.display())))?;
     let tmp = dir.join(format!(
         ".{}.crisp.tmp{}",
         name.to_string_lossy(),
@@ -51,6 +51,7 @@ where
 }
 
 /// Write `frame` as CSV (with a header) to `path`, atomically.
+#[cfg(feature = "polars")]
 pub fn write_csv(path: &Path, frame: &mut polars::prelude::DataFrame) -> Result<()> {
     use polars::prelude::{CsvWriter, SerWriter};
     write_atomic_with(path, |out| {
@@ -59,6 +60,7 @@ pub fn write_csv(path: &Path, frame: &mut polars::prelude::DataFrame) -> Result<
 }
 
 /// `frame` as CSV bytes with a header row.
+#[cfg(feature = "polars")]
 pub fn csv_bytes(frame: &mut polars::prelude::DataFrame) -> Result<Vec<u8>> {
     use polars::prelude::{CsvWriter, SerWriter};
     let mut buf = Vec::new();

@@ -13,22 +13,39 @@
 //! # Ok::<(), crisp_core::Error>(())
 //! ```
 #![deny(missing_docs)]
+#![forbid(unsafe_code)]
 
+#[cfg(feature = "polars")]
 mod csv;
+#[cfg(feature = "polars")]
 mod csv_file;
 mod error;
 mod fs;
+#[cfg(feature = "polars")]
 mod matrix;
+pub mod rng;
+#[cfg(feature = "polars")]
 mod schema;
+#[cfg(feature = "polars")]
 mod split;
+pub mod stats;
 
+#[cfg(feature = "polars")]
 pub use crate::csv::{parse_csv, read_csv, CsvData};
+#[cfg(feature = "polars")]
 pub use csv_file::{CsvFile, CsvSample};
-pub use error::{Error, Result};
-pub use fs::{csv_bytes, write_atomic, write_atomic_with, write_csv};
+pub use error::{Error, Hint, Location, Result};
+#[cfg(feature = "polars")]
+pub use fs::{csv_bytes, write_csv};
+pub use fs::{write_atomic, write_atomic_with};
+#[cfg(feature = "polars")]
 pub use matrix::{column_f64, to_matrix, to_vector};
+pub use rng::SeededRng;
+#[cfg(feature = "polars")]
 pub use schema::{column_list, require_column, ColumnKind, ColumnSchema, Schema};
+#[cfg(feature = "polars")]
 pub use split::{train_test_split, Split};
+pub use stats::{argmax, quantile_sorted};
 
 /// The crate version, recorded in artifacts.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -39,4 +56,5 @@ pub fn fingerprint(bytes: &[u8]) -> String {
 }
 
 /// Re-exported so downstream crates name the same ndarray (0.16) and Polars as crisp.
+#[cfg(feature = "polars")]
 pub use {ndarray, polars};

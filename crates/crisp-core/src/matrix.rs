@@ -26,9 +26,9 @@ pub fn to_matrix(frame: &DataFrame, columns: &[String]) -> Result<Array2<f64>> {
 pub fn column_f64(frame: &DataFrame, name: &str) -> Result<Float64Chunked> {
     let col = frame
         .column(name)
-        .map_err(|_| Error::ColumnNotFound(format!("no column named '{name}'")))?;
+        .map_err(|_| Error::column_not_found(name, format!("no column named '{name}'")))?;
     if !(col.dtype().is_primitive_numeric() || col.dtype() == &DataType::Boolean) {
-        return Err(Error::Data(format!(
+        return Err(Error::data(format!(
             "column '{name}' has type {} where a number was expected",
             col.dtype()
         )));

@@ -117,7 +117,7 @@ impl Schema {
         for col in &self.columns {
             let Ok(found) = frame.column(&col.name) else {
                 bail!(
-                    ColumnNotFound: "{source}: column '{}' ({} in training) is missing; the data has: {}",
+                    ColumnNotFound { file: source, column: &col.name }: "{source}: column '{}' ({} in training) is missing; the data has: {}",
                     col.name,
                     col.kind,
                     column_list(frame)
@@ -138,10 +138,12 @@ impl Schema {
 fn conform_column(found: &Series, col: &ColumnSchema, source: &str) -> Result<Series> {
     let target = col.kind.dtype();
     let cast = found.cast(&target).map_err(|e| {
-        Error::Data(format!(
+        Error::data(format!(
             "{source}: column '{}' cannot be read as {}: {e}",
             col.name, col.kind
         ))
+        .file(source)
+        .column(&col.name)
     })?;
     // A non-strict cast turns unparsable values into nulls; find the first one to report it.
     let lost = cast.is_null() & found.is_not_null();
@@ -151,7 +153,8 @@ fn conform_column(found: &Series, col: &ColumnSchema, source: &str) -> Result<Se
             .map(|v| v.to_string())
             .unwrap_or_default();
         bail!(
-            Data: "{source}: column '{}' was {} in training but data row {} holds '{}'",
+            Data { file: source, column: &col.name, row: row + 1, value: &value }:
+            "{source}: column '{}' was {} in training but data row {} holds '{}'",
             col.name,
             col.kind,
             row + 1,
@@ -174,10 +177,14 @@ pub fn column_list(frame: &DataFrame) -> String {
 /// The column `name` of `frame`, or an error naming the file and the columns it does have.
 pub fn require_column<'a>(frame: &'a DataFrame, name: &str, source: &str) -> Result<&'a Column> {
     frame.column(name).map_err(|_| {
-        Error::ColumnNotFound(format!(
-            "{source}: no column named '{name}'; the columns are: {}",
-            column_list(frame)
-        ))
+        Error::column_not_found(
+            name,
+            format!(
+                "{source}: no column named '{name}'; the columns are: {}",
+                column_list(frame)
+            ),
+        )
+        .file(source)
     })
 }
 

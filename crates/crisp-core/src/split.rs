@@ -1,10 +1,7 @@
 //! Seeded train/test splits, stratified by class when asked.
 
-use rand::rngs::StdRng;
-use rand::seq::SliceRandom;
-use rand::SeedableRng;
-
-use crate::{ensure, Result};
+use crate::rng::SeededRng;
+use crate::{ensure, Error, Hint, Result};
 
 /// Row indices of a train/test split, each list in ascending (input) order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,10 +25,10 @@ pub fn train_test_split(
 ) -> Result<Split> {
     ensure!(
         test_fraction > 0.0 && test_fraction < 1.0,
-        Config: "--test-fraction must be between 0 and 1 (exclusive), got {test_fraction}"
+        Config { value: test_fraction }: "test_fraction must be between 0 and 1 (exclusive), got {test_fraction}"
     );
     ensure!(n_rows >= 2, Data: "need at least 2 rows to split into train and test, got {n_rows}");
-    let mut rng = StdRng::seed_from_u64(seed);
+    let mut rng = SeededRng::new(seed);
     let groups: Vec<Vec<usize>> = match strata {
         Some(labels) => {
             let n_groups = labels.iter().copied().max().map_or(0, |m| m + 1);
@@ -48,7 +45,7 @@ pub fn train_test_split(
         test: Vec::new(),
     };
     for mut rows in groups {
-        rows.shuffle(&mut rng);
+        rng.shuffle(&mut rows);
         let n = rows.len();
         let mut n_test = (n as f64 * test_fraction).round() as usize;
         if n >= 2 {
@@ -59,11 +56,13 @@ pub fn train_test_split(
     }
     split.train.sort_unstable();
     split.test.sort_unstable();
-    ensure!(
-        !split.test.is_empty() && !split.train.is_empty(),
-        Data: "{n_rows} rows are too few to hold out {test_fraction} of them{}: the test part would be empty; give more rows or --test-data",
-        if strata.is_some() { " in every class" } else { "" }
-    );
+    if split.test.is_empty() || split.train.is_empty() {
+        return Err(Error::data(format!(
+            "{n_rows} rows are too few to hold out {test_fraction} of them{}: the test part would be empty",
+            if strata.is_some() { " in every class" } else { "" }
+        ))
+        .with_hint(Hint::MoreRowsOrTestData));
+    }
     Ok(split)
 }
 

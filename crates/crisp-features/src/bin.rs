@@ -317,9 +317,9 @@ mod tests {
             Some(-0.0),
             Some(0.0),
         ];
-        let mut rng = crate::stats::SplitMix64::new(7);
+        let mut rng = crisp_core::SeededRng::new(7);
         for _ in 0..500 {
-            values.push(Some((rng.below(2001) as f64 - 1000.0) / 100.0));
+            values.push(Some((rng.index(2001) as f64 - 1000.0) / 100.0));
         }
         let frame = df!("x" => &values).unwrap();
         for edges in [

@@ -194,7 +194,7 @@ fn most_frequent_text(frame: &DataFrame, name: &str) -> Result<String> {
         .find(|(_, n)| Some(*n) == best)
         .map(|(v, _)| v)
         .ok_or_else(|| {
-            crisp_core::Error::Data(format!(
+            crisp_core::Error::data(format!(
                 "impute: column '{name}' has no values in the training data to learn from"
             ))
         })

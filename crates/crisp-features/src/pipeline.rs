@@ -145,7 +145,7 @@ impl PipelineSpec {
             current = apply_step(current.lazy(), &fitted.step, exprs)?
                 .collect()
                 .map_err(|e| {
-                    crisp_core::Error::Data(format!("feature step '{}': {e}", t.name()))
+                    crisp_core::Error::data(format!("feature step '{}': {e}", t.name()))
                 })?;
             for column in training_columns {
                 current.with_column(column)?;
@@ -239,7 +239,7 @@ impl FittedPipeline {
             )
             .collect()
             .map_err(|e| {
-                crisp_core::Error::Data(format!("{source}: applying the feature pipeline: {e}"))
+                crisp_core::Error::data(format!("{source}: applying the feature pipeline: {e}"))
             })?;
         Ok(out)
     }

@@ -78,7 +78,7 @@ impl ColumnSelector {
         let regex =
             match &self.regex {
                 Some(r) => Some(regex::Regex::new(r).map_err(|e| {
-                    Error::Config(format!("step '{step}': invalid regex '{r}': {e}"))
+                    Error::config(format!("step '{step}': invalid regex '{r}': {e}"))
                 })?),
                 None => None,
             };

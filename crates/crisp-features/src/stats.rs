@@ -67,9 +67,9 @@ pub fn column_stats(
 ) -> Result<Vec<Vec<f64>>> {
     let mut exprs = Vec::with_capacity(columns.len() * (stats.len() + 1));
     for (i, name) in columns.iter().enumerate() {
-        let column = frame
-            .column(name)
-            .map_err(|_| Error::ColumnNotFound(format!("{step}: no column named '{name}'")))?;
+        let column = frame.column(name).map_err(|_| {
+            Error::column_not_found(name, format!("{step}: no column named '{name}'"))
+        })?;
         if !(column.dtype().is_primitive_numeric() || column.dtype() == &DataType::Boolean) {
             bail!(Data: "{step}: column '{name}' has type {} where a number was expected", column.dtype());
         }
@@ -105,7 +105,7 @@ pub fn column_stats(
         .lazy()
         .select(exprs)
         .collect()
-        .map_err(|e| Error::Data(format!("{step}: {e}")))?;
+        .map_err(|e| Error::data(format!("{step}: {e}")))?;
     let value = |name: String| -> Result<Option<f64>> {
         let c = row.column(&name)?.cast(&DataType::Float64)?;
         Ok(c.f64()?.get(0))
@@ -130,39 +130,6 @@ pub fn mean_var(values: &[f64]) -> (f64, f64) {
     let mean = values.iter().sum::<f64>() / n;
     let var = values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n;
     (mean, var)
-}
-
-/// SplitMix64: a tiny, well-mixed, seeded generator (reproducible across platforms).
-pub struct SplitMix64(u64);
-
-impl SplitMix64 {
-    /// A generator for `seed`.
-    pub fn new(seed: u64) -> Self {
-        SplitMix64(seed)
-    }
-
-    /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `0..n` (`n > 0`) by Lemire's multiply-shift (no division; the bias is below
-    /// `n / 2^64`).
-    pub fn below(&mut self, n: usize) -> usize {
-        ((u128::from(self.next_u64()) * n as u128) >> 64) as usize
-    }
-
-    /// Fisher-Yates shuffle.
-    pub fn shuffle<T>(&mut self, items: &mut [T]) {
-        for i in (1..items.len()).rev() {
-            let j = self.below(i + 1);
-            items.swap(i, j);
-        }
-    }
 }
 
 /// The minimum of `f` near the bracket `(xa, xb)`, by SciPy's `optimize.bracket` followed by
@@ -369,17 +336,5 @@ mod tests {
         // The minimum of (x + 1/4)^4 - cos x solves 4(x + 1/4)^3 + sin x = 0: x = -0.0934...
         let g = 4.0 * (x + 0.25f64).powi(3) + x.sin();
         assert!(g.abs() < 1e-6, "{x} {g}");
-    }
-
-    #[test]
-    fn shuffles_are_seeded_permutations() {
-        let mut a: Vec<usize> = (0..50).collect();
-        let mut b = a.clone();
-        SplitMix64::new(3).shuffle(&mut a);
-        SplitMix64::new(3).shuffle(&mut b);
-        assert_eq!(a, b);
-        assert_ne!(a, (0..50).collect::<Vec<_>>());
-        a.sort_unstable();
-        assert_eq!(a, (0..50).collect::<Vec<_>>());
     }
 }

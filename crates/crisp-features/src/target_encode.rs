@@ -8,10 +8,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::categories::{as_text, category_slots, text_list};
 use crate::select::ColumnSelector;
-use crate::stats::SplitMix64;
 use crate::transform::{
     category_line, Fitted, FittedStep, FittedTransform, StepSummary, Transform,
 };
+use crisp_core::SeededRng;
 
 /// Integer targets with at most this many distinct values are class labels (as in crisp-train).
 const MAX_INTEGER_CLASSES: usize = 20;
@@ -344,7 +344,7 @@ fn encode(cat: Moments, global: Moments, smooth: Option<f64>) -> f64 {
 /// targets each class is spread evenly over the folds.
 fn assign_folds(data: &TargetData, cv: usize, seed: u64) -> Vec<Option<usize>> {
     let n = data.labeled.len();
-    let mut rng = SplitMix64::new(seed);
+    let mut rng = SeededRng::new(seed);
     let mut order: Vec<usize> = (0..n).filter(|&r| data.labeled[r]).collect();
     rng.shuffle(&mut order);
     if let Some(class) = &data.class {
@@ -376,7 +376,10 @@ impl Transform for TargetEncode {
     }
     fn fit(&self, frame: &DataFrame, columns: &[String]) -> Result<FittedStep> {
         let _ = (frame, columns);
-        bail!(Config: "target_encode learns from the target: fit it in a pipeline with a target column (`target` in the config, or --target)")
+        Err(crisp_core::Error::config(
+            "target_encode learns from the target: fit it in a pipeline with a target column",
+        )
+        .with_hint(crisp_core::Hint::NameTheTarget))
     }
 
     fn fit_supervised(

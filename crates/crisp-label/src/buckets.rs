@@ -6,7 +6,7 @@
 //! label, `e1 <= v < e2` the second, `>= e2` the last; NULL stays unlabeled. Quantiles
 //! interpolate linearly between sorted values (numpy's default), over the non-NULL values.
 
-use crisp_core::{bail, ensure, require_column, Result};
+use crisp_core::{bail, ensure, quantile_sorted, require_column, Result};
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -35,21 +35,20 @@ pub struct Buckets {
 }
 
 impl Buckets {
-    /// Parse `--buckets COL:N` (N equal-frequency buckets) or `--buckets COL:q1,q2,...`
-    /// (quantiles); with `fixed`, `--cuts COL:e1,e2,...` (fixed cut points).
+    /// Parse `COL:N` (N equal-frequency buckets) or `COL:q1,q2,...` (quantiles); with `fixed`,
+    /// `COL:e1,e2,...` (fixed cut points). Errors start with the text in quotes, so a front end
+    /// can put the option's name in front ([`crisp_core::Error::prefixed`]).
     pub fn parse(text: &str, fixed: bool, labels: Vec<String>) -> Result<Buckets> {
-        let flag = if fixed { "--cuts" } else { "--buckets" };
         let Some((column, spec)) = text.rsplit_once(':') else {
-            bail!(Config: "{flag} '{text}': expected COLUMN:{}", if fixed { "EDGE,EDGE,..." } else { "N or COLUMN:Q,Q,..." });
+            bail!(Config { value: text }: "'{text}': expected COLUMN:{}", if fixed { "EDGE,EDGE,..." } else { "N or COLUMN:Q,Q,..." });
         };
         let numbers: Vec<f64> = spec
             .split(',')
             .map(|x| x.trim().parse::<f64>())
             .collect::<std::result::Result<_, _>>()
             .map_err(|_| {
-                crisp_core::Error::Config(format!(
-                    "{flag} '{text}': '{spec}' is not a list of numbers"
-                ))
+                crisp_core::Error::config(format!("'{text}': '{spec}' is not a list of numbers"))
+                    .value(text)
             })?;
         let mut b = Buckets {
             column: column.to_string(),
@@ -101,7 +100,10 @@ impl Buckets {
             .collect();
         ensure!(!values.is_empty(), Data: "{what}: the column has no value");
         values.sort_by(f64::total_cmp);
-        let cuts = quantiles.iter().map(|&q| quantile(&values, q)).collect();
+        let cuts = quantiles
+            .iter()
+            .map(|&q| quantile_sorted(&values, q))
+            .collect();
         increasing(
             &what,
             cuts,
@@ -148,14 +150,6 @@ impl Buckets {
     }
 }
 
-/// Linear interpolation between the closest ranks of sorted `values` (numpy's default).
-fn quantile(values: &[f64], q: f64) -> f64 {
-    let pos = q * (values.len() - 1) as f64;
-    let lo = pos.floor() as usize;
-    let hi = pos.ceil() as usize;
-    values[lo] + (values[hi] - values[lo]) * (pos - lo as f64)
-}
-
 fn increasing(what: &str, cuts: Vec<f64>, name: &str) -> Result<Vec<f64>> {
     for w in cuts.windows(2) {
         ensure!(w[0] < w[1], Config: "{what}: the cut points {} and {} are not increasing; check the {name}", w[0], w[1]);
@@ -188,7 +182,7 @@ mod tests {
             (cuts[0] - 4.0).abs() < 1e-12 && (cuts[1] - 7.0).abs() < 1e-12,
             "{cuts:?}"
         );
-        assert!((quantile(&[1.0, 2.0, 4.0, 8.0], 0.25) - 1.75).abs() < 1e-12);
+        assert!((quantile_sorted(&[1.0, 2.0, 4.0, 8.0], 0.25) - 1.75).abs() < 1e-12);
         let (out, report) = b.rule(&df, "band").unwrap().apply(&df).unwrap();
         assert_eq!(report.classes["q1"], 3, "1, 2, 3 < 4");
         assert_eq!(report.classes["q2"], 3, "4, 5, 6");

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use crisp_core::{bail, read_csv, require_column, Result};
+use crisp_core::{bail, read_csv, require_column, Error, Hint, Result};
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -76,7 +76,7 @@ impl GoldSpec {
                 given: self.column.as_deref(),
                 keys: &self.key,
                 target,
-                hint: "--gold-column (`column` in [label.gold])",
+                hint: Hint::NameTheGoldColumn,
             },
         )?;
         let values = texts(require_column(gold, &column, source)?)?;
@@ -88,11 +88,13 @@ impl GoldSpec {
         let labels = if self.key.is_empty() {
             report.matched_by = "row position".into();
             if gold.height() != frame.height() {
-                bail!(
-                    Data: "{source} has {} gold rows but the data has {} rows: without a key, gold rows are matched by position (give --key to match them by key)",
+                return Err(Error::data(format!(
+                    "{source} has {} gold rows but the data has {} rows: without a key, gold rows are matched by position",
                     gold.height(),
                     frame.height()
-                );
+                ))
+                .file(source)
+                .with_hint(Hint::MatchGoldByKey));
             }
             values
         } else {

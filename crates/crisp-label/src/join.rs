@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::str::FromStr;
 
-use crisp_core::{bail, read_csv, require_column, Error, Result};
+use crisp_core::{bail, read_csv, require_column, Error, Hint, Result};
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -116,7 +116,7 @@ impl JoinSpec {
                 given: self.label_column.as_deref(),
                 keys: &self.key,
                 target,
-                hint: "--label-column (`label_column` in the TOML)",
+                hint: Hint::NameTheLabelColumn,
             },
         )?;
         let (data_keys, label_keys) = key_texts(
@@ -156,13 +156,16 @@ impl JoinSpec {
                 .take(EXAMPLES)
                 .map(|r| (r + 1).to_string())
                 .collect();
-            bail!(
-                Data: "{source}: the key {} appears {} times (rows {}{}); give --on-duplicate first|last|majority (`on_duplicate` in the TOML) to keep one",
+            return Err(Error::data(format!(
+                "{source}: the key {} appears {} times (rows {}{})",
                 show(&self.key, first),
                 rows.len(),
                 shown.join(", "),
                 if rows.len() > EXAMPLES { ", ..." } else { "" }
-            );
+            ))
+            .file(source)
+            .value(show(&self.key, first))
+            .with_hint(Hint::ChooseOnDuplicate));
         }
         let chosen: HashMap<&str, usize> = rows_of
             .iter()
@@ -289,8 +292,10 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "labels.csv: the key id=1 appears 3 times (rows 1, 3, 4); \
-             give --on-duplicate first|last|majority (`on_duplicate` in the TOML) to keep one"
+             set `on_duplicate` to first, last or majority to keep one"
         );
+        assert_eq!(err.hint(), Some(crisp_core::Hint::ChooseOnDuplicate));
+        assert_eq!(err.location().value.as_deref(), Some("id=1"));
         for (policy, want) in [
             (OnDuplicate::First, "a"),
             (OnDuplicate::Last, "z"),

@@ -2,7 +2,7 @@
 //! text, with the key columns of both sides brought to one type first (an integer `id` in one
 //! file matches a float `id` in the other).
 
-use crisp_core::{bail, ensure, require_column, Result};
+use crisp_core::{bail, ensure, require_column, Error, Hint, Result};
 use polars::prelude::*;
 
 /// Separates the parts of a composite key in its text form (a character CSV data never holds).
@@ -22,7 +22,9 @@ pub(crate) struct Side<'a> {
 /// The key of every row of `left` and `right` as text (`None` when a key part is NULL: such a
 /// row matches nothing). Errors name a missing key column and the file that lacks it.
 pub(crate) fn key_texts(left: Side, right: Side, keys: &[String]) -> Result<(KeyTexts, KeyTexts)> {
-    ensure!(!keys.is_empty(), Config: "no key column given: name one or more with --key (or `key` in the TOML)");
+    if keys.is_empty() {
+        return Err(Error::config("no key column given").with_hint(Hint::NameTheKey));
+    }
     let mut left_parts = Vec::with_capacity(keys.len());
     let mut right_parts = Vec::with_capacity(keys.len());
     for key in keys {
@@ -58,8 +60,8 @@ pub(crate) struct LabelColumn<'a> {
     pub keys: &'a [String],
     /// The target name: a column of that name is the label.
     pub target: &'a str,
-    /// The flag that names the column, for the error when it is ambiguous.
-    pub hint: &'a str,
+    /// The option that names the column, for the error when it is ambiguous.
+    pub hint: Hint,
 }
 
 /// The label column of `frame`: the one given, else one named like the target, else the only
@@ -84,12 +86,13 @@ pub(crate) fn label_column(frame: &DataFrame, source: &str, how: LabelColumn) ->
         [] => {
             bail!(Data: "{source} has no column besides the key ({}): it holds no label", how.keys.join(", "))
         }
-        _ => bail!(
-            Config: "{source} has several columns besides the key ({}) and none is named '{}'; name the label with {}",
+        _ => Err(Error::config(format!(
+            "{source} has several columns besides the key ({}) and none is named '{}'",
             others.join(", "),
             how.target,
-            how.hint
-        ),
+        ))
+        .file(source)
+        .with_hint(how.hint)),
     }
 }
 

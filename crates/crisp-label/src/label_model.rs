@@ -165,7 +165,7 @@ impl LabelModel {
                     .entry(row.as_slice())
                     .or_insert_with(|| {
                         let p = self.posterior(row);
-                        let best = (0..p.len()).fold(0, |b, c| if p[c] > p[b] { c } else { b });
+                        let best = crisp_core::argmax(&p);
                         Decision {
                             label: Some(self.classes[best].clone()),
                             confidence: Some(p[best]),
@@ -220,15 +220,9 @@ fn normalize(v: &mut [f64]) {
     }
 }
 
-/// A number in [0, 1) from `seed` and `i` (SplitMix64).
+/// A number in [0, 1) from `seed` and `i`: the first draw of stream `i` of `seed`.
 fn unit(seed: u64, i: u64) -> f64 {
-    let mut z = seed
-        .wrapping_add(i.wrapping_mul(0x9E37_79B9_7F4A_7C15))
-        .wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^= z >> 31;
-    (z >> 11) as f64 / (1u64 << 53) as f64
+    crisp_core::SeededRng::stream(seed, i).next_f64()
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crisp_core::{bail, ensure, Result};
+use crisp_core::{bail, ensure, Error, Hint, Result};
 use polars::prelude::*;
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -167,7 +167,10 @@ impl LabelSpec {
         }
         match ways.len() {
             0 => {
-                bail!(Config: "nothing to label with: give a rule, buckets, a join or labeling functions (--rule, --buckets/--cuts, --join, --lf; rule, buckets, join, lfs or [[label.lf]] in [label])")
+                return Err(Error::config(
+                    "nothing to label with: give a rule, buckets, a join or labeling functions",
+                )
+                .with_hint(Hint::GiveALabelSource));
             }
             1 => {}
             _ => bail!(Config: "give one way to label, not {}", ways.join(" and ")),
@@ -312,7 +315,11 @@ impl LabelSpec {
         let labels: Vec<Option<String>> = decisions.iter().map(|d| d.label.clone()).collect();
         let mut report = LabelReport::count(&labels, "labeling functions");
         if report.labeled == 0 {
-            bail!(Data: "the labeling functions ({}) label no row: every row has no vote or a tied vote (see --tie-policy)", matrix.names.join(", "));
+            return Err(Error::data(format!(
+                "the labeling functions ({}) label no row: every row has no vote or a tied vote",
+                matrix.names.join(", ")
+            ))
+            .with_hint(Hint::TiePolicy));
         }
         let source = decisions
             .iter()

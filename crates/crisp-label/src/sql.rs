@@ -15,7 +15,7 @@ pub(crate) fn evaluate(frame: &DataFrame, sql: &str, who: &str) -> Result<Column
         bail!(Config: "{who} is empty: give a SQL expression such as CASE WHEN x > 1 THEN 'a' END");
     }
     let expr = polars::sql::sql_expr(sql)
-        .map_err(|e| Error::Config(format!("{who} is not a valid SQL expression: {e}")))?;
+        .map_err(|e| Error::config(format!("{who} is not a valid SQL expression: {e}")))?;
     for name in expr.clone().meta().root_names() {
         if name.starts_with("_POLARS_") {
             bail!(Config: "{who} uses a subquery, which a labeling expression cannot: use the row's own columns");
@@ -32,7 +32,7 @@ pub(crate) fn evaluate(frame: &DataFrame, sql: &str, who: &str) -> Result<Column
         .lazy()
         .with_column(expr.alias(SCRATCH))
         .collect()
-        .map_err(|e| Error::Data(format!("{who} failed: {e}")))?;
+        .map_err(|e| Error::data(format!("{who} failed: {e}")))?;
     let column = out.column(SCRATCH)?.clone();
     if column.dtype().is_nested() {
         bail!(Config: "{who} returns {}, not a label", column.dtype());

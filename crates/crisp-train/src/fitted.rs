@@ -3,7 +3,7 @@
 
 use crisp_core::{Error, Result};
 use crisp_features::FittedPipeline;
-use crisp_validate::{EvalInput, Evaluation, Task};
+use crisp_validate::{EvalInput, Evaluation, Scores, Task};
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -38,6 +38,16 @@ pub struct Scored {
     pub rows: usize,
     /// Rows skipped because their target was missing.
     pub rows_missing_target: usize,
+}
+
+impl Scored {
+    /// The true and predicted targets in the form crisp-validate's gate takes; `model` is the
+    /// model that made the predictions.
+    pub fn scores(&self, model: &FittedModel) -> Result<Scores> {
+        Ok(Scores::from(
+            model.eval_input(&self.truth, &self.predictions)?,
+        ))
+    }
 }
 
 impl FittedModel {
@@ -81,7 +91,7 @@ impl FittedModel {
     /// Metrics of `predictions` against `truth`.
     pub fn score(&self, truth: &TargetValues, predictions: &Predictions) -> Result<Evaluation> {
         Evaluation::from_input(&self.eval_input(truth, predictions)?)
-            .map_err(|e| Error::Model(format!("cannot evaluate the model: {e}")))
+            .map_err(|e| Error::model(format!("cannot evaluate the model: {e}")))
     }
 
     /// `truth` and `predictions` in the form crisp-validate computes metrics on.
@@ -95,7 +105,7 @@ impl FittedModel {
                 EvalInput::classification(y, labels, proba.as_deref(), &self.target.classes),
             ),
             (TargetValues::Values(y), Predictions::Values(p)) => Ok(EvalInput::regression(y, p)),
-            _ => Err(Error::Model(format!(
+            _ => Err(Error::model(format!(
                 "model '{}' predicts a different kind of target than '{}' holds",
                 self.model_name, self.target.name
             ))),

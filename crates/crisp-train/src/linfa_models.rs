@@ -1,11 +1,9 @@
 //! linfa's own models, trained through linfa's `Fit` and `Predict` traits.
 
 use crisp_core::ndarray::{Array1, Array2, Axis};
-use crisp_core::{bail, Error, Result};
+use crisp_core::{bail, Error, Result, SeededRng};
 use linfa::prelude::*;
 use linfa_trees::{DecisionTree, SplitQuality};
-use rand::rngs::SmallRng;
-use rand::SeedableRng;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Predictions, TrainingData};
@@ -60,7 +58,7 @@ pub fn fit_decision_tree(p: &Params, data: &TrainingData) -> Result<DecisionTree
     let dataset = Dataset::new(data.x.clone(), classes(data)?);
     tree_params(p)?
         .fit(&dataset)
-        .map_err(|e| Error::Model(format!("linfa_decision_tree: {e}")))
+        .map_err(|e| Error::model(format!("linfa_decision_tree: {e}")))
 }
 
 /// A linfa-ensemble random forest in a form serde can store: linfa's `EnsembleLearner` has no
@@ -82,15 +80,13 @@ pub fn fit_random_forest(p: &Params, data: &TrainingData) -> Result<LinfaForest>
     let n_trees: usize = p.get_or("n_trees", 100)?;
     let colsample: f64 = p.get_or("colsample", 1.0 / (data.x.ncols().max(1) as f64).sqrt())?;
     let subsample: f64 = p.get_or("subsample", 1.0)?;
-    let learner = linfa_ensemble::EnsembleLearnerParams::new_fixed_rng(
-        tree_params(p)?,
-        SmallRng::seed_from_u64(seed),
-    )
-    .ensemble_size(n_trees)
-    .bootstrap_proportion(subsample)
-    .feature_proportion(colsample)
-    .fit(&dataset)
-    .map_err(|e| Error::Model(format!("linfa_random_forest: {e}")))?;
+    let learner =
+        linfa_ensemble::EnsembleLearnerParams::new_fixed_rng(tree_params(p)?, SeededRng::new(seed))
+            .ensemble_size(n_trees)
+            .bootstrap_proportion(subsample)
+            .feature_proportion(colsample)
+            .fit(&dataset)
+            .map_err(|e| Error::model(format!("linfa_random_forest: {e}")))?;
     Ok(LinfaForest {
         trees: learner.models,
         features: learner.model_features,
@@ -130,5 +126,5 @@ pub fn fit_linear(
     linfa_linear::LinearRegression::new()
         .with_intercept(p.get_or("fit_intercept", true)?)
         .fit(&dataset)
-        .map_err(|e| Error::Model(format!("linear_regression: {e}")))
+        .map_err(|e| Error::model(format!("linear_regression: {e}")))
 }

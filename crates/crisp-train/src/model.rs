@@ -29,6 +29,22 @@ pub struct ModelSpec {
     pub params: BTreeMap<String, String>,
 }
 
+impl ModelSpec {
+    /// The model `name` (see [`MODELS`]) with its default hyperparameters.
+    pub fn new(name: impl Into<String>) -> Self {
+        ModelSpec {
+            name: name.into(),
+            params: BTreeMap::new(),
+        }
+    }
+
+    /// With hyperparameter `name` set to `value` (as text, as in a config file).
+    pub fn param(mut self, name: impl Into<String>, value: impl ToString) -> Self {
+        self.params.insert(name.into(), value.to_string());
+        self
+    }
+}
+
 /// What the training code hands a model.
 #[derive(Debug)]
 pub struct TrainingData<'a> {
@@ -212,18 +228,7 @@ impl Predictions {
     pub fn from_proba(proba: Vec<f64>, n_classes: usize) -> Self {
         let labels = proba
             .chunks(n_classes.max(1))
-            .map(|row| {
-                row.iter()
-                    .enumerate()
-                    .fold((0, f64::NEG_INFINITY), |best, (i, &p)| {
-                        if p > best.1 {
-                            (i, p)
-                        } else {
-                            best
-                        }
-                    })
-                    .0
-            })
+            .map(crisp_core::argmax)
             .collect();
         Predictions::Classes {
             labels,

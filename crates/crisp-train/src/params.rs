@@ -61,12 +61,13 @@ impl Params {
     }
 }
 
-/// Parse `name=value` pairs (from repeated `--param` flags).
+/// Parse `name=value` pairs. An error starts with the pair in quotes, so a front end can put
+/// its option's name in front ([`crisp_core::Error::prefixed`]).
 pub fn parse_pairs(pairs: &[String]) -> Result<BTreeMap<String, String>> {
     let mut out = BTreeMap::new();
     for pair in pairs {
         let Some((name, value)) = pair.split_once('=') else {
-            bail!(Config: "--param '{pair}' is not of the form name=value");
+            bail!(Config { value: pair }: "'{pair}' is not of the form name=value");
         };
         out.insert(name.trim().to_string(), value.trim().to_string());
     }

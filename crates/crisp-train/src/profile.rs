@@ -57,7 +57,7 @@ pub fn drift_of(profile: &DataProfile, frame: &DataFrame) -> Result<Vec<ColumnDr
             _ => continue,
         };
         drifts
-            .push(drift.map_err(|e| crisp_core::Error::Data(format!("column '{}': {e}", p.name)))?);
+            .push(drift.map_err(|e| crisp_core::Error::data(format!("column '{}': {e}", p.name)))?);
     }
     Ok(drifts)
 }

@@ -1,6 +1,6 @@
 //! The target column: inferring the task and encoding labels for the model.
 
-use crisp_core::{bail, require_column, ColumnKind, Error, Result};
+use crisp_core::{bail, require_column, ColumnKind, Error, Hint, Result};
 use crisp_validate::Task;
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -67,7 +67,13 @@ impl TargetInfo {
         let classes = match task {
             Task::Regression => {
                 if !ColumnKind::of(column.dtype()).is_numeric() {
-                    bail!(Data: "{source}: target column '{target}' holds {} values, which cannot be regressed on; use --task classification", column.dtype());
+                    return Err(Error::data(format!(
+                        "{source}: target column '{target}' holds {} values, which cannot be regressed on",
+                        column.dtype()
+                    ))
+                    .file(source)
+                    .column(target)
+                    .with_hint(Hint::AskForClassification));
                 }
                 Vec::new()
             }
@@ -104,7 +110,7 @@ impl TargetInfo {
             Task::Regression => {
                 let values = column
                     .cast(&DataType::Float64)
-                    .map_err(|e| Error::Data(format!("{source}: target '{}': {e}", self.name)))?;
+                    .map_err(|e| Error::data(format!("{source}: target '{}': {e}", self.name)))?;
                 let values: Vec<f64> = values
                     .f64()?
                     .iter()

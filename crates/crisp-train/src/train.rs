@@ -43,6 +43,56 @@ pub struct TrainConfig {
     pub holdout: Holdout,
 }
 
+impl TrainConfig {
+    /// The seed [`TrainConfig::new`] uses.
+    pub const DEFAULT_SEED: u64 = 42;
+    /// The share of rows [`TrainConfig::new`] holds out.
+    pub const DEFAULT_TEST_FRACTION: f64 = 0.2;
+
+    /// Predict `target` with the default model and feature pipeline for its (inferred) task,
+    /// holding out a seeded, stratified 20% of the rows for evaluation.
+    pub fn new(target: impl Into<String>) -> Self {
+        TrainConfig {
+            target: target.into(),
+            task: None,
+            model: ModelSpec::default(),
+            features: None,
+            seed: Self::DEFAULT_SEED,
+            holdout: Holdout::Fraction(Self::DEFAULT_TEST_FRACTION),
+        }
+    }
+
+    /// With the model `model`.
+    pub fn model(mut self, model: ModelSpec) -> Self {
+        self.model = model;
+        self
+    }
+
+    /// With the task given instead of inferred.
+    pub fn task(mut self, task: Task) -> Self {
+        self.task = Some(task);
+        self
+    }
+
+    /// With the feature pipeline `features` instead of the model's default one.
+    pub fn features(mut self, features: PipelineSpec) -> Self {
+        self.features = Some(features);
+        self
+    }
+
+    /// With the seed `seed` (split and model).
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Evaluating on `holdout`.
+    pub fn holdout(mut self, holdout: Holdout) -> Self {
+        self.holdout = holdout;
+        self
+    }
+}
+
 /// The result of a training run.
 #[derive(Debug, Clone)]
 pub struct TrainRun {

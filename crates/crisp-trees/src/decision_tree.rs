@@ -138,9 +138,11 @@ impl ParamGuard for DecisionTreeParams {
 
 /// A fitted decision tree.
 ///
-/// `L` is the target type: fitting on `Array1<usize>` class labels gives a classifier
-/// `DecisionTree<usize>` (the default), fitting on `Array1<f64>` a regressor
-/// `DecisionTree<f64>`; both come from the same [`DecisionTree::params`].
+/// `L` is the target type: fitting on `usize` class labels gives a classifier
+/// `DecisionTree<usize>` (the default), fitting on `f64` targets a regressor
+/// `DecisionTree<f64>`; both come from the same [`DecisionTree::params`], on owned arrays or
+/// views (see [`crate::TreeTarget`]). Sample weights count as repeated rows: class counts are
+/// weight sums, leaf values weighted means.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(bound = "")]
 pub struct DecisionTree<L = usize> {
@@ -213,6 +215,7 @@ impl<L> DecisionTree<L> {
             data,
             &layout,
             &stats,
+            targets.weights(),
             indices,
             true,
             &features,
@@ -228,10 +231,7 @@ impl<L> DecisionTree<L> {
         DecisionTree {
             tree,
             n_features,
-            n_classes: match targets {
-                TreeTargets::Class { k, .. } => *k,
-                TreeTargets::Regression { .. } => 0,
-            },
+            n_classes: targets.n_classes(),
             importance_gain,
             importance_split,
             target: PhantomData,
@@ -256,7 +256,7 @@ impl DecisionTree<usize> {
     }
 }
 
-fit_and_predict_classes!(DecisionTree, DecisionTreeValidParams);
+fit_and_predict_classes!(DecisionTree, DecisionTreeValidParams, "decision_tree");
 
 impl<D: Data<Elem = f64>> PredictInplace<ArrayBase<D, Ix2>, Array1<f64>> for DecisionTree<f64> {
     fn predict_inplace(&self, x: &ArrayBase<D, Ix2>, y: &mut Array1<f64>) {

@@ -85,6 +85,24 @@ pub enum TreeError {
         /// Why it was rejected.
         reason: String,
     },
+    /// A sample weight of the dataset is negative, NaN or infinite.
+    #[error("{model}: sample weight at row {row} is {value}; weights must be finite and >= 0")]
+    InvalidWeight {
+        /// The model being fitted (`decision_tree`, `random_forest` or `gbdt`).
+        model: &'static str,
+        /// The offending row.
+        row: usize,
+        /// Its weight.
+        value: f32,
+    },
+    /// The dataset's sample weights do not match its rows, or are all zero.
+    #[error("{model}: cannot fit with these sample weights: {reason}")]
+    InvalidWeights {
+        /// The model being fitted (`decision_tree`, `random_forest` or `gbdt`).
+        model: &'static str,
+        /// What is wrong with them.
+        reason: String,
+    },
     /// An error raised by linfa itself.
     #[error(transparent)]
     Linfa(#[from] linfa::Error),

@@ -220,9 +220,10 @@ impl ParamGuard for RandomForestParams {
 /// A fitted random forest.
 ///
 /// `L` is the target type: `RandomForest<usize>` (the default) is a classifier fitted on
-/// `Array1<usize>` labels, averaging the trees' class frequencies; `RandomForest<f64>` a
-/// regressor fitted on `Array1<f64>`, averaging their predictions. Both come from
-/// [`RandomForest::params`].
+/// `usize` labels, averaging the trees' class frequencies; `RandomForest<f64>` a regressor
+/// fitted on `f64` targets, averaging their predictions. Both come from
+/// [`RandomForest::params`] (see [`crate::TreeTarget`]). Sample weights count as repeated rows
+/// within each tree's sample; the bootstrap draws rows, not weights.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(bound = "")]
 pub struct RandomForest<L = usize> {
@@ -340,6 +341,7 @@ impl<L> RandomForest<L> {
                     data,
                     &layout,
                     &stats,
+                    targets.weights(),
                     indices,
                     all_rows,
                     &features,
@@ -359,10 +361,7 @@ impl<L> RandomForest<L> {
         RandomForest {
             trees,
             n_features,
-            n_classes: match targets {
-                TreeTargets::Class { k, .. } => *k,
-                TreeTargets::Regression { .. } => 0,
-            },
+            n_classes: targets.n_classes(),
             importance_gain,
             importance_split,
             target: PhantomData,
@@ -382,7 +381,7 @@ impl RandomForest<usize> {
     }
 }
 
-fit_and_predict_classes!(RandomForest, RandomForestValidParams);
+fit_and_predict_classes!(RandomForest, RandomForestValidParams, "random_forest");
 
 impl<D: Data<Elem = f64>> PredictInplace<ArrayBase<D, Ix2>, Array1<f64>> for RandomForest<f64> {
     fn predict_inplace(&self, x: &ArrayBase<D, Ix2>, y: &mut Array1<f64>) {

@@ -3,7 +3,7 @@
 
 use std::marker::PhantomData;
 
-use linfa::dataset::DatasetBase;
+use linfa::dataset::{AsSingleTargets, DatasetBase};
 use linfa::traits::{Fit, PredictInplace};
 use linfa::ParamGuard;
 use ndarray::{Array1, Array2, ArrayBase, ArrayView2, Data, Ix2};
@@ -13,7 +13,7 @@ use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 
 use crate::binning::BinnedData;
-use crate::data::{class_labels, prepare, regression_targets};
+use crate::data::{prepare, sample_weights, Targets};
 use crate::error::{Result, TreeError};
 use crate::grow::{grow, Buffers, GrowConfig};
 use crate::histogram::{HistLayout, Stats};
@@ -24,6 +24,7 @@ use crate::params::{
 use crate::predict::{argmax, map_blocks};
 use crate::spin::{self, Spread};
 use crate::split::Scorer;
+use crate::target::TreeTarget;
 use crate::tree::Tree;
 
 /// Early stopping switches itself on above this many rows (scikit-learn's rule).
@@ -291,9 +292,10 @@ impl ParamGuard for GradientBoostingParams {
 /// A fitted gradient boosting model.
 ///
 /// `L` is the target type: `GradientBoosting<usize>` (the default) is a classifier fitted on
-/// `Array1<usize>` labels (log-loss for two classes, softmax for more), `GradientBoosting<f64>`
-/// a regressor fitted on `Array1<f64>` (squared error). Both come from
-/// [`GradientBoosting::params`].
+/// `usize` labels (log-loss for two classes, softmax for more), `GradientBoosting<f64>` a
+/// regressor fitted on `f64` targets (squared error). Both come from
+/// [`GradientBoosting::params`] (see [`crate::TreeTarget`]). Sample weights scale each row's
+/// gradient and hessian, and weigh the starting score and the validation loss.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(bound = "")]
 pub struct GradientBoosting<L = usize> {
@@ -406,6 +408,9 @@ struct Boosted {
 }
 
 impl GradientBoostingValidParams {
+    /// Boosts `n_outputs` trees a round on targets `y` (class indices as `f64` for
+    /// classification). Sample `weights` scale each row's gradient and hessian and weigh the
+    /// initial score and the validation loss.
     fn boost(
         &self,
         x: ArrayView2<f64>,
@@ -413,6 +418,7 @@ impl GradientBoostingValidParams {
         y: &[f64],
         loss: Loss,
         n_outputs: usize,
+        weights: Option<&[f64]>,
     ) -> Boosted {
         let n = data.n_rows;
         let n_features = data.n_features();
@@ -427,7 +433,7 @@ impl GradientBoostingValidParams {
         } else {
             ((0..n as u32).collect(), Vec::new())
         };
-        let base_score = loss.init(y, &train, n_outputs);
+        let base_score = loss.init(y, &train, n_outputs, weights);
         let mut scores: Vec<Vec<f64>> = base_score.iter().map(|&b| vec![b; n]).collect();
         let mut g = vec![vec![0.0; n]; n_outputs];
         let mut h = vec![vec![0.0; n]; n_outputs];
@@ -468,6 +474,14 @@ impl GradientBoostingValidParams {
         let (mut best_loss, mut best_rounds) = (f64::INFINITY, 0);
         for round in 0..self.n_rounds {
             loss.gradients(y, &scores, &mut g, &mut h);
+            if let Some(w) = weights {
+                for (g, h) in g.iter_mut().zip(&mut h) {
+                    for ((g, h), w) in g.iter_mut().zip(h.iter_mut()).zip(w) {
+                        *g *= w;
+                        *h *= w;
+                    }
+                }
+            }
             let sampled;
             let rows: &[u32] = if self.subsample < 1.0 {
                 sampled = sample_rows(&train, self.subsample, &mut rng);
@@ -491,7 +505,9 @@ impl GradientBoostingValidParams {
                 } else {
                     all_features.clone()
                 };
-                let stats = if squared {
+                // Weighted squared error keeps `[sum g, sum h]` bins, the hessian being the
+                // weight: `cfg.scorer` still reads the second value as the count.
+                let stats = if squared && weights.is_none() {
                     Stats::Grad { g: &g[k] }
                 } else {
                     Stats::GradHess { g: &g[k], h: &h[k] }
@@ -500,6 +516,7 @@ impl GradientBoostingValidParams {
                     data,
                     &layout,
                     &stats,
+                    weights,
                     {
                         indices.clear();
                         indices.extend_from_slice(rows);
@@ -515,8 +532,14 @@ impl GradientBoostingValidParams {
                 let mut tree = grown.tree;
                 let sk = &mut scores[k];
                 for leaf in &grown.leaves {
-                    // Both layouts keep the hessian sum in slot 1.
-                    let value = -self.learning_rate * leaf.totals[0] / (leaf.totals[1] + self.l2);
+                    // Both layouts keep the hessian sum in slot 1. It is 0 only for a root of
+                    // rows of weight 0 (subsampled), which learns nothing.
+                    let h = leaf.totals[1] + self.l2;
+                    let value = if h > 0.0 {
+                        -self.learning_rate * leaf.totals[0] / h
+                    } else {
+                        0.0
+                    };
                     tree.set_leaf(leaf.node, &[value]);
                     for &i in &grown.indices[leaf.start..leaf.end] {
                         sk[i as usize] += value;
@@ -539,7 +562,7 @@ impl GradientBoostingValidParams {
                 trees.push(tree);
             }
             if !valid.is_empty() {
-                let l = loss.mean_loss(y, &scores, &valid);
+                let l = loss.mean_loss(y, &scores, &valid, weights);
                 validation_loss.push(l);
                 if l < best_loss - 1e-7 {
                     best_loss = l;
@@ -629,51 +652,41 @@ fn complement(rows: &[u32], n: usize) -> Vec<u32> {
     out
 }
 
-impl<D: Data<Elem = f64>> Fit<ArrayBase<D, Ix2>, Array1<usize>, TreeError>
-    for GradientBoostingValidParams
+impl<D, T, E> Fit<ArrayBase<D, Ix2>, T, TreeError> for GradientBoostingValidParams
+where
+    D: Data<Elem = f64>,
+    T: AsSingleTargets<Elem = E>,
+    E: TreeTarget,
 {
-    type Object = GradientBoosting<usize>;
+    type Object = GradientBoosting<E>;
 
-    fn fit(&self, dataset: &DatasetBase<ArrayBase<D, Ix2>, Array1<usize>>) -> Result<Self::Object> {
-        let data = prepare(&dataset.records, dataset.targets.len(), &self.tree)?;
-        let (labels, k) = class_labels(dataset.targets.view(), self.tree.n_classes)?;
-        let n_classes = k.max(2);
-        let (loss, n_outputs) = if n_classes == 2 {
-            (Loss::LogLoss, 1)
-        } else {
-            (Loss::Softmax, n_classes)
+    /// `usize` labels fit a classifier (log-loss for two classes, softmax for more), `f64`
+    /// targets a regressor (squared error); the dataset's sample weights are honoured.
+    fn fit(&self, dataset: &DatasetBase<ArrayBase<D, Ix2>, T>) -> Result<Self::Object> {
+        let y = dataset.targets.as_single_targets();
+        let data = prepare(&dataset.records, y.len(), &self.tree)?;
+        let weights = sample_weights("gbdt", dataset.weights(), y.len())?;
+        let (y, loss, n_outputs, n_classes) = match E::read(y, self.tree.n_classes)? {
+            Targets::Labels { y, k } => {
+                let n_classes = k.max(2);
+                let (loss, n_outputs) = if n_classes == 2 {
+                    (Loss::LogLoss, 1)
+                } else {
+                    (Loss::Softmax, n_classes)
+                };
+                let y: Vec<f64> = y.iter().map(|&c| f64::from(c)).collect();
+                (y, loss, n_outputs, n_classes)
+            }
+            Targets::Reals(y) => (y, Loss::SquaredError, 1, 0),
         };
-        let y: Vec<f64> = labels.iter().map(|&c| f64::from(c)).collect();
-        let b = self.boost(dataset.records.view(), &data, &y, loss, n_outputs);
+        let records = dataset.records.view();
+        let b = self.boost(records, &data, &y, loss, n_outputs, weights.as_deref());
         Ok(GradientBoosting {
             trees: b.trees,
             base_score: b.base_score,
             loss,
             n_features: data.n_features(),
             n_classes,
-            validation_loss: b.validation_loss,
-            importance_gain: b.importance_gain,
-            importance_split: b.importance_split,
-            target: PhantomData,
-        })
-    }
-}
-
-impl<D: Data<Elem = f64>> Fit<ArrayBase<D, Ix2>, Array1<f64>, TreeError>
-    for GradientBoostingValidParams
-{
-    type Object = GradientBoosting<f64>;
-
-    fn fit(&self, dataset: &DatasetBase<ArrayBase<D, Ix2>, Array1<f64>>) -> Result<Self::Object> {
-        let data = prepare(&dataset.records, dataset.targets.len(), &self.tree)?;
-        let y = regression_targets(dataset.targets.view())?;
-        let b = self.boost(dataset.records.view(), &data, &y, Loss::SquaredError, 1);
-        Ok(GradientBoosting {
-            trees: b.trees,
-            base_score: b.base_score,
-            loss: Loss::SquaredError,
-            n_features: data.n_features(),
-            n_classes: 0,
             validation_loss: b.validation_loss,
             importance_gain: b.importance_gain,
             importance_split: b.importance_split,

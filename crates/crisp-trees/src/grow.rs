@@ -79,6 +79,9 @@ struct Grower<'a> {
     data: &'a BinnedData,
     layout: &'a HistLayout,
     stats: &'a Stats<'a>,
+    /// Sample weights: a node's count (for `min_samples_*` and the count estimates of
+    /// gradient-hessian bins) is then its weight sum instead of its number of rows.
+    weights: Option<&'a [f64]>,
     cfg: &'a GrowConfig,
     tree_features: &'a [usize],
     rng: &'a mut SmallRng,
@@ -97,12 +100,14 @@ struct Grower<'a> {
 /// Grows a tree on the rows `indices` (ascending; duplicates allowed, e.g. a bootstrap).
 /// `all_rows` promises that `indices` is exactly `0..data.n_rows`, which lets the root read
 /// columns without indirection. `tree_features` must be ascending. `bufs` recycles arrays
-/// across calls (see [`Buffers`]).
+/// across calls (see [`Buffers`]). With sample `weights` (already folded into `stats`), a row
+/// counts as its weight in `min_samples_leaf` and `min_samples_split`.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn grow(
     data: &BinnedData,
     layout: &HistLayout,
     stats: &Stats,
+    weights: Option<&[f64]>,
     mut indices: Vec<u32>,
     all_rows: bool,
     tree_features: &[usize],
@@ -122,6 +127,7 @@ pub(crate) fn grow(
         data,
         layout,
         stats,
+        weights,
         cfg,
         tree_features,
         rng,
@@ -141,7 +147,8 @@ pub(crate) fn grow(
     let n = indices.len();
     let totals = stats.totals(&indices);
     let root_rows = if all_rows { None } else { Some(&indices[..]) };
-    let found = g.evaluate_node(&indices, root_rows, None, &totals, 0);
+    let count = g.count(&indices);
+    let found = g.evaluate_node(&indices, root_rows, None, &totals, count, 0);
     file(&mut open, &mut leaves, (0, 0, n, totals), 0, found);
 
     while let Some(c) = g.next_candidate(&mut open) {
@@ -192,13 +199,14 @@ pub(crate) fn grow(
             (left_node + 1, mid, c.end, right_totals),
         ];
         let depth = c.depth + 1;
-        let can = children
+        let counts = children
             .each_ref()
-            .map(|(_, s, e, t)| g.splittable(e - s, depth, t));
+            .map(|(_, s, e, _)| g.count(&indices[*s..*e]));
+        let can = [0, 1].map(|k| g.splittable(counts[k], depth, &children[k].3));
 
         if g.fused {
             let parent = c.hist.expect("subtraction mode keeps histograms");
-            let [left, right] = g.split_children(parent, &indices, &children, can);
+            let [left, right] = g.split_children(parent, &indices, &children, counts, can);
             for (found, child) in [left, right].into_iter().zip(children) {
                 let found = found.map(|(split, hist)| (split, Some(hist)));
                 file(&mut open, &mut leaves, child, depth, found);
@@ -247,7 +255,8 @@ pub(crate) fn grow(
         for (k, child) in children.into_iter().enumerate() {
             let found = if can[k] {
                 let rows = &indices[child.1..child.2];
-                g.evaluate_node(rows, Some(rows), child_hists[k].take(), &child.3, depth)
+                let hist = child_hists[k].take();
+                g.evaluate_node(rows, Some(rows), hist, &child.3, counts[k], depth)
             } else {
                 None
             };
@@ -306,11 +315,13 @@ impl Grower<'_> {
 
     /// Fused mode: the children's histograms (smaller built, larger by subtraction from
     /// `parent`) and best splits, for the children that `can` be split; `None` for a leaf.
+    /// `counts` are the children's counts (see [`Grower::count`]).
     fn split_children(
         &mut self,
         mut parent: Vec<f64>,
         indices: &[u32],
         children: &[Child; 2],
+        counts: [f64; 2],
         can: [bool; 2],
     ) -> [Option<(SplitInfo, Vec<f64>)>; 2] {
         if !(can[0] || can[1]) {
@@ -333,10 +344,11 @@ impl Grower<'_> {
             Some(rows),
             &ordered,
             can[small].then_some(&children[small].3[..]),
+            counts[small],
             can[large].then(|| Sibling {
                 hist: &mut parent,
                 totals: Some(&children[large].3[..]),
-                n_rows: len(&children[large]),
+                count: counts[large],
             }),
         );
         self.recycle(ordered);
@@ -410,32 +422,49 @@ impl Grower<'_> {
         }
     }
 
-    fn splittable(&self, n: usize, depth: usize, totals: &[f64]) -> bool {
+    /// A node's count: its number of rows, or with sample weights the sum of their weights.
+    fn count(&self, rows: &[u32]) -> f64 {
+        match self.weights {
+            None => rows.len() as f64,
+            Some(w) => rows.iter().map(|&i| w[i as usize]).sum(),
+        }
+    }
+
+    /// Whether a node of `count` rows (or weight) and statistics `totals` may be split.
+    fn splittable(&self, count: f64, depth: usize, totals: &[f64]) -> bool {
+        // Counts of rows are integers, so these compare as the integers did.
         if self.cfg.max_depth.is_some_and(|d| depth >= d)
-            || n < self.cfg.min_samples_split
-            || n < 2 * self.cfg.min_samples_leaf
+            || count < self.cfg.min_samples_split as f64
+            || count < 2.0 * self.cfg.min_samples_leaf as f64
         {
             return false;
         }
         match self.stats {
             // A pure node has nothing left to separate.
-            Stats::Class { .. } => totals.iter().all(|&c| c < n as f64),
+            Stats::Class { .. } => totals.iter().all(|&c| c < count),
+            // Weight sums of a child are its parent's minus its sibling's, which can leave a
+            // rounding residue for a class no row of the node has.
+            Stats::WeightedClass { .. } => {
+                totals.iter().filter(|&&c| c > 1e-9 * count).count() >= 2
+            }
             _ => true,
         }
     }
 
     /// Finds the split of a node whose rows are `rows` (`hist_rows` is what to pass to
-    /// `build`: `None` for the root over all rows). In subtraction mode `hist` is the node's
-    /// histogram if already known (else it is built here) and is handed back for the children.
+    /// `build`: `None` for the root over all rows) and whose count is `count` (see
+    /// [`Grower::count`]). In subtraction mode `hist` is the node's histogram if already known
+    /// (else it is built here) and is handed back for the children.
     fn evaluate_node(
         &mut self,
         rows: &[u32],
         hist_rows: Option<&[u32]>,
         hist: Option<Vec<f64>>,
         totals: &[f64],
+        count: f64,
         depth: usize,
     ) -> Option<(SplitInfo, Option<Vec<f64>>)> {
-        if !self.splittable(rows.len(), depth, totals) {
+        if !self.splittable(count, depth, totals) {
             self.release(hist);
             return None;
         }
@@ -459,7 +488,7 @@ impl Grower<'_> {
                     group,
                     self.cfg.parallel,
                 );
-                found = self.best_split(&buf, group, totals, rows.len());
+                found = self.best_split(&buf, group, totals, count);
                 if found.is_some() {
                     break;
                 }
@@ -470,7 +499,7 @@ impl Grower<'_> {
             let ordered = ordered.as_ref().expect("gathered");
             found = self
                 .search()
-                .run(&mut buf, hist_rows, ordered, Some(totals), None)
+                .run(&mut buf, hist_rows, ordered, Some(totals), count, None)
                 .0;
             kept = Some(buf);
         } else {
@@ -488,7 +517,7 @@ impl Grower<'_> {
                 buf
             });
             for group in &groups {
-                found = self.best_split(&h, group, totals, rows.len());
+                found = self.best_split(&h, group, totals, count);
                 if found.is_some() {
                     break;
                 }
@@ -513,7 +542,7 @@ impl Grower<'_> {
         hist: &[f64],
         features: &[usize],
         totals: &[f64],
-        n_rows: usize,
+        count: f64,
     ) -> Option<SplitInfo> {
         find_best_split(
             hist,
@@ -521,7 +550,7 @@ impl Grower<'_> {
             self.data,
             features,
             totals,
-            n_rows,
+            count,
             &self.cfg.scorer,
             &self.cons,
             self.cfg.parallel,

@@ -26,13 +26,20 @@ pub(crate) enum Stats<'a> {
     Grad { g: &'a [f64] },
     /// Class index per row: bins hold one count per class.
     Class { y: &'a [u32], k: usize },
+    /// Class index and sample weight per row: bins hold one weight sum per class. Kept apart
+    /// from `Class` so that unweighted class histograms keep their own loop.
+    WeightedClass {
+        y: &'a [u32],
+        w: &'a [f64],
+        k: usize,
+    },
 }
 
 impl Stats<'_> {
     pub fn stride(&self) -> usize {
         match self {
             Stats::GradHess { .. } | Stats::Grad { .. } => 2,
-            Stats::Class { k, .. } => *k,
+            Stats::Class { k, .. } | Stats::WeightedClass { k, .. } => *k,
         }
     }
 
@@ -77,6 +84,21 @@ impl Stats<'_> {
                 });
                 Ordered::Class(out)
             }
+            Stats::WeightedClass { y, w, .. } => {
+                let mut labels = sized(Vec::new(), rows.len(), 0);
+                spin::spread_rows(spread, &mut labels, 1, rows, |o, r| {
+                    for (v, &i) in o.iter_mut().zip(r) {
+                        *v = y[i as usize];
+                    }
+                });
+                let mut weights = sized(buf, rows.len(), 0.0);
+                spin::spread_rows(spread, &mut weights, 1, rows, |o, r| {
+                    for (v, &i) in o.iter_mut().zip(r) {
+                        *v = w[i as usize];
+                    }
+                });
+                Ordered::WeightedClass(labels, weights)
+            }
         }
     }
 
@@ -108,6 +130,13 @@ impl Stats<'_> {
                 }
                 t
             }
+            Stats::WeightedClass { y, w, k } => {
+                let mut t = vec![0.0; *k];
+                for &i in rows {
+                    t[y[i as usize] as usize] += w[i as usize];
+                }
+                t
+            }
         }
     }
 }
@@ -127,13 +156,15 @@ pub(crate) enum Ordered {
     GradHess(Vec<f64>),
     Grad(Vec<f64>),
     Class(Vec<u32>),
+    /// Labels and weights.
+    WeightedClass(Vec<u32>, Vec<f64>),
 }
 
 impl Ordered {
     /// The array behind the statistics, for the next [`Stats::gather_into`].
     pub fn into_buffer(self) -> Vec<f64> {
         match self {
-            Ordered::GradHess(v) | Ordered::Grad(v) => v,
+            Ordered::GradHess(v) | Ordered::Grad(v) | Ordered::WeightedClass(_, v) => v,
             Ordered::Class(_) => Vec::new(),
         }
     }
@@ -278,6 +309,19 @@ pub(crate) fn fill(
                     accumulate_class(part, col, chunk_rows, &y[start..end], stride);
                 }
             }
+            Ordered::WeightedClass(y, w) => {
+                for (f, part) in group.iter_mut() {
+                    let col = data.column(*f);
+                    let col = if rows.is_none() {
+                        &col[start..end]
+                    } else {
+                        col
+                    };
+                    let chunk_rows = rows.map(|r| &r[start..end]);
+                    let (y, w) = (&y[start..end], &w[start..end]);
+                    accumulate_weighted_class(part, col, chunk_rows, y, w, stride);
+                }
+            }
         }
     }
 }
@@ -355,7 +399,9 @@ fn multi<const F: usize>(
             let g = &g[start..end];
             multi_range::<2, F>(outs, cols.map(|c| &c[start..end]), |k| [g[k], 1.0])
         }
-        (Ordered::Class(_), _) => unreachable!("class histograms are built per feature"),
+        (Ordered::Class(_) | Ordered::WeightedClass(..), _) => {
+            unreachable!("class histograms are built per feature")
+        }
     }
 }
 
@@ -439,6 +485,30 @@ fn accumulate_class(out: &mut [f64], col: &[u8], rows: Option<&[u32]>, y: &[u32]
     } else {
         for (i, &c) in y.iter().enumerate() {
             out[bin(i) * k + c as usize] += 1.0;
+        }
+    }
+}
+
+/// [`accumulate_class`] with a weight per row: bins sum the weights of each class. Each bin adds
+/// its rows in order, so the sums do not depend on how features are grouped or spread.
+fn accumulate_weighted_class(
+    out: &mut [f64],
+    col: &[u8],
+    rows: Option<&[u32]>,
+    y: &[u32],
+    w: &[f64],
+    k: usize,
+) {
+    match rows {
+        None => {
+            for ((&b, &c), &w) in col.iter().zip(y).zip(w) {
+                out[b as usize * k + c as usize] += w;
+            }
+        }
+        Some(rows) => {
+            for ((&i, &c), &w) in rows.iter().zip(y).zip(w) {
+                out[col[i as usize] as usize * k + c as usize] += w;
+            }
         }
     }
 }

@@ -45,6 +45,53 @@
 //! # Ok::<(), crisp_trees::TreeError>(())
 //! ```
 //!
+//! # linfa integration
+//!
+//! `Fit` is implemented for any records `ArrayBase<D, Ix2>` of `f64` and any single-column
+//! targets whose elements are a [`TreeTarget`] (`usize` or `f64`): owned arrays, views and
+//! references alike. So linfa's cross-validation helpers, which fit on `DatasetView`s, work:
+//!
+//! ```
+//! use crisp_trees::DecisionTree;
+//! use linfa::prelude::*;
+//! use ndarray::{Array1, Array2};
+//!
+//! let x = Array2::from_shape_fn((60, 2), |(i, j)| ((i * 7 + j * 3) % 10) as f64);
+//! let y: Array1<usize> = x.column(0).mapv(|v| usize::from(v >= 5.0));
+//! let mut data = Dataset::new(x, y);
+//! let params = [
+//!     DecisionTree::params().max_depth(Some(1)),
+//!     DecisionTree::params().max_depth(Some(3)),
+//! ];
+//! let accuracy = data.cross_validate_single(3, &params, |predicted, truth| {
+//!     Ok(predicted.confusion_matrix(truth)?.accuracy())
+//! })?;
+//! assert_eq!(accuracy.len(), 2);
+//! assert!(accuracy.iter().all(|&a| a == 1.0));
+//! # Ok::<(), crisp_trees::TreeError>(())
+//! ```
+//!
+//! # Sample weights
+//!
+//! The sample weights of a linfa dataset (`Dataset::with_weights`) are honoured by every model
+//! as frequency weights: a row of weight `w` counts as `w` copies of the row in every sum (class
+//! counts, gradients and hessians, leaf values, the starting score of boosting) and in the
+//! `min_samples_leaf` / `min_samples_split` limits. With integer weights a model equals the
+//! one fitted on the rows repeated (up to rounding in sums of real values), except where
+//! rows, not weights, are drawn at random (bootstrap and subsampling draw rows, early stopping
+//! holds out rows) and where bin edges depend on row counts (features with more distinct values
+//! than `max_bins`: edges are computed from the rows, unweighted). Weights that are all 1 fit
+//! exactly the unweighted model; negative, NaN or infinite weights, weights that are all 0 or
+//! whose number differs from the rows' are errors ([`TreeError::InvalidWeight`],
+//! [`TreeError::InvalidWeights`]).
+//!
+//! # Threads
+//!
+//! Fits use the current rayon pool. On two threads, small pieces of work are shared with one
+//! extra helper thread that spins between jobs; [`set_spinning_helper`]`(false)` switches it
+//! off, for the whole process, for applications that budget their threads (the models are the
+//! same).
+//!
 //! # Missing values and categorical features
 //!
 //! A NaN in the records is a missing value. Every split learns where missing values go (both
@@ -84,6 +131,7 @@ mod predict;
 mod search;
 mod spin;
 mod split;
+mod target;
 mod tree;
 
 pub use decision_tree::{DecisionTree, DecisionTreeParams, DecisionTreeValidParams};
@@ -92,7 +140,9 @@ pub use forest::{RandomForest, RandomForestParams, RandomForestValidParams};
 pub use gbdt::{GradientBoosting, GradientBoostingParams, GradientBoostingValidParams};
 pub use loss::Loss;
 pub use params::{EarlyStopping, FeatureSampling, HyperParams, MaxFeatures};
+pub use spin::{set_spinning_helper, spinning_helper_enabled};
 pub use split::Criterion;
+pub use target::TreeTarget;
 
 #[cfg(test)]
 mod tests;

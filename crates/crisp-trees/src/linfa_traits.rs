@@ -1,57 +1,34 @@
 //! linfa's traits for the models grown straight from binned data and targets (decision trees
 //! and random forests), whose implementations differ only by the names.
 
-/// Implements, for model `$model` and its checked params `$params`:
-/// - `Fit` on `Array1<usize>` labels, giving a classifier `$model<usize>`, and on `Array1<f64>`
-///   targets, giving a regressor `$model<f64>`, both through `$model::fit_targets`;
+/// Implements, for model `$model` and its checked params `$params` (`$name` names the model in
+/// errors):
+/// - `Fit` on any records `ArrayBase<D, Ix2>` of `f64` and any single targets
+///   `T: AsSingleTargets<Elem = E>` (owned, views, references), `E: TreeTarget`: `usize` labels
+///   give a classifier `$model<usize>`, `f64` targets a regressor `$model<f64>`, both through
+///   `$model::fit_targets`. The dataset's sample weights are checked and honoured;
 /// - `PredictInplace` of labels, the most probable class of `$model::predict_proba`.
 macro_rules! fit_and_predict_classes {
-    ($model:ident, $params:ident) => {
-        impl<D: ::ndarray::Data<Elem = f64>>
-            ::linfa::traits::Fit<
-                ::ndarray::ArrayBase<D, ::ndarray::Ix2>,
-                ::ndarray::Array1<usize>,
-                $crate::TreeError,
-            > for $params
+    ($model:ident, $params:ident, $name:literal) => {
+        impl<D, T, E>
+            ::linfa::traits::Fit<::ndarray::ArrayBase<D, ::ndarray::Ix2>, T, $crate::TreeError>
+            for $params
+        where
+            D: ::ndarray::Data<Elem = f64>,
+            T: ::linfa::dataset::AsSingleTargets<Elem = E>,
+            E: $crate::TreeTarget,
         {
-            type Object = $model<usize>;
+            type Object = $model<E>;
 
             fn fit(
                 &self,
-                dataset: &::linfa::dataset::DatasetBase<
-                    ::ndarray::ArrayBase<D, ::ndarray::Ix2>,
-                    ::ndarray::Array1<usize>,
-                >,
+                dataset: &::linfa::dataset::DatasetBase<::ndarray::ArrayBase<D, ::ndarray::Ix2>, T>,
             ) -> ::std::result::Result<Self::Object, $crate::TreeError> {
-                let data =
-                    $crate::data::prepare(&dataset.records, dataset.targets.len(), &self.tree)?;
-                let (y, k) =
-                    $crate::data::class_labels(dataset.targets.view(), self.tree.n_classes)?;
-                let targets = $crate::data::TreeTargets::Class { y, k };
-                Ok($model::fit_targets(self, &data, &targets))
-            }
-        }
-
-        impl<D: ::ndarray::Data<Elem = f64>>
-            ::linfa::traits::Fit<
-                ::ndarray::ArrayBase<D, ::ndarray::Ix2>,
-                ::ndarray::Array1<f64>,
-                $crate::TreeError,
-            > for $params
-        {
-            type Object = $model<f64>;
-
-            fn fit(
-                &self,
-                dataset: &::linfa::dataset::DatasetBase<
-                    ::ndarray::ArrayBase<D, ::ndarray::Ix2>,
-                    ::ndarray::Array1<f64>,
-                >,
-            ) -> ::std::result::Result<Self::Object, $crate::TreeError> {
-                let data =
-                    $crate::data::prepare(&dataset.records, dataset.targets.len(), &self.tree)?;
-                let y = $crate::data::regression_targets(dataset.targets.view())?;
-                let targets = $crate::data::TreeTargets::regression(y);
+                let y = ::linfa::dataset::AsSingleTargets::as_single_targets(&dataset.targets);
+                let data = $crate::data::prepare(&dataset.records, y.len(), &self.tree)?;
+                let weights = $crate::data::sample_weights($name, dataset.weights(), y.len())?;
+                let targets = <E as $crate::target::sealed::Sealed>::read(y, self.tree.n_classes)?;
+                let targets = $crate::data::TreeTargets::new(targets, weights);
                 Ok($model::fit_targets(self, &data, &targets))
             }
         }

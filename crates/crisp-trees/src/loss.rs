@@ -57,8 +57,12 @@ pub enum Loss {
 }
 
 impl Loss {
-    /// Starting scores: the log-odds / log-priors / mean of the training targets.
-    pub(crate) fn init(&self, y: &[f64], rows: &[u32], k: usize) -> Vec<f64> {
+    /// Starting scores: the log-odds / log-priors / mean of the training targets, weighted by
+    /// the sample weights `w` if any.
+    pub(crate) fn init(&self, y: &[f64], rows: &[u32], k: usize, w: Option<&[f64]>) -> Vec<f64> {
+        if let Some(w) = w {
+            return self.init_weighted(y, rows, k, w);
+        }
         let n = rows.len().max(1) as f64;
         match self {
             Loss::LogLoss => {
@@ -74,6 +78,35 @@ impl Loss {
                 counts.iter().map(|c| (c / n).max(EPS).ln()).collect()
             }
             Loss::SquaredError => vec![rows.iter().map(|&i| y[i as usize]).sum::<f64>() / n],
+        }
+    }
+
+    /// [`Loss::init`] with sample weights: every row counts as its weight.
+    fn init_weighted(&self, y: &[f64], rows: &[u32], k: usize, w: &[f64]) -> Vec<f64> {
+        let total = rows.iter().map(|&i| w[i as usize]).sum::<f64>();
+        // Rows whose weights are all zero leave nothing to learn from: start at zero.
+        if total <= 0.0 {
+            return vec![0.0; if *self == Loss::Softmax { k } else { 1 }];
+        }
+        let weighted_mean = || {
+            rows.iter()
+                .map(|&i| w[i as usize] * y[i as usize])
+                .sum::<f64>()
+                / total
+        };
+        match self {
+            Loss::LogLoss => {
+                let p = weighted_mean().clamp(EPS, 1.0 - EPS);
+                vec![(p / (1.0 - p)).ln()]
+            }
+            Loss::Softmax => {
+                let mut sums = vec![0.0; k];
+                for &i in rows {
+                    sums[y[i as usize] as usize] += w[i as usize];
+                }
+                sums.iter().map(|c| (c / total).max(EPS).ln()).collect()
+            }
+            Loss::SquaredError => vec![weighted_mean()],
         }
     }
 
@@ -114,8 +147,39 @@ impl Loss {
         }
     }
 
-    /// Mean loss over `rows`, used for early stopping.
-    pub(crate) fn mean_loss(&self, y: &[f64], scores: &[Vec<f64>], rows: &[u32]) -> f64 {
+    /// Mean loss over `rows`, used for early stopping; weighted by the sample weights `w` if
+    /// any.
+    pub(crate) fn mean_loss(
+        &self,
+        y: &[f64],
+        scores: &[Vec<f64>],
+        rows: &[u32],
+        w: Option<&[f64]>,
+    ) -> f64 {
+        let row_loss = |i: usize| match self {
+            Loss::LogLoss => {
+                let p = sigmoid(scores[0][i]).clamp(EPS, 1.0 - EPS);
+                if y[i] > 0.5 {
+                    -p.ln()
+                } else {
+                    -(1.0 - p).ln()
+                }
+            }
+            Loss::SquaredError => 0.5 * (scores[0][i] - y[i]).powi(2),
+            Loss::Softmax => {
+                let mut p: Vec<f64> = scores.iter().map(|s| s[i]).collect();
+                softmax(&mut p);
+                -p[y[i] as usize].max(EPS).ln()
+            }
+        };
+        if let Some(w) = w {
+            let total: f64 = rows.iter().map(|&i| w[i as usize]).sum();
+            let sum: f64 = rows
+                .iter()
+                .map(|&i| w[i as usize] * row_loss(i as usize))
+                .sum();
+            return if total > 0.0 { sum / total } else { 0.0 };
+        }
         let n = rows.len().max(1) as f64;
         let total: f64 = match self {
             Loss::LogLoss => rows
@@ -182,8 +246,21 @@ mod tests {
         assert!((g[0][1] - sigmoid(2.0)).abs() < 1e-12);
         Loss::SquaredError.gradients(&[3.0, 1.0], &scores, &mut g, &mut h);
         assert_eq!(g[0], vec![-3.0, 1.0]);
-        let init = Loss::LogLoss.init(&[1.0, 0.0, 0.0, 0.0], &[0, 1, 2, 3], 2);
+        let init = Loss::LogLoss.init(&[1.0, 0.0, 0.0, 0.0], &[0, 1, 2, 3], 2, None);
         assert!((sigmoid(init[0]) - 0.25).abs() < 1e-12);
+        // Weights count like repeated rows: 3 x class 1 against 1 + 2 x class 0.
+        let w = [3.0, 1.0, 2.0, 0.0];
+        let init = Loss::LogLoss.init(&[1.0, 0.0, 0.0, 0.0], &[0, 1, 2, 3], 2, Some(&w));
+        assert!((sigmoid(init[0]) - 0.5).abs() < 1e-12);
+        let init = Loss::Softmax.init(&[2.0, 0.0, 0.0, 1.0], &[0, 1, 2, 3], 3, Some(&w));
+        let expected = [0.5f64, 0.0, 0.5].map(|p| p.max(EPS).ln());
+        assert_eq!(init, expected.to_vec());
+        let init = Loss::SquaredError.init(&[1.0, 4.0, 7.0, 100.0], &[0, 1, 2, 3], 1, Some(&w));
+        assert!((init[0] - (3.0 + 4.0 + 14.0) / 6.0).abs() < 1e-12);
+        let scores = vec![vec![1.0, 1.0, 1.0, 1.0]];
+        let l =
+            Loss::SquaredError.mean_loss(&[1.0, 4.0, 7.0, 100.0], &scores, &[0, 1, 2, 3], Some(&w));
+        assert!((l - (0.0 + 4.5 + 2.0 * 18.0) / 6.0).abs() < 1e-12);
     }
 
     #[test]

@@ -299,13 +299,15 @@ macro_rules! tree_option_accessors {
                 self
             }
 
-            /// Minimum number of training rows in a leaf.
+            /// Minimum number of training rows in a leaf (with sample weights: minimum weight
+            /// sum, a row counting as its weight).
             pub fn min_samples_leaf(mut self, min_samples_leaf: usize) -> Self {
                 self.0.tree.min_samples_leaf = min_samples_leaf;
                 self
             }
 
-            /// Minimum number of training rows a node needs to be split.
+            /// Minimum number of training rows a node needs to be split (with sample weights:
+            /// minimum weight sum).
             pub fn min_samples_split(mut self, min_samples_split: usize) -> Self {
                 self.0.tree.min_samples_split = min_samples_split;
                 self

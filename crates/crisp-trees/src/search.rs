@@ -28,11 +28,12 @@ pub(crate) struct Search<'a> {
 }
 
 /// The larger child of a split: its parent's histogram (turned into the child's in place)
-/// and, when its split is wanted, its statistics.
+/// and, when its split is wanted, its statistics and count (rows, or weight sum: see
+/// [`crate::split::find_best_split`]).
 pub(crate) struct Sibling<'h> {
     pub hist: &'h mut [f64],
     pub totals: Option<&'h [f64]>,
-    pub n_rows: usize,
+    pub count: f64,
 }
 
 /// One feature's part of the node's histogram and of the sibling's.
@@ -44,26 +45,28 @@ struct Part<'h> {
 
 impl Search<'_> {
     /// Fills `hist` from `rows` (`None`: all rows, see [`crate::histogram::build`]) and, when
-    /// `totals` is given, finds that node's best split; with a `sibling`, subtracts `hist`
-    /// from the sibling's (parent) histogram and finds its best split too when asked.
-    /// Returns (best split of this node, best split of the sibling).
+    /// `totals` is given, finds that node's best split (`count`: the node's rows or weight
+    /// sum); with a `sibling`, subtracts `hist` from the sibling's (parent) histogram and finds
+    /// its best split too when asked. Returns (best split of this node, best split of the
+    /// sibling).
     pub fn run(
         &self,
         hist: &mut [f64],
         rows: Option<&[u32]>,
         ordered: &Ordered,
         totals: Option<&[f64]>,
+        count: f64,
         sibling: Option<Sibling>,
     ) -> (Option<SplitInfo>, Option<SplitInfo>) {
         let layout = self.layout;
         let n_rows = rows.map_or(self.data.n_rows, <[u32]>::len);
-        let (mut sibling_parts, sibling_totals, sibling_rows) = match sibling {
+        let (mut sibling_parts, sibling_totals, sibling_count) = match sibling {
             Some(s) => (
                 layout.feature_parts(s.hist, self.features),
                 s.totals,
-                s.n_rows,
+                s.count,
             ),
-            None => (Vec::new(), None, 0),
+            None => (Vec::new(), None, 0.0),
         };
         let mut sibling_parts = sibling_parts.drain(..).map(|(_, p)| p);
         let mut parts: Vec<Part> = layout
@@ -76,7 +79,7 @@ impl Search<'_> {
             })
             .collect();
 
-        let scan = |parts: &[(usize, &[f64])], totals: Option<&[f64]>, n: usize| {
+        let scan = |parts: &[(usize, &[f64])], totals: Option<&[f64]>, n: f64| {
             totals.and_then(|t| {
                 best_split_of_parts(parts, self.data, t, n, self.scorer, self.cons, false)
             })
@@ -96,8 +99,8 @@ impl Search<'_> {
                 .filter_map(|p| p.sibling.as_deref().map(|s| (p.f, s)))
                 .collect();
             (
-                scan(&own, totals, n_rows),
-                scan(&theirs, sibling_totals, sibling_rows),
+                scan(&own, totals, count),
+                scan(&theirs, sibling_totals, sibling_count),
             )
         };
 

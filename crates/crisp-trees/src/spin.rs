@@ -14,6 +14,10 @@
 //! The protocol is rayon's `join` reduced to one helper: the caller publishes its second
 //! closure, runs the first, then takes the second back if the helper has not started it (so a
 //! busy or sleeping helper never makes the caller wait) or waits for it to finish.
+//!
+//! The helper is a thread of its own, outside rayon's pools: [`set_spinning_helper`] turns it
+//! off for a host application that budgets its threads, and `join` then defers to
+//! `rayon::join`, whose threads the host controls.
 
 use std::cell::UnsafeCell;
 use std::hint;
@@ -87,6 +91,37 @@ pub(crate) fn spread_rows<T: Send>(
     }
 }
 
+/// Whether [`join`] may use the helper thread (see [`set_spinning_helper`]).
+static HELPER_ENABLED: AtomicBool = AtomicBool::new(true);
+
+/// Turns crisp-trees' spinning helper thread on or off, for the whole process (it is on by
+/// default).
+///
+/// On a pool of two threads, fits hand half of each small piece of work (a node's histograms,
+/// its partition, a round's gradients) to one helper thread that crisp-trees starts on first
+/// use, outside rayon's pools, and that spins for 300 microseconds after each job before it
+/// parks: waking one of rayon's sleeping workers costs as much as such a piece of work takes.
+/// An application that budgets its threads can switch it off before fitting: no helper thread
+/// is then started, and the halves run through `rayon::join` on the current rayon pool
+/// instead. The models are the same either way (halves are combined in a fixed order), only
+/// the speed on two threads differs.
+///
+/// Switching it off after a fit has started the helper leaves that thread parked (it uses no
+/// CPU) and unused; fits running at the time of the call may still hand it work.
+///
+/// ```
+/// crisp_trees::set_spinning_helper(false);
+/// assert!(!crisp_trees::spinning_helper_enabled());
+/// ```
+pub fn set_spinning_helper(enabled: bool) {
+    HELPER_ENABLED.store(enabled, Ordering::SeqCst);
+}
+
+/// Whether the spinning helper thread may be used (see [`set_spinning_helper`]).
+pub fn spinning_helper_enabled() -> bool {
+    HELPER_ENABLED.load(Ordering::SeqCst)
+}
+
 /// How long the helper spins for a next job before it parks: longer than the serial work
 /// between two nodes (partitioning, bookkeeping) and between two boosting rounds on tens of
 /// thousands of rows, short enough that an idle process gives the core back at once.
@@ -94,16 +129,33 @@ const SPIN: Duration = Duration::from_micros(300);
 
 /// Runs `a` on this thread and `b` on the helper thread (or here, if the helper is busy,
 /// asleep for long, or the current rayon pool has one thread), and returns both results.
-/// A panic in either closure is resumed here once both have stopped.
+/// A panic in either closure is resumed here once both have stopped. With the helper switched
+/// off ([`set_spinning_helper`]), this is `rayon::join`.
 pub(crate) fn join<A, B, RA, RB>(a: A, b: B) -> (RA, RB)
+where
+    A: FnOnce() -> RA + Send,
+    B: FnOnce() -> RB + Send,
+    RA: Send,
+    RB: Send,
+{
+    if rayon::current_num_threads() == 1 {
+        return (a(), b());
+    }
+    if !spinning_helper_enabled() {
+        return rayon::join(a, b);
+    }
+    join_on_helper(a, b)
+}
+
+/// [`join`]'s protocol: `b` on the helper thread if it is free (else here), `a` here.
+fn join_on_helper<A, B, RA, RB>(a: A, b: B) -> (RA, RB)
 where
     A: FnOnce() -> RA,
     B: FnOnce() -> RB + Send,
     RB: Send,
 {
-    let helper = match helper() {
-        Some(h) if rayon::current_num_threads() > 1 => h,
-        _ => return (a(), b()),
+    let Some(helper) = helper() else {
+        return (a(), b());
     };
     let job = StackJob {
         header: Header {
@@ -113,7 +165,11 @@ where
         func: UnsafeCell::new(Some(b)),
         result: UnsafeCell::new(None),
     };
-    let job_ptr = ptr::from_ref(&job.header).cast_mut();
+    // From the whole job, not from `&job.header`: `execute` reaches `func` and `result`
+    // through this pointer, and a pointer taken from a field may only access that field
+    // (Stacked Borrows, checked by `scripts/miri.sh`). Every access through it is a read or
+    // goes through an `UnsafeCell` (`func`, `result`, `done`), which a shared borrow allows.
+    let job_ptr = ptr::from_ref(&job).cast::<Header>().cast_mut();
     if helper
         .job
         .compare_exchange(ptr::null_mut(), job_ptr, Ordering::SeqCst, Ordering::SeqCst)
@@ -155,8 +211,8 @@ struct Header {
     done: AtomicBool,
 }
 
-/// A job on its caller's stack. `header` comes first (`repr(C)`) so that a pointer to it is a
-/// pointer to the job.
+/// A job on its caller's stack. `header` comes first (`repr(C)`) so that a pointer to the job
+/// cast to a `Header` pointer reads the header, and casts back to the job.
 #[repr(C)]
 struct StackJob<F, R> {
     header: Header,
@@ -282,12 +338,20 @@ fn serve(helper: &Helper) -> ! {
 mod tests {
     use super::*;
 
+    /// Miri (`scripts/miri.sh`) interprets every instruction, many thousand times slower:
+    /// it gets a few rounds of each test.
+    const ROUNDS: u64 = if cfg!(miri) { 6 } else { 200 };
+
+    // The tests call the helper protocol (`join_on_helper`) directly: `join` only uses it
+    // within a rayon pool of two threads or more, and Miri reports undefined behaviour in
+    // crossbeam-epoch, which rayon's pools run on (see `scripts/miri.sh`).
+
     #[test]
     fn joins_return_both_results_in_order() {
-        let data: Vec<u64> = (0..10_000).collect();
-        for round in 0..200 {
+        let data: Vec<u64> = (0..ROUNDS * 50).collect();
+        for round in 0..ROUNDS as usize {
             let (left, right) = data.split_at(round * 37 % data.len());
-            let (a, b) = join(|| left.iter().sum::<u64>(), || right.iter().sum::<u64>());
+            let (a, b) = join_on_helper(|| left.iter().sum::<u64>(), || right.iter().sum::<u64>());
             assert_eq!(a + b, data.iter().sum::<u64>());
             assert_eq!(a, left.iter().sum::<u64>());
         }
@@ -295,13 +359,15 @@ mod tests {
 
     #[test]
     fn nested_and_concurrent_joins_run_every_closure() {
+        let (threads, rounds) = if cfg!(miri) { (3, 4) } else { (4, 100) };
         let total: u64 = std::thread::scope(|s| {
-            let workers: Vec<_> = (0..4u64)
+            let workers: Vec<_> = (0..threads)
                 .map(|t| {
                     s.spawn(move || {
-                        (0..100u64)
+                        (0..rounds)
                             .map(|i| {
-                                let (a, (b, c)) = join(|| t + i, || join(|| 1u64, || 2u64));
+                                let (a, (b, c)) =
+                                    join_on_helper(|| t + i, || join_on_helper(|| 1u64, || 2u64));
                                 a + b + c
                             })
                             .sum::<u64>()
@@ -310,19 +376,64 @@ mod tests {
                 .collect();
             workers.into_iter().map(|w| w.join().unwrap()).sum()
         });
-        let expected: u64 = (0..4u64)
-            .flat_map(|t| (0..100u64).map(move |i| t + i + 3))
+        let expected: u64 = (0..threads)
+            .flat_map(|t| (0..rounds).map(move |i| t + i + 3))
             .sum();
         assert_eq!(total, expected);
     }
 
     #[test]
     fn a_panic_in_either_closure_reaches_the_caller() {
-        let caught = panic::catch_unwind(|| join(|| 1, || -> u32 { panic!("in b") }));
+        let caught = panic::catch_unwind(|| join_on_helper(|| 1, || -> u32 { panic!("in b") }));
         assert!(caught.is_err());
-        let caught = panic::catch_unwind(|| join(|| -> u32 { panic!("in a") }, || 2));
+        let caught = panic::catch_unwind(|| join_on_helper(|| -> u32 { panic!("in a") }, || 2));
         assert!(caught.is_err());
         // The helper still works afterwards.
-        assert_eq!(join(|| 3, || 4), (3, 4));
+        assert_eq!(join_on_helper(|| 3, || 4), (3, 4));
+    }
+
+    #[test]
+    fn borrowed_data_is_written_by_both_halves() {
+        // The helper writes through the job pointer into the caller's stack frame: the case
+        // Stacked Borrows checks under Miri.
+        for round in 0..ROUNDS {
+            let mut out = [0u64; 16];
+            let (first, second) = out.split_at_mut(8);
+            let (a, b) = join_on_helper(
+                || {
+                    first.iter_mut().for_each(|v| *v = round);
+                    first.len()
+                },
+                || {
+                    second.iter_mut().for_each(|v| *v = round + 1);
+                    // Long enough for the helper to take the job now and then.
+                    (0..50u64).map(|k| k * round).sum::<u64>()
+                },
+            );
+            assert_eq!((a, b), (8, 1225 * round));
+            assert!(out[..8].iter().all(|&v| v == round));
+            assert!(out[8..].iter().all(|&v| v == round + 1));
+        }
+    }
+
+    #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "rayon's pools run on crossbeam-epoch, which Miri rejects"
+    )]
+    fn join_hands_work_to_the_helper_in_a_pool_of_two() {
+        let helper_id = crate::tests::in_pool(2, || {
+            // The first join may find the helper starting: try until it takes one.
+            (0..1000)
+                .find_map(|_| {
+                    let (_, id) = join(
+                        || std::thread::sleep(Duration::from_micros(200)),
+                        || thread::current().id(),
+                    );
+                    (id != thread::current().id()).then_some(id)
+                })
+                .expect("the helper took no job")
+        });
+        assert_eq!(Some(helper_id), helper().map(|h| h.thread.id()));
     }
 }

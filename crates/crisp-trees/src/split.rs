@@ -11,7 +11,9 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::binning::BinnedData;
-use crate::histogram::{HistLayout, Stats};
+use crate::histogram::HistLayout;
+#[cfg(test)]
+use crate::histogram::Stats;
 
 /// Impurity measure for classification trees.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -48,12 +50,16 @@ pub(crate) enum Scorer {
 }
 
 impl Scorer {
-    /// A scorer matching the layout of `stats`.
+    /// A scorer matching the layout of `stats` (the models choose theirs: a weighted
+    /// regression tree scores `GradHess` bins as `Grad`).
+    #[cfg(test)]
     pub fn for_stats(stats: &Stats, l2: f64, cat_smooth: f64, criterion: Criterion) -> Self {
         match stats {
             Stats::GradHess { .. } => Scorer::GradHess { l2, cat_smooth },
             Stats::Grad { .. } => Scorer::Grad { l2, cat_smooth },
-            Stats::Class { k, .. } => Scorer::Class { k: *k, criterion },
+            Stats::Class { k, .. } | Stats::WeightedClass { k, .. } => {
+                Scorer::Class { k: *k, criterion }
+            }
         }
     }
 
@@ -148,7 +154,8 @@ macro_rules! fixed_stride {
 }
 
 /// Bins hold `[g, h]`; row counts are estimated from the hessian as LightGBM does,
-/// `round(h * n / H)` with the node's `n` rows and hessian sum `H`.
+/// `round(h * n / H)` with the node's `n` rows (or, with sample weights, its weight sum) and
+/// hessian sum `H`.
 #[derive(Clone, Copy)]
 struct GradHessKind {
     l2: f64,
@@ -380,9 +387,10 @@ pub(crate) fn bit(set: &[u64; 4], b: usize) -> bool {
     set[b / 64] >> (b % 64) & 1 == 1
 }
 
-/// The best split over `features` (ascending) of a node of `n_rows` rows with statistics
-/// `totals` and histogram `hist`, or `None` when no split satisfies the constraints. Ties go to
-/// the lowest feature.
+/// The best split over `features` (ascending) of a node with statistics `totals` and histogram
+/// `hist`, or `None` when no split satisfies the constraints. Ties go to the lowest feature.
+/// `count` is the node's number of rows, or its weight sum with sample weights (gradient-hessian
+/// bins estimate their counts from it).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn find_best_split(
     hist: &[f64],
@@ -390,7 +398,7 @@ pub(crate) fn find_best_split(
     data: &BinnedData,
     features: &[usize],
     totals: &[f64],
-    n_rows: usize,
+    count: f64,
     scorer: &Scorer,
     cons: &Constraints,
     parallel: bool,
@@ -406,7 +414,7 @@ pub(crate) fn find_best_split(
         &parts,
         data,
         totals,
-        n_rows,
+        count,
         scorer,
         cons,
         parallel && bins >= PARALLEL_MIN_BINS,
@@ -418,7 +426,7 @@ pub(crate) fn best_split_of_parts(
     parts: &[(usize, &[f64])],
     data: &BinnedData,
     totals: &[f64],
-    n_rows: usize,
+    count: f64,
     scorer: &Scorer,
     cons: &Constraints,
     parallel: bool,
@@ -429,7 +437,7 @@ pub(crate) fn best_split_of_parts(
             GradHessKind {
                 l2,
                 cat_smooth,
-                count_per_hessian: n_rows as f64 / totals[1],
+                count_per_hessian: count / totals[1],
             },
             args,
         ),
@@ -696,7 +704,7 @@ mod tests {
             &data,
             &features,
             &totals,
-            rows.len(),
+            rows.len() as f64,
             &scorer,
             &cons,
             false,

@@ -1,7 +1,6 @@
 //! The statistical gate: a one-sided bootstrap confidence bound of a metric.
 
-use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
+use crisp_core::{quantile_sorted, SeededRng};
 
 use crate::error::{Result, ValidateError};
 use crate::evaluation::{compute, resolve};
@@ -11,7 +10,7 @@ use crate::metric::Metric;
 /// One-sided bootstrap bound of `metric` on `data`.
 ///
 /// Draws `n_resamples` samples of the rows with replacement (each as many rows as `data`,
-/// from `StdRng::seed_from_u64(seed)`, so the result is reproducible), computes the metric
+/// from crisp's [`SeededRng`] for `seed`, so the result is reproducible on every platform), computes the metric
 /// on each and returns the pessimistic percentile: the `(1 − confidence)` quantile for a
 /// higher-is-better metric (e.g. the 5th percentile at `confidence = 0.95`), the
 /// `confidence` quantile for a lower-is-better one (the 95th). Quantiles interpolate
@@ -63,14 +62,14 @@ pub fn bootstrap_bound(
     })?;
 
     let n = data.rows();
-    let mut rng = StdRng::seed_from_u64(seed);
+    let mut rng = SeededRng::new(seed);
     let mut values = Vec::with_capacity(n_resamples);
     let mut first_reason: Option<String> = None;
     let mut idx = vec![0usize; n];
     let mut resampler = Resampler::default();
     for _ in 0..n_resamples {
         for i in idx.iter_mut() {
-            *i = rng.gen_range(0..n);
+            *i = rng.index(n);
         }
         match compute(&resampler.resample(data, &idx), &resolved) {
             Ok(v) => values.push(v),
@@ -94,15 +93,7 @@ pub fn bootstrap_bound(
     } else {
         confidence
     };
-    Ok(quantile(&values, q))
-}
-
-/// Linear-interpolation quantile of sorted, non-empty `values`.
-fn quantile(values: &[f64], q: f64) -> f64 {
-    let pos = q * (values.len() - 1) as f64;
-    let lo = pos.floor() as usize;
-    let hi = pos.ceil() as usize;
-    values[lo] + (values[hi] - values[lo]) * (pos - lo as f64)
+    Ok(quantile_sorted(&values, q))
 }
 
 /// Reusable buffers holding one resample.
@@ -153,18 +144,5 @@ impl Resampler {
                 }
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quantile_interpolates_like_numpy() {
-        let v = [1.0, 2.0, 3.0, 4.0, 5.0];
-        assert!((quantile(&v, 0.05) - 1.2).abs() < 1e-12);
-        assert!((quantile(&v, 0.95) - 4.8).abs() < 1e-12);
-        assert_eq!(quantile(&[3.0], 0.5), 3.0);
     }
 }

@@ -7,6 +7,7 @@ use crate::task::Task;
 /// Variants that concern a metric name carry the list of valid names, so a command-line
 /// front end can print the message as is (and exit with status 2).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ValidateError {
     /// A metric name that is not known (for this task / these classes).
     #[error("unknown metric `{name}`; valid metrics: {}", valid.join(", "))]
@@ -59,7 +60,7 @@ pub enum ValidateError {
     },
 
     /// A threshold relative to a baseline was checked without a baseline value.
-    #[error("threshold `{threshold}` compares against a baseline and needs --baseline")]
+    #[error("threshold `{threshold}` compares against a baseline and needs a baseline model")]
     MissingBaseline {
         /// The threshold text.
         threshold: String,
@@ -85,3 +86,33 @@ pub enum ValidateError {
 
 /// `Result` with [`ValidateError`] as the error type.
 pub type Result<T> = std::result::Result<T, ValidateError>;
+
+/// Into crisp's one error type: names, thresholds and tasks are configuration errors (with the
+/// name as the location's value), inconsistent inputs data errors, and metrics that cannot be
+/// computed model errors.
+impl From<ValidateError> for crisp_core::Error {
+    fn from(e: ValidateError) -> Self {
+        let message = e.to_string();
+        match e {
+            ValidateError::UnknownMetric { name, .. } => {
+                crisp_core::Error::config(message).value(name)
+            }
+            ValidateError::InvalidThreshold { text, .. } => {
+                crisp_core::Error::config(message).value(text)
+            }
+            ValidateError::WrongTask { metric, .. } => {
+                crisp_core::Error::config(message).value(metric)
+            }
+            ValidateError::MissingBaseline { threshold } => crisp_core::Error::config(format!(
+                "threshold `{threshold}` compares against a baseline"
+            ))
+            .value(threshold)
+            .with_hint(crisp_core::Hint::GiveABaseline),
+            ValidateError::UnknownTask(task) => crisp_core::Error::config(message).value(task),
+            ValidateError::InvalidInput(_) => crisp_core::Error::data(message),
+            ValidateError::Unavailable { .. } | ValidateError::Bootstrap { .. } => {
+                crisp_core::Error::model(message)
+            }
+        }
+    }
+}

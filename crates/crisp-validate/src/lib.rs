@@ -81,6 +81,7 @@
 //! # Ok::<(), crisp_validate::ValidateError>(())
 //! ```
 #![deny(missing_docs)]
+#![forbid(unsafe_code)]
 
 mod bootstrap;
 pub mod classification;
@@ -88,6 +89,7 @@ pub mod datacheck;
 pub mod drift;
 mod error;
 mod evaluation;
+pub mod gate;
 mod input;
 mod metric;
 pub mod probability;
@@ -95,6 +97,7 @@ pub mod profile;
 pub mod ranking;
 pub mod regression;
 pub mod render;
+mod scores;
 mod task;
 mod threshold;
 
@@ -104,6 +107,7 @@ pub use datacheck::{check_schema, data_gate_passed, DataCheck, DataGate};
 pub use drift::ColumnDrift;
 pub use error::{Result, ValidateError};
 pub use evaluation::Evaluation;
+pub use gate::{Bootstrap, Gate, ModelCheck, SliceSpec, SliceVerdict, Verdict, DEFAULT_RESAMPLES};
 pub use input::EvalInput;
 pub use metric::Metric;
 pub use profile::{
@@ -111,5 +115,6 @@ pub use profile::{
     ProfileKind,
 };
 pub use render::{junit_xml, markdown, GateRecord};
+pub use scores::Scores;
 pub use task::Task;
 pub use threshold::{CheckOutcome, CheckStatus, MissingBaseline, Op, Target, Threshold};

@@ -44,6 +44,8 @@
 
 use std::collections::HashMap;
 
+use crisp_core::quantile_sorted;
+
 use serde::{Deserialize, Serialize};
 
 /// The default number of quantile bins of a numeric column.
@@ -295,7 +297,7 @@ impl NumericProfile {
         let var = sorted.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n as f64;
 
         let mut edges: Vec<f64> = (1..bins)
-            .map(|i| quantile(sorted, i as f64 / bins as f64))
+            .map(|i| quantile_sorted(sorted, i as f64 / bins as f64))
             .collect();
         edges.dedup();
         // Remove edges that leave a bin without training values (merging it with a neighbour).
@@ -379,14 +381,6 @@ pub(crate) fn bin_counts(edges: &[f64], sorted: &[f64]) -> Vec<usize> {
     counts
 }
 
-/// Quantile of non-empty sorted values with linear interpolation (NumPy's default).
-fn quantile(sorted: &[f64], p: f64) -> f64 {
-    let h = p * (sorted.len() - 1) as f64;
-    let lo = h.floor() as usize;
-    let hi = (lo + 1).min(sorted.len() - 1);
-    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
-}
-
 /// The knots of the CDF sketch of non-empty sorted values.
 fn cdf_sketch(sorted: &[f64]) -> Vec<CdfPoint> {
     let n = sorted.len();
@@ -417,20 +411,6 @@ mod tests {
         match ColumnProfile::numeric("x", &v).stats {
             ColumnStats::Numeric(n) => n,
             ColumnStats::Categorical(_) => unreachable!(),
-        }
-    }
-
-    #[test]
-    fn quantile_matches_numpy_linear() {
-        // numpy.quantile([1, 2, 4, 8], [0, 0.25, 0.5, 0.9, 1]) = [1, 1.75, 3, 6.8, 8]
-        let s = [1.0, 2.0, 4.0, 8.0];
-        let q: Vec<f64> = [0.0, 0.25, 0.5, 0.9, 1.0]
-            .iter()
-            .map(|&p| quantile(&s, p))
-            .collect();
-        let want = [1.0, 1.75, 3.0, 6.8, 8.0];
-        for (a, b) in q.iter().zip(want) {
-            assert!((a - b).abs() < 1e-12, "{q:?}");
         }
     }
 

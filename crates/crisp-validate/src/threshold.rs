@@ -117,7 +117,7 @@ pub enum MissingBaseline {
     /// Report the check as [`CheckStatus::Skipped`].
     #[default]
     Skip,
-    /// Fail with [`ValidateError::MissingBaseline`] ("needs --baseline").
+    /// Fail with [`ValidateError::MissingBaseline`] ("needs a baseline model").
     Error,
 }
 

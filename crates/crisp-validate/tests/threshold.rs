@@ -186,7 +186,7 @@ fn missing_baseline_skips_or_errors() {
     assert!(matches!(err, ValidateError::MissingBaseline { .. }));
     let msg = err.to_string();
     assert!(
-        msg.contains("--baseline") && msg.contains("roc_auc>=baseline-0.005"),
+        msg.contains("needs a baseline model") && msg.contains("roc_auc>=baseline-0.005"),
         "{msg}"
     );
     // value thresholds never need one

@@ -3,6 +3,7 @@
 mod decision_tree;
 mod forest;
 mod gbdt;
+mod weights;
 
 use linfa::Dataset;
 use ndarray::{Array1, Array2};

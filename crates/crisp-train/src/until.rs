@@ -1,0 +1,219 @@
+//! Train until the thresholds hold: try candidate models, cheapest first, on a validation split
+//! of the training rows until one clears every threshold; then train that candidate on all
+//! training rows and evaluate it once on the held-out rows, which the search never saw.
+
+use std::collections::BTreeMap;
+
+use crisp_core::{bail, Result};
+use crisp_validate::{CheckStatus, Metric, Task, Threshold};
+use polars::prelude::*;
+use serde::Serialize;
+
+use crate::candidates::candidates;
+use crate::model::ModelSpec;
+use crate::target::{drop_missing_target, infer_task, TargetInfo};
+use crate::train::{split_labeled, train, Holdout, TrainConfig, TrainRun};
+
+/// The default share of the training rows held out to choose between candidates.
+pub const VALIDATION_FRACTION: f64 = 0.2;
+
+/// What [`train_until`] searches for.
+#[derive(Debug, Clone)]
+pub struct UntilConfig {
+    /// Every one must hold on the validation split (value thresholds only: there is no
+    /// baseline during a search).
+    pub thresholds: Vec<Threshold>,
+    /// The most candidates to try (at least 1).
+    pub budget: usize,
+    /// Share of the training rows held out to score the candidates.
+    pub validation_fraction: f64,
+}
+
+impl UntilConfig {
+    /// Search until `thresholds` hold, trying at most `budget` candidates, with the default
+    /// validation share.
+    pub fn new(thresholds: Vec<Threshold>, budget: usize) -> Self {
+        UntilConfig {
+            thresholds,
+            budget,
+            validation_fraction: VALIDATION_FRACTION,
+        }
+    }
+}
+
+/// One candidate tried on the validation split.
+#[derive(Debug, Clone, Serialize)]
+pub struct Attempt {
+    /// The candidate's model and parameters.
+    #[serde(rename = "model", serialize_with = "model_name")]
+    pub spec: ModelSpec,
+    /// Its parameters (also in `spec`; listed for reports).
+    pub params: BTreeMap<String, String>,
+    /// The value of every threshold's metric on the validation split (`None` when it could
+    /// not be computed).
+    pub validation_metrics: BTreeMap<String, Option<f64>>,
+    /// Whether every threshold held.
+    pub passed: bool,
+    /// Seconds spent fitting it.
+    pub train_seconds: f64,
+    /// The smallest relative margin by which a threshold held (negative: the largest
+    /// shortfall); the best attempt has the largest.
+    #[serde(skip)]
+    pub margin: f64,
+}
+
+fn model_name<S: serde::Serializer>(
+    spec: &ModelSpec,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_str(&spec.name)
+}
+
+/// What [`train_until`] did.
+#[derive(Debug, Clone)]
+pub struct UntilOutcome {
+    /// The task (given or inferred).
+    pub task: Task,
+    /// Every candidate tried, in order.
+    pub attempts: Vec<Attempt>,
+    /// The index (into `attempts`) of the first candidate that cleared every threshold.
+    pub chosen: Option<usize>,
+    /// The index of the attempt with the largest margin (the best even if none passed).
+    pub best: Option<usize>,
+    /// The chosen candidate trained on all training rows and evaluated on the held-out rows,
+    /// with the configuration it was trained with.
+    pub model: Option<(TrainConfig, TrainRun)>,
+}
+
+/// Tries the candidates of [`candidates`] (only `base.model`'s variations when it names a
+/// model) in order on a seeded validation split of the training rows, calling `on_attempt`
+/// after each, until one clears every threshold of `until` or the budget is spent. The one
+/// that clears them is trained on all training rows and evaluated on `base.holdout`.
+///
+/// # Errors
+/// A threshold of the other task or one relative to a baseline, a budget of 0, and the errors
+/// of training.
+pub fn train_until(
+    frame: &DataFrame,
+    source: &str,
+    base: &TrainConfig,
+    until: &UntilConfig,
+    mut on_attempt: impl FnMut(usize, &Attempt),
+) -> Result<UntilOutcome> {
+    let (labeled, _) = drop_missing_target(frame, &base.target, source)?;
+    let task = match base.task {
+        Some(t) => t,
+        None => infer_task(&labeled, &base.target, source)?,
+    };
+    for t in &until.thresholds {
+        t.validate_for(task)?;
+        if t.needs_baseline() {
+            bail!(Config { value: &t.text }: "threshold '{}' compares against a baseline; a search takes value thresholds only", t.text);
+        }
+    }
+    crisp_core::ensure!(until.budget > 0, Config { value: 0 }: "the search budget must be at least 1");
+
+    // Rows for the final evaluation are set aside first and never seen by the search.
+    let target = TargetInfo::fit(&labeled, &base.target, task, source)?;
+    let (train_rows, test) = match &base.holdout {
+        Holdout::Fraction(f) => {
+            let (train_rows, test) = split_labeled(&labeled, &target, *f, base.seed, source)?;
+            (
+                train_rows,
+                Holdout::Frame {
+                    frame: test,
+                    source: format!("{f} of {source} (seeded split)"),
+                },
+            )
+        }
+        frame @ Holdout::Frame { .. } => (labeled.clone(), frame.clone()),
+    };
+    let (fit_rows, validation_rows) = split_labeled(
+        &train_rows,
+        &target,
+        until.validation_fraction,
+        base.seed,
+        source,
+    )?;
+    let validation = Holdout::Frame {
+        frame: validation_rows,
+        source: format!("validation split of {source}"),
+    };
+
+    let explicit_model = (!base.model.name.is_empty()).then_some(base.model.name.as_str());
+    let mut outcome = UntilOutcome {
+        task,
+        attempts: Vec::new(),
+        chosen: None,
+        best: None,
+        model: None,
+    };
+    for (i, candidate) in candidates(task, explicit_model, &base.model.params)
+        .into_iter()
+        .take(until.budget)
+        .enumerate()
+    {
+        let config = TrainConfig {
+            task: Some(task),
+            model: candidate.clone(),
+            holdout: validation.clone(),
+            ..base.clone()
+        };
+        let run = train(&fit_rows, source, &config)?;
+        let attempt = score_attempt(candidate, &run, &until.thresholds);
+        on_attempt(i, &attempt);
+        if outcome
+            .best
+            .is_none_or(|b| attempt.margin > outcome.attempts[b].margin)
+        {
+            outcome.best = Some(i);
+        }
+        let passed = attempt.passed;
+        let spec = attempt.spec.clone();
+        outcome.attempts.push(attempt);
+        if passed {
+            let config = TrainConfig {
+                task: Some(task),
+                model: spec,
+                holdout: test,
+                ..base.clone()
+            };
+            let run = train(&train_rows, source, &config)?;
+            outcome.chosen = Some(i);
+            outcome.model = Some((config, run));
+            return Ok(outcome);
+        }
+    }
+    Ok(outcome)
+}
+
+/// The thresholds checked on a candidate's validation metrics.
+fn score_attempt(spec: ModelSpec, run: &TrainRun, thresholds: &[Threshold]) -> Attempt {
+    let mut observed = BTreeMap::new();
+    let mut passed = true;
+    let mut margin = f64::INFINITY;
+    for t in thresholds {
+        let value = run.evaluation.get(&t.metric).ok();
+        let ok = value.is_some_and(|v| t.check(v, None).status == CheckStatus::Passed);
+        passed &= ok;
+        if let (Some(v), Some(bound)) = (value, t.target.resolve(None)) {
+            let signed = if Metric::higher_is_better(&t.metric) {
+                v - bound
+            } else {
+                bound - v
+            };
+            margin = margin.min(signed / bound.abs().max(1e-12));
+        } else {
+            margin = f64::NEG_INFINITY;
+        }
+        observed.insert(t.metric.clone(), value);
+    }
+    Attempt {
+        params: spec.params.clone(),
+        spec,
+        validation_metrics: observed,
+        passed,
+        train_seconds: run.train_seconds,
+        margin,
+    }
+}
