@@ -136,15 +136,23 @@ impl SeededRng {
         }
     }
 
-    /// `k` distinct indices of `0..n` in the order drawn (a partial Fisher–Yates shuffle;
-    /// `k` is capped at `n`).
-    pub fn sample_indices(&mut self, n: usize, k: usize) -> Vec<usize> {
-        let k = k.min(n);
-        let mut all: Vec<usize> = (0..n).collect();
-        for i in 0..k {
+    /// Moves a uniformly drawn sample of `amount` elements of `items` (all of them when
+    /// `amount` is larger) to its front, in random order, and returns that front part: a
+    /// Fisher–Yates shuffle stopped after `amount` steps.
+    pub fn partial_shuffle<'a, T>(&mut self, items: &'a mut [T], amount: usize) -> &'a mut [T] {
+        let n = items.len();
+        let amount = amount.min(n);
+        for i in 0..amount {
             let j = i + self.index(n - i);
-            all.swap(i, j);
+            items.swap(i, j);
         }
+        &mut items[..amount]
+    }
+
+    /// `k` distinct indices of `0..n` in the order drawn (`k` is capped at `n`).
+    pub fn sample_indices(&mut self, n: usize, k: usize) -> Vec<usize> {
+        let mut all: Vec<usize> = (0..n).collect();
+        let k = self.partial_shuffle(&mut all, k).len();
         all.truncate(k);
         all
     }
@@ -253,6 +261,23 @@ mod tests {
         assert_eq!(u.len(), 10);
         assert!(s.iter().all(|&i| i < 50));
         assert_eq!(r.sample_indices(3, 10).len(), 3);
+    }
+
+    #[test]
+    fn partial_shuffles_draw_every_element_alike() {
+        // The sample is the front of the slice: each of 10 elements lands in a 3-element
+        // sample 30% of the time, whatever its position.
+        let mut r = SeededRng::new(4);
+        let mut hits = [0u32; 10];
+        for _ in 0..20_000 {
+            let mut v: Vec<usize> = (0..10).collect();
+            for &i in r.partial_shuffle(&mut v, 3).iter() {
+                hits[i] += 1;
+            }
+        }
+        for h in hits {
+            assert!((5_600..6_400).contains(&h), "{hits:?}");
+        }
     }
 
     #[test]

@@ -36,6 +36,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 #![deny(missing_docs)]
+#![forbid(unsafe_code)]
 
 mod auto;
 pub mod bin;
@@ -89,4 +90,6 @@ pub use scale::{MinMaxScale, StandardScale};
 pub use select::{ColumnSelector, KindClass};
 pub use stream::{StreamOptions, TrainingRows};
 pub use target_encode::{Smooth, TargetEncode, TargetType};
-pub use transform::{Fitted, FittedStep, FittedTransform, StepSpec, StepSummary, Transform};
+pub use transform::{
+    Fitted, FittedStep, FittedTransform, StepSpec, StepSummary, Transform, STEP_KINDS,
+};

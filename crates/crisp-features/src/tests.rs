@@ -295,3 +295,20 @@ fn default_pipeline_drops_identifiers() {
     assert_eq!(native.features, ["color", "x"]);
     assert_eq!(native.categorical, [0]);
 }
+
+#[test]
+fn step_kinds_name_every_step_the_toml_accepts() {
+    for kind in STEP_KINDS {
+        let text = format!("[[steps]]\nkind = \"{kind}\"\ncolumns = [\"a\"]\n");
+        let spec: Result<PipelineSpec, _> = toml::from_str(&text);
+        assert!(spec.is_ok(), "{kind}: {:?}", spec.err());
+    }
+    let unknown: Result<PipelineSpec, _> = toml::from_str("[[steps]]\nkind = \"nope\"\n");
+    let message = unknown.unwrap_err().to_string();
+    // serde lists the variants it knows: exactly STEP_KINDS.
+    let listed = STEP_KINDS
+        .iter()
+        .filter(|k| message.contains(&format!("`{k}`")))
+        .count();
+    assert_eq!(listed, STEP_KINDS.len(), "{message}");
+}

@@ -126,6 +126,27 @@ pub(crate) fn category_line(
     format!("{column}: {}", parts.join(", "))
 }
 
+/// The `kind` of every step a pipeline can declare, as written in TOML.
+pub const STEP_KINDS: &[&str] = &[
+    "impute",
+    "standard_scale",
+    "min_max_scale",
+    "one_hot",
+    "ordinal",
+    "drop",
+    "robust_scale",
+    "max_abs_scale",
+    "log1p",
+    "power",
+    "clip",
+    "bin",
+    "target_encode",
+    "frequency_encode",
+    "date_parts",
+    "polynomial",
+    "drop_constant",
+];
+
 /// Every step a pipeline can declare, tagged by `kind` in TOML.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]

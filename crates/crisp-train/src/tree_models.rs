@@ -18,7 +18,7 @@ pub const RANDOM_FOREST_PARAMS: &[&str] = crisp_trees::RandomForestParams::PARAM
 pub const GBDT_PARAMS: &[&str] = crisp_trees::GradientBoostingParams::PARAM_NAMES;
 
 fn model_error(model: &str) -> impl Fn(crisp_trees::TreeError) -> Error + '_ {
-    move |e| Error::model(format!("{model}: {e}"))
+    move |e| Error::from(e).context(model)
 }
 
 /// Apply crisp's defaults (seed, class count, categorical columns) and then the user's
@@ -32,7 +32,7 @@ macro_rules! configure {
             params = params.n_classes(Some($data.n_classes));
         }
         for (k, v) in $p.iter() {
-            HyperParams::set_param(&mut params, k, v).map_err(|e| Error::config(e.to_string()))?;
+            HyperParams::set_param(&mut params, k, v).map_err(Error::from)?;
         }
         params
     }};

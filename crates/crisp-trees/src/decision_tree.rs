@@ -2,11 +2,10 @@
 
 use std::marker::PhantomData;
 
+use crisp_core::SeededRng;
 use linfa::traits::PredictInplace;
 use linfa::ParamGuard;
 use ndarray::{Array1, Array2, ArrayBase, ArrayView2, Data, Ix2};
-use rand::rngs::SmallRng;
-use rand::SeedableRng;
 use serde::{Deserialize, Serialize};
 
 use crate::data::TreeTargets;
@@ -209,7 +208,7 @@ impl<L> DecisionTree<L> {
             parallel: true,
         };
         let features: Vec<usize> = (0..n_features).collect();
-        let mut rng = SmallRng::seed_from_u64(params.tree.seed);
+        let mut rng = SeededRng::new(params.tree.seed);
         let indices = (0..data.n_rows as u32).collect();
         let grown = grow(
             data,

@@ -110,3 +110,37 @@ pub enum TreeError {
 
 /// Result type of this crate.
 pub type Result<T> = std::result::Result<T, TreeError>;
+
+/// Into crisp's one error type: hyperparameter problems are [`crisp_core::Error::Parameter`]s
+/// naming the parameter, data problems [`crisp_core::Error::Data`] (with the row where there
+/// is one), and the rest model errors.
+impl From<TreeError> for crisp_core::Error {
+    fn from(e: TreeError) -> Self {
+        let message = e.to_string();
+        match e {
+            TreeError::InvalidParameter { name, got, .. } => {
+                crisp_core::Error::parameter(name, Some(got), message)
+            }
+            TreeError::UnknownParameter { name, .. } => {
+                crisp_core::Error::parameter(name, None, message)
+            }
+            TreeError::BadParameterValue { name, value, .. } => {
+                crisp_core::Error::parameter(name, Some(value), message)
+            }
+            TreeError::LabelOutOfRange { row, label, .. } => {
+                crisp_core::Error::data(message).row(row + 1).value(label)
+            }
+            TreeError::NonFiniteTarget { row, value } => {
+                crisp_core::Error::data(message).row(row + 1).value(value)
+            }
+            TreeError::InvalidWeight { row, value, .. } => {
+                crisp_core::Error::data(message).row(row + 1).value(value)
+            }
+            TreeError::EmptyDataset { .. }
+            | TreeError::ShapeMismatch { .. }
+            | TreeError::InvalidCategorical { .. }
+            | TreeError::InvalidWeights { .. } => crisp_core::Error::data(message),
+            TreeError::Linfa(_) => crisp_core::Error::model(message),
+        }
+    }
+}

@@ -2,12 +2,10 @@
 
 use std::marker::PhantomData;
 
+use crisp_core::SeededRng;
 use linfa::traits::PredictInplace;
 use linfa::ParamGuard;
 use ndarray::{Array1, Array2, ArrayBase, ArrayView2, Data, Ix2};
-use rand::rngs::SmallRng;
-use rand::seq::SliceRandom;
-use rand::{Rng, SeedableRng};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -18,8 +16,8 @@ use crate::grow::{grow, Buffers, GrowConfig};
 use crate::histogram::HistLayout;
 use crate::linfa_traits::fit_and_predict_classes;
 use crate::params::{
-    check_fraction, derive_seed, invalid, tree_option_accessors, FeatureSampling, MaxFeatures,
-    Parser, TreeOptions,
+    check_fraction, invalid, tree_option_accessors, FeatureSampling, MaxFeatures, Parser,
+    TreeOptions,
 };
 use crate::predict::map_blocks;
 use crate::split::Criterion;
@@ -298,15 +296,14 @@ impl<L> RandomForest<L> {
         let trees: Vec<Tree> = (0..params.n_trees)
             .into_par_iter()
             .map_init(Buffers::default, |bufs, t| {
-                let mut rng = SmallRng::seed_from_u64(derive_seed(params.tree.seed, t as u64));
+                let mut rng = SeededRng::stream(params.tree.seed, t as u64);
                 let (indices, all_rows) = if params.bootstrap {
-                    let mut rows: Vec<u32> =
-                        (0..n_draw).map(|_| rng.gen_range(0..n as u32)).collect();
+                    let mut rows: Vec<u32> = (0..n_draw).map(|_| rng.index(n) as u32).collect();
                     rows.sort_unstable();
                     (rows, false)
                 } else if n_draw < n {
                     let mut rows: Vec<u32> = (0..n as u32).collect();
-                    rows.partial_shuffle(&mut rng, n_draw);
+                    rng.partial_shuffle(&mut rows, n_draw);
                     rows.truncate(n_draw);
                     rows.sort_unstable();
                     (rows, false)
@@ -319,7 +316,7 @@ impl<L> RandomForest<L> {
                     }
                     FeatureSampling::PerTree => {
                         let mut f = all_features.clone();
-                        f.partial_shuffle(&mut rng, m);
+                        rng.partial_shuffle(&mut f, m);
                         f.truncate(m);
                         f.sort_unstable();
                         (f, None)

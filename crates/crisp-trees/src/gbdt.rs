@@ -3,13 +3,11 @@
 
 use std::marker::PhantomData;
 
+use crisp_core::SeededRng;
 use linfa::dataset::{AsSingleTargets, DatasetBase};
 use linfa::traits::{Fit, PredictInplace};
 use linfa::ParamGuard;
 use ndarray::{Array1, Array2, ArrayBase, ArrayView2, Data, Ix2};
-use rand::rngs::SmallRng;
-use rand::seq::SliceRandom;
-use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 
 use crate::binning::BinnedData;
@@ -21,7 +19,7 @@ use crate::loss::{sigmoid, softmax, Loss};
 use crate::params::{
     check_fraction, invalid, tree_option_accessors, EarlyStopping, Parser, TreeOptions,
 };
-use crate::predict::{argmax, map_blocks};
+use crate::predict::map_blocks;
 use crate::spin::{self, Spread};
 use crate::split::Scorer;
 use crate::target::TreeTarget;
@@ -422,7 +420,7 @@ impl GradientBoostingValidParams {
     ) -> Boosted {
         let n = data.n_rows;
         let n_features = data.n_features();
-        let mut rng = SmallRng::seed_from_u64(self.tree.seed);
+        let mut rng = SeededRng::new(self.tree.seed);
         let stop_early = match self.early_stopping {
             EarlyStopping::Auto => n > AUTO_EARLY_STOPPING_ROWS,
             EarlyStopping::On => true,
@@ -498,7 +496,7 @@ impl GradientBoostingValidParams {
             for k in 0..n_outputs {
                 let features = if n_tree_features < n_features {
                     let mut f = all_features.clone();
-                    f.partial_shuffle(&mut rng, n_tree_features);
+                    rng.partial_shuffle(&mut f, n_tree_features);
                     let mut f = f[..n_tree_features].to_vec();
                     f.sort_unstable();
                     f
@@ -596,7 +594,7 @@ fn validation_split(
     loss: Loss,
     n_outputs: usize,
     fraction: f64,
-    rng: &mut SmallRng,
+    rng: &mut SeededRng,
 ) -> (Vec<u32>, Vec<u32>) {
     let groups: Vec<Vec<u32>> = if loss == Loss::SquaredError {
         vec![(0..y.len() as u32).collect()]
@@ -609,7 +607,7 @@ fn validation_split(
     };
     let (mut train, mut valid) = (Vec::new(), Vec::new());
     for mut group in groups {
-        group.shuffle(rng);
+        rng.shuffle(&mut group);
         let n_valid = (group.len() as f64 * fraction).round() as usize;
         valid.extend_from_slice(&group[..n_valid]);
         train.extend_from_slice(&group[n_valid..]);
@@ -625,12 +623,12 @@ fn validation_split(
 }
 
 /// A sorted random subset of `rows` of about `fraction` of them (selection sampling).
-fn sample_rows(rows: &[u32], fraction: f64, rng: &mut SmallRng) -> Vec<u32> {
+fn sample_rows(rows: &[u32], fraction: f64, rng: &mut SeededRng) -> Vec<u32> {
     let n = rows.len();
     let mut needed = ((n as f64 * fraction).round() as usize).clamp(1, n);
     let mut out = Vec::with_capacity(needed);
     for (seen, &r) in rows.iter().enumerate() {
-        if rng.gen_range(0..n - seen) < needed {
+        if rng.index(n - seen) < needed {
             out.push(r);
             needed -= 1;
         }
@@ -704,7 +702,7 @@ impl<D: Data<Elem = f64>> PredictInplace<ArrayBase<D, Ix2>, Array1<usize>>
         for (t, row) in y.iter_mut().zip(raw.rows()) {
             *t = match self.loss {
                 Loss::LogLoss => usize::from(row[0] > 0.0),
-                _ => argmax(row.as_slice().expect("standard layout")),
+                _ => crisp_core::argmax(row.as_slice().expect("standard layout")),
             };
         }
     }
@@ -732,7 +730,7 @@ mod tests {
     #[test]
     fn row_sampling_is_sorted_and_sized() {
         let rows: Vec<u32> = (0..1000).collect();
-        let mut rng = SmallRng::seed_from_u64(1);
+        let mut rng = SeededRng::new(1);
         let s = sample_rows(&rows, 0.3, &mut rng);
         assert_eq!(s.len(), 300);
         assert!(s.windows(2).all(|w| w[0] < w[1]));
@@ -744,7 +742,7 @@ mod tests {
         let y: Vec<f64> = (0..1000)
             .map(|i| f64::from(u8::from(i % 10 == 0)))
             .collect();
-        let mut rng = SmallRng::seed_from_u64(1);
+        let mut rng = SeededRng::new(1);
         let (train, valid) = validation_split(&y, Loss::LogLoss, 1, 0.1, &mut rng);
         assert_eq!(train.len() + valid.len(), 1000);
         assert_eq!(valid.iter().filter(|&&i| y[i as usize] == 1.0).count(), 10);

@@ -4,8 +4,7 @@
 //! partitions that range in place (stably, so indices stay ascending and column reads stay
 //! cache-friendly). No step ever touches rows outside the node being split.
 
-use rand::rngs::SmallRng;
-use rand::Rng;
+use crisp_core::SeededRng;
 
 use crate::binning::BinnedData;
 use crate::histogram::{build, subtract, HistLayout, Ordered, Stats};
@@ -84,7 +83,7 @@ struct Grower<'a> {
     weights: Option<&'a [f64]>,
     cfg: &'a GrowConfig,
     tree_features: &'a [usize],
-    rng: &'a mut SmallRng,
+    rng: &'a mut SeededRng,
     /// Histograms of children are built directly from their rows for a random subset of
     /// features, instead of building the smaller child and subtracting it from the parent: with
     /// few features per split (random forests) that is much less work than maintaining every
@@ -112,7 +111,7 @@ pub(crate) fn grow(
     all_rows: bool,
     tree_features: &[usize],
     cfg: &GrowConfig,
-    rng: &mut SmallRng,
+    rng: &mut SeededRng,
     n_outputs: usize,
     bufs: &mut Buffers,
 ) -> Grown {
@@ -575,7 +574,7 @@ impl Grower<'_> {
             Some(m) if m < all.len() => {
                 let mut shuffled = all.to_vec();
                 for i in 0..shuffled.len() - 1 {
-                    let j = self.rng.gen_range(i..shuffled.len());
+                    let j = i + self.rng.index(shuffled.len() - i);
                     shuffled.swap(i, j);
                 }
                 shuffled

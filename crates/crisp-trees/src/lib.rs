@@ -115,6 +115,8 @@
 //! A fit depends only on the data and the `seed`: parallel reductions are done in a fixed
 //! order, so the thread count does not change the model.
 #![deny(missing_docs)]
+// Only the two-way fork-join of `spin` needs `unsafe`; everything else is safe code.
+#![deny(unsafe_code)]
 
 mod binning;
 mod data;
@@ -129,6 +131,7 @@ mod loss;
 mod params;
 mod predict;
 mod search;
+#[allow(unsafe_code)]
 mod spin;
 mod split;
 mod target;

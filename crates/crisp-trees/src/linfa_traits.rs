@@ -47,7 +47,7 @@ macro_rules! fit_and_predict_classes {
                 assert_eq!(x.nrows(), y.len(), "one target per row");
                 let proba = self.predict_proba(x.view());
                 for (t, row) in y.iter_mut().zip(proba.rows()) {
-                    *t = $crate::predict::argmax(row.as_slice().expect("standard layout"));
+                    *t = ::crisp_core::argmax(row.as_slice().expect("standard layout"));
                 }
             }
 

@@ -393,16 +393,3 @@ macro_rules! tree_option_accessors {
     };
 }
 pub(crate) use tree_option_accessors;
-
-/// Derives an independent seed for item `i` (a tree, a round) from the user's seed, so that
-/// parallel work needs no shared random generator.
-pub(crate) fn derive_seed(seed: u64, i: u64) -> u64 {
-    splitmix64(seed ^ splitmix64(i.wrapping_add(0x9E37_79B9_7F4A_7C15)))
-}
-
-fn splitmix64(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}

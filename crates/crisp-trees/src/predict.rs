@@ -35,14 +35,3 @@ where
     }
     Array2::from_shape_vec((n, n_out), out).expect("shape matches")
 }
-
-/// Index of the largest value; the first one on ties.
-pub(crate) fn argmax(values: &[f64]) -> usize {
-    let mut best = 0;
-    for (i, &v) in values.iter().enumerate() {
-        if v > values[best] {
-            best = i;
-        }
-    }
-    best
-}

@@ -589,7 +589,14 @@ fn scan_numeric<K: Kind>(
         }
     }
     let best = best?;
-    let (gain, (bin, missing_left)) = (best.gain(parent), best.what);
+    let (gain, (mut bin, missing_left)) = (best.gain(parent), best.what);
+    if has_missing && !missing_left && (bin + 1..n_bins).all(|b| kind.is_empty(&kind.load(part, b)))
+    {
+        // Every present value goes left and only the missing ones right: a value above the
+        // node's range at prediction time is present, so it goes left too (the threshold
+        // moves to the top bin; the training partition is the same).
+        bin = n_bins - 1;
+    }
     let mut left = kind.zero();
     for b in 0..=bin {
         kind.add_bin(&mut left, part, b);

@@ -107,6 +107,10 @@ fn missing_values_follow_the_learned_side() {
     );
     let x = array![[f64::NAN, 0.5], [0.5, 0.5]];
     assert_eq!(model.predict(&x), array![1, 0]);
+    // A present value above every training value is still present: it goes with the present
+    // values, not with the missing ones (x0's training values lie in [0, 1)).
+    let x = array![[7.5, 0.5], [-3.0, 0.5], [f64::INFINITY, 0.5]];
+    assert_eq!(model.predict(&x), array![0, 0, 0]);
 }
 
 #[test]
