@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use crisp_core::{Encoding, ReadOptions, Result};
 
 /// crisp: label, engineer features, train, validate and ship tabular models.
 #[derive(Debug, Parser)]
@@ -37,7 +38,7 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct TrainArgs {
-    /// Training data (CSV with a header row).
+    /// Training data (CSV with a header row, or Parquet: `.parquet`, `.pq`).
     #[arg(long, value_name = "CSV")]
     pub data: PathBuf,
     /// Column to predict (may also come from --config).
@@ -77,6 +78,8 @@ pub struct TrainArgs {
     /// How many candidates --until may try.
     #[arg(long, value_name = "N", default_value_t = 8)]
     pub budget: usize,
+    #[command(flatten)]
+    pub read: ReadArgs,
 }
 
 #[derive(Debug, Args)]
@@ -84,7 +87,7 @@ pub struct PredictArgs {
     /// Model artifact written by `crisp train`.
     #[arg(long, value_name = "ARTIFACT")]
     pub model: PathBuf,
-    /// Rows to predict (CSV; the target column may be absent).
+    /// Rows to predict (CSV or Parquet; the target column may be absent).
     #[arg(long, value_name = "CSV")]
     pub data: PathBuf,
     /// Output CSV (stdout when absent).
@@ -103,6 +106,8 @@ pub struct PredictArgs {
     /// files larger than memory. Input columns are read as the types they had in training.
     #[arg(long, value_name = "N")]
     pub batch_rows: Option<usize>,
+    #[command(flatten)]
+    pub read: ReadArgs,
 }
 
 #[derive(Debug, Args)]
@@ -110,7 +115,7 @@ pub struct ValidateArgs {
     /// Model artifact to check.
     #[arg(long, value_name = "ARTIFACT")]
     pub model: PathBuf,
-    /// Labeled data to evaluate on.
+    /// Labeled data to evaluate on (CSV or Parquet).
     #[arg(long, value_name = "CSV")]
     pub data: PathBuf,
     /// Threshold, repeatable: 'accuracy>=0.85', 'rmse<=3000', 'roc_auc>=baseline-0.005'.
@@ -168,6 +173,8 @@ pub struct ValidateArgs {
     /// Write the verdict into the artifact's header (only when every check passed).
     #[arg(long)]
     pub bless: bool,
+    #[command(flatten)]
+    pub read: ReadArgs,
 }
 
 #[derive(Debug, Args)]
@@ -188,4 +195,66 @@ pub struct DemoArgs {
     /// Directory for the artifact and reports [default: a new temporary directory].
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
+}
+
+/// How the command reads its data files: a CSV dialect. Parquet files (`.parquet`, `.pq`) are
+/// read as Parquet whatever these say.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Reading data")]
+pub struct ReadArgs {
+    /// Field separator of CSV input: one character, such as ';' or '\t' (or `tab`) [default: a
+    /// tab for .tsv and .tab files, else ','].
+    #[arg(long, value_name = "CHAR")]
+    pub separator: Option<String>,
+    /// Quote character of CSV input (inside quotes it is doubled) [default: '"'].
+    #[arg(long, value_name = "CHAR")]
+    pub quote: Option<String>,
+    /// Text encoding of CSV input: utf-8, latin1 (iso-8859-1) or windows-1252 (cp1252)
+    /// [default: utf-8; a byte-order mark is skipped].
+    #[arg(long, value_name = "NAME")]
+    pub encoding: Option<String>,
+}
+
+impl ReadArgs {
+    /// The read options the flags give (a separator only when --separator is given: otherwise
+    /// each file's extension chooses it).
+    pub fn options(&self) -> Result<ReadOptions> {
+        let mut options = ReadOptions::default();
+        if let Some(text) = &self.separator {
+            options = options.with_separator(one_character("--separator", text)?);
+        }
+        if let Some(text) = &self.quote {
+            options = options.with_quote(one_character("--quote", text)?);
+        }
+        if let Some(name) = &self.encoding {
+            let encoding: Encoding = name
+                .parse()
+                .map_err(|e: crisp_core::Error| e.prefixed("--encoding: "))?;
+            options = options.with_encoding(encoding);
+        }
+        if let (Some(separator), quote) = (options.separator, options.quote) {
+            if separator == quote {
+                crisp_core::bail!(Config: "--separator and --quote are both '{}'; give different characters", char::from(quote).escape_default());
+            }
+        }
+        Ok(options)
+    }
+}
+
+/// The one ASCII character of a --separator or --quote flag (`\t` and `tab` are a tab).
+fn one_character(flag: &str, text: &str) -> Result<u8> {
+    let byte = match text {
+        "\\t" | "tab" | "TAB" => Some(b'\t'),
+        _ => match text.as_bytes() {
+            [b] if b.is_ascii() && *b != b'\n' && *b != b'\r' => Some(*b),
+            _ => None,
+        },
+    };
+    byte.ok_or_else(|| {
+        crisp_core::Error::config(format!(
+            "{flag} '{}': give one ASCII character other than a line break, such as ';' or '\\t'",
+            text.escape_debug()
+        ))
+        .value(text)
+    })
 }

@@ -21,3 +21,6 @@ mod trees;
 mod features;
 // crisp features in streamed batches (--fit-rows, --model) and with [label].
 mod streaming;
+// Data as people have it: BOM, CRLF, tabs, semicolons, quoted headers, Latin-1, Parquet, and
+// numbers written nan, inf or 181.0, in memory and streamed.
+mod dialects;

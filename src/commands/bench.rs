@@ -5,10 +5,11 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::{Args, Subcommand};
-use crisp_core::{parse_csv, Error, Result};
+use crisp_core::{is_parquet, parse_csv_with, read_table, Error, Result};
 use polars::prelude::DataFrame;
 use serde_json::{json, Value};
 
+use crate::cli::ReadArgs;
 use crate::commands::features::{load_pipeline, FeatureConfig};
 
 #[derive(Debug, Subcommand)]
@@ -22,7 +23,7 @@ pub struct BenchFeaturesArgs {
     /// Pipeline TOML with [[features.steps]] (the `crisp train --config` format).
     #[arg(long, value_name = "TOML")]
     pub config: PathBuf,
-    /// Data to fit and transform (CSV with a header row).
+    /// Data to fit and transform (CSV with a header row, or Parquet).
     #[arg(long, value_name = "CSV")]
     pub data: PathBuf,
     /// Target column (default: `target` of the config).
@@ -34,6 +35,8 @@ pub struct BenchFeaturesArgs {
     /// Print the results as JSON.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub read: ReadArgs,
 }
 
 pub fn run(command: &BenchCommand) -> Result<Value> {
@@ -73,6 +76,7 @@ fn features(args: &BenchFeaturesArgs) -> Result<Value> {
     if args.repeat == 0 {
         return Err(Error::config("--repeat must be at least 1"));
     }
+    let read = args.read.options()?;
     let baseline = memory_bytes("VmRSS");
     let FeatureConfig {
         spec,
@@ -95,10 +99,14 @@ fn features(args: &BenchFeaturesArgs) -> Result<Value> {
     // comes before the feature step and is not part of its cost).
     let read_frame = || -> Result<(DataFrame, u64, f64)> {
         let started = Instant::now();
-        let bytes = std::fs::read(&args.data).map_err(|e| Error::data_file(&args.data, e))?;
-        let mut frame = parse_csv(&bytes, &source)?;
-        let size = bytes.len() as u64;
-        drop(bytes);
+        let (mut frame, size) = if is_parquet(&args.data) {
+            let size = std::fs::metadata(&args.data).map_or(0, |m| m.len());
+            (read_table(&args.data, &read)?.frame, size)
+        } else {
+            let bytes = std::fs::read(&args.data).map_err(|e| Error::data_file(&args.data, e))?;
+            let frame = parse_csv_with(&bytes, &source, &read)?;
+            (frame, bytes.len() as u64)
+        };
         frame.rechunk_mut_par();
         let seconds = started.elapsed().as_secs_f64();
         if let Some(label) = &label {

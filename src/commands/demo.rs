@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use crisp_core::{bail, read_csv, Result};
 use polars::prelude::*;
 
-use crate::cli::{DemoArgs, PredictArgs, TrainArgs, ValidateArgs};
+use crate::cli::{DemoArgs, PredictArgs, ReadArgs, TrainArgs, ValidateArgs};
 
 const THRESHOLD: &str = "accuracy>=0.80";
 
@@ -82,6 +82,7 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
         report: Some(out_dir.join("train_report.json")),
         until: Vec::new(),
         budget: 0,
+        read: ReadArgs::default(),
     })?;
 
     phase(
@@ -109,6 +110,7 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
         config: None,
         report: Some(out_dir.join("validate_report.json")),
         bless: true,
+        read: ReadArgs::default(),
     })?;
 
     phase(4, "The artifact (as `crisp inspect` shows it)");
@@ -134,6 +136,7 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
         keep_columns: false,
         require_blessed: true,
         batch_rows: None,
+        read: ReadArgs::default(),
     })?;
     let shown = df!(
         "age" => sample.column("age")?.clone().take_materialized_series(),

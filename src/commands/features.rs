@@ -1,4 +1,4 @@
-//! `crisp features`: fit the `[features]` pipeline of a pipeline TOML on a CSV file (or take
+//! `crisp features`: fit the `[features]` pipeline of a pipeline TOML on a CSV or Parquet file (or take
 //! the fitted pipeline of a model artifact) and write the transformed frame (CSV or Parquet),
 //! the target carried through unchanged.
 //!
@@ -11,11 +11,14 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use crisp_artifact::Artifact;
-use crisp_core::{bail, ensure, read_csv, require_column, write_atomic_with, CsvFile, Result};
+use crisp_core::{
+    bail, ensure, read_table, require_column, write_atomic_with, DataFile, ReadOptions, Result,
+};
 use crisp_features::{FittedPipeline, PipelineSpec, StreamOptions, TrainingRows};
 use crisp_label::LabelSpec;
 use polars::prelude::DataFrame;
 
+use crate::cli::ReadArgs;
 use crate::commands::output::{output_format, write_frame, BatchWriter, OutputFormat};
 use crate::config::PipelineConfig;
 
@@ -27,7 +30,7 @@ pub struct FeaturesArgs {
     /// Apply the fitted pipeline of this model artifact instead of fitting one (streamed).
     #[arg(long, value_name = "ARTIFACT", conflicts_with_all = ["config", "fit_rows"])]
     pub model: Option<PathBuf>,
-    /// Data to fit the pipeline on and transform (CSV with a header row).
+    /// Data to fit the pipeline on and transform (CSV with a header row, or Parquet).
     #[arg(long, value_name = "CSV")]
     pub data: PathBuf,
     /// Where to write the features: `.csv` or `.parquet`.
@@ -46,6 +49,8 @@ pub struct FeaturesArgs {
     /// of 64 rows, the file's record checkpoints).
     #[arg(long, value_name = "N", default_value_t = 100_000)]
     pub batch_rows: usize,
+    #[command(flatten)]
+    pub read: ReadArgs,
 }
 
 /// What `crisp features` produced.
@@ -116,24 +121,28 @@ pub fn run(args: &FeaturesArgs) -> Result<FeaturesRun> {
     let format = output_format(&args.out)?;
     ensure!(args.batch_rows >= 1, Config: "--batch-rows must be at least 1");
     ensure!(args.fit_rows != Some(0), Config: "--fit-rows must be at least 1");
+    let read = args.read.options()?;
     let source = args.data.display().to_string();
     if let Some(model) = &args.model {
-        return apply_artifact(args, model, format);
+        return apply_artifact(args, model, format, &read);
     }
     let config_path = args
         .config
         .as_deref()
         .expect("clap requires --config without --model");
-    let config = load_pipeline(config_path, args.target.as_deref())?;
+    let mut config = load_pipeline(config_path, args.target.as_deref())?;
+    if let Some(label) = &mut config.label {
+        label.read = read;
+    }
     let target = config.target.as_deref();
     if let Some(fit_rows) = args.fit_rows {
         if config.label.is_some() {
             bail!(Config: "{}: [label] needs the whole file in memory; label it first (`crisp label`) or run without --fit-rows", config_path.display());
         }
-        return fit_sample_and_stream(args, &config.spec, target, fit_rows, format);
+        return fit_sample_and_stream(args, &config.spec, target, fit_rows, format, &read);
     }
 
-    let mut data = read_csv(&args.data)?;
+    let mut data = read_table(&args.data, &read)?;
     if let Some(label) = &config.label {
         data.frame = label.apply(&data.frame).map_err(|e| e.context(&source))?.0;
     }
@@ -154,8 +163,9 @@ fn fit_sample_and_stream(
     target: Option<&str>,
     fit_rows: usize,
     format: OutputFormat,
+    read: &ReadOptions,
 ) -> Result<FeaturesRun> {
-    let file = CsvFile::check(&args.data)?;
+    let file = DataFile::check_with(&args.data, read)?;
     let source = file.source();
     let sample = file.sample(fit_rows)?;
     let (fitted_rows, stride) = (sample.frame.height(), sample.stride);
@@ -205,10 +215,15 @@ fn steps(pipeline: &FittedPipeline) -> String {
 }
 
 /// `--model`: apply an artifact's fitted pipeline to every row in streamed batches.
-fn apply_artifact(args: &FeaturesArgs, model: &Path, format: OutputFormat) -> Result<FeaturesRun> {
+fn apply_artifact(
+    args: &FeaturesArgs,
+    model: &Path,
+    format: OutputFormat,
+    read: &ReadOptions,
+) -> Result<FeaturesRun> {
     let artifact = Artifact::read(model)?;
     let pipeline = artifact.model.pipeline;
-    let file = CsvFile::check(&args.data)?;
+    let file = DataFile::check_with(&args.data, read)?;
     // The target is carried when asked for, or when the file has the model's target column.
     let target = match &args.target {
         Some(t) => Some(t.clone()),
@@ -233,7 +248,7 @@ fn apply_artifact(args: &FeaturesArgs, model: &Path, format: OutputFormat) -> Re
 /// Transform every row of `file` into `args.out`, batch by batch. Returns the rows written.
 fn stream(
     pipeline: &FittedPipeline,
-    file: &CsvFile,
+    file: &DataFile,
     carry: Vec<String>,
     training: Option<&TrainingRows>,
     args: &FeaturesArgs,

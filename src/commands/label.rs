@@ -5,18 +5,19 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use clap::Args;
-use crisp_core::{bail, ensure, read_csv, write_csv, Error, Result};
+use crisp_core::{bail, ensure, read_table, write_csv, Error, Result};
 use crisp_label::{
     Buckets, GoldSpec, JoinSpec, LabelReport, LabelSpec, LabelingFunction, OnDuplicate,
 };
 use serde_json::{json, Value};
 
+use crate::cli::ReadArgs;
 use crate::config::PipelineConfig;
 use crate::report::write_json;
 
 #[derive(Debug, Args)]
 pub struct LabelArgs {
-    /// Records to label (CSV).
+    /// Records to label (CSV, or Parquet: `.parquet`, `.pq`).
     #[arg(long, value_name = "CSV")]
     pub data: PathBuf,
     /// SQL expression giving the label (NULL = unlabeled), e.g.
@@ -34,7 +35,7 @@ pub struct LabelArgs {
     /// Labels of the buckets, lowest first [default: q1, q2, ... or b1, b2, ...].
     #[arg(long, value_name = "LABEL,...", value_delimiter = ',')]
     pub bucket_labels: Vec<String>,
-    /// Label file (CSV) to look labels up in by --key (a left join: every row kept).
+    /// Label file (CSV or Parquet) to look labels up in by --key (a left join: every row kept).
     #[arg(long, value_name = "CSV")]
     pub join: Option<PathBuf>,
     /// Key column shared by the data and the --join / --gold file; repeat for a composite key.
@@ -61,8 +62,8 @@ pub struct LabelArgs {
     /// from --gold, else 1].
     #[arg(long = "weight", value_name = "NAME=W")]
     pub weights: Vec<String>,
-    /// Gold labels (CSV): matched by --key when given, else by row position (one row per data
-    /// row).
+    /// Gold labels (CSV or Parquet): matched by --key when given, else by row position (one row
+    /// per data row).
     #[arg(long, value_name = "CSV")]
     pub gold: Option<PathBuf>,
     /// Label column of the --gold file [default: the --target name, else its only non-key
@@ -87,11 +88,15 @@ pub struct LabelArgs {
     /// Where to write the JSON report.
     #[arg(long, value_name = "JSON")]
     pub report: Option<PathBuf>,
+    #[command(flatten)]
+    pub read: ReadArgs,
 }
 
 pub fn run(args: &LabelArgs) -> Result<LabelReport> {
-    let spec = spec_of(args)?;
-    let data = read_csv(&args.data)?;
+    let read = args.read.options()?;
+    let mut spec = spec_of(args)?;
+    spec.read = read;
+    let data = read_table(&args.data, &read)?;
     let (mut labeled, report) = if args.explain {
         spec.apply_explained(&data.frame)
     } else {

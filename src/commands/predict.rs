@@ -1,11 +1,11 @@
-//! `crisp predict`: raw CSV rows in, one prediction per row out, in input order. With
+//! `crisp predict`: raw CSV (or Parquet) rows in, one prediction per row out, in input order. With
 //! `--batch-rows` the file is read, predicted and written in streamed batches, so files larger
 //! than memory can be scored in flat memory.
 
 use std::io::Write;
 
 use crisp_artifact::Artifact;
-use crisp_core::{bail, ensure, read_csv, write_atomic_with, CsvFile, Error, Result};
+use crisp_core::{bail, ensure, read_table, write_atomic_with, DataFile, Error, Result};
 use crisp_train::{FittedModel, Predictions};
 use polars::prelude::*;
 
@@ -13,6 +13,7 @@ use crate::cli::PredictArgs;
 use crate::commands::output::{BatchWriter, OutputFormat};
 
 pub fn run(args: &PredictArgs) -> Result<DataFrame> {
+    let read = args.read.options()?;
     let artifact = Artifact::read(&args.model)?;
     if args.require_blessed {
         match &artifact.header.blessing {
@@ -30,7 +31,7 @@ pub fn run(args: &PredictArgs) -> Result<DataFrame> {
         ensure!(batch_rows >= 1, Config: "--batch-rows must be at least 1");
         return stream(args, &artifact, batch_rows);
     }
-    let data = read_csv(&args.data)?;
+    let data = read_table(&args.data, &read)?;
     let source = args.data.display().to_string();
     let mut out = predictions_frame(&artifact, &data.frame, &source, args)?;
     let mut write = |w: &mut dyn Write| -> Result<()> {
@@ -91,7 +92,7 @@ fn predictions_frame(
 /// `--batch-rows`: read, predict and write batch by batch. Returns an empty frame with the
 /// output's columns (the rows were written, never held).
 fn stream(args: &PredictArgs, artifact: &Artifact, batch_rows: usize) -> Result<DataFrame> {
-    let file = CsvFile::check(&args.data)?;
+    let file = DataFile::check_with(&args.data, &args.read.options()?)?;
     let source = file.source();
     let pipeline = &artifact.model.pipeline;
     pipeline.require_inputs(&file)?;

@@ -2,7 +2,7 @@
 //! the artifact and the report.
 
 use crisp_artifact::{Artifact, ArtifactHeader, DataInfo};
-use crisp_core::{bail, read_csv, Error, Result};
+use crisp_core::{bail, read_table, Error, Result};
 use crisp_train::{parse_pairs, train, Holdout, ModelSpec, TrainConfig, TrainRun, MODELS};
 use crisp_validate::Task;
 use std::process::ExitCode;
@@ -47,10 +47,14 @@ pub struct Prepared {
 }
 
 pub fn prepare(args: &TrainArgs) -> Result<Prepared> {
-    let config = match &args.config {
+    let read = args.read.options()?;
+    let mut config = match &args.config {
         Some(path) => PipelineConfig::load(path)?,
         None => PipelineConfig::default(),
     };
+    if let Some(label) = &mut config.label {
+        label.read = read;
+    }
     let Some(target) = args
         .target
         .clone()
@@ -69,7 +73,7 @@ pub fn prepare(args: &TrainArgs) -> Result<Prepared> {
     let seed = args.seed.or(config.seed).unwrap_or(DEFAULT_SEED);
     let source = args.data.display().to_string();
 
-    let data = read_csv(&args.data)?;
+    let data = read_table(&args.data, &read)?;
     let label = |frame| -> Result<_> {
         match &config.label {
             Some(spec) => Ok(spec.apply(&frame)?.0),
@@ -80,7 +84,7 @@ pub fn prepare(args: &TrainArgs) -> Result<Prepared> {
 
     let holdout = match &args.test_data {
         Some(path) => {
-            let test = read_csv(path)?;
+            let test = read_table(path, &read)?;
             let test_source = path.display().to_string();
             Holdout::Frame {
                 frame: label(test.frame).map_err(|e| e.context(&test_source))?,

@@ -2,7 +2,7 @@
 //! data and per slice. Exit 0 when every check holds, 1 when one fails, 2 on an error.
 
 use crisp_artifact::{bless, Artifact, Blessing};
-use crisp_core::{bail, read_csv, Result};
+use crisp_core::{bail, read_table, Result};
 use crisp_train::Scored;
 use crisp_validate::{
     CheckStatus, DataCheck, DataGate, Gate, MissingBaseline, ModelCheck, Threshold, Verdict,
@@ -14,6 +14,7 @@ use crate::config::PipelineConfig;
 use crate::report::{evaluation_fields, format_metric, metrics_table, write_json};
 
 pub fn run(args: &ValidateArgs) -> Result<Verdict> {
+    let read = args.read.options()?;
     let artifact = Artifact::read(&args.model)?;
     let task = artifact.header.task;
     let mut texts = args.thresholds.clone();
@@ -65,7 +66,7 @@ pub fn run(args: &ValidateArgs) -> Result<Verdict> {
     }
     gate.validate(task)?;
 
-    let data = read_csv(&args.data)?;
+    let data = read_table(&args.data, &read)?;
     let source = args.data.display().to_string();
     let baseline = match &args.baseline {
         Some(path) => {

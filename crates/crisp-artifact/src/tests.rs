@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use crisp_core::parse_csv;
-use crisp_train::{train, Holdout, ModelSpec, Predictions, TrainConfig};
+use crisp_train::{train, Holdout, ModelSpec, TrainConfig};
 use polars::prelude::DataFrame;
 
 use crate::*;

@@ -97,13 +97,7 @@ fn cases() -> Vec<Case> {
         model("gbdt_classifier", "penguins.csv", "species", "gbdt", SMALL_GBDT),
         model("gbdt_regressor", "diabetes.csv", "target", "gbdt", SMALL_GBDT),
         // Every fitted feature step (FittedStep variant and scaler kind).
-        step("step_impute", "titanic.csv", "Survived", concat!(r#"
-[[steps]]
-kind = "impute"
-columns = ["Age"]
-strategy = "median"
-add_indicator = true
-"#)),
+        step("step_impute", "titanic.csv", "Survived", "[[steps]]\nkind = \"impute\"\ncolumns = [\"Age\"]\nstrategy = \"median\"\nadd_indicator = true\n"),
         step("step_standard_scale", "titanic.csv", "Survived", "[[steps]]\nkind = \"standard_scale\"\ncolumns = [\"Fare\", \"Age\"]\n"),
         step("step_min_max_scale", "titanic.csv", "Survived", "[[steps]]\nkind = \"min_max_scale\"\ncolumns = [\"Fare\"]\n"),
         step("step_robust_scale", "titanic.csv", "Survived", "[[steps]]\nkind = \"robust_scale\"\ncolumns = [\"Fare\"]\n"),

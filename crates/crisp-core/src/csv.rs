@@ -5,12 +5,13 @@ use std::path::Path;
 
 use polars::prelude::*;
 
-use crate::{bail, Error, Result};
+use crate::read::{decode, settle_types, strip_bom, Dialect};
+use crate::{bail, Error, ReadOptions, Result};
 
 /// Rows sampled to infer column types before falling back to the whole file.
 pub(crate) const INFER_SCHEMA_ROWS: usize = 10_000;
 
-/// A CSV file read into memory: its frame and a fingerprint of its bytes.
+/// A data file read into memory: its frame and a fingerprint of its bytes.
 #[derive(Debug, Clone)]
 pub struct CsvData {
     /// The parsed frame (types inferred from the whole file).
@@ -19,32 +20,55 @@ pub struct CsvData {
     pub fingerprint: String,
 }
 
-/// Read a CSV file with a header row. Column types are guessed from the first rows and, if a
-/// later value contradicts the guess, inferred again from the whole file, so a text value on
-/// row 20 000 does not fail the read.
+/// Read a CSV file with a header row, in the default dialect: UTF-8, comma-separated (tab for
+/// `.tsv` and `.tab` files), `"` quotes. Column types are guessed from the first rows and, if
+/// a later value contradicts the guess, inferred again from the whole file, so a text value
+/// on row 20 000 does not fail the read. [`crate::read_table`] reads other dialects and
+/// Parquet.
 ///
 /// Errors name the file and the problem: missing or unreadable file, empty file, a header with
-/// no rows, a line with a different number of fields than the header.
+/// no rows, a line with a different number of fields than the header, bytes that are not
+/// UTF-8.
 pub fn read_csv(path: &Path) -> Result<CsvData> {
     let bytes = std::fs::read(path).map_err(|e| Error::data_file(path, e))?;
     let fingerprint = crate::fingerprint(&bytes);
-    let frame = parse_csv(&bytes, &path.display().to_string())?;
+    let source = path.display().to_string();
+    let frame = parse_csv_in(&bytes, &source, ReadOptions::default().dialect(path)?)?;
     Ok(CsvData { frame, fingerprint })
 }
 
-/// Parse CSV bytes (with a header row); `source` names them in errors.
+/// Parse CSV bytes (with a header row) in the default dialect; `source` names them in errors.
 pub fn parse_csv(bytes: &[u8], source: &str) -> Result<DataFrame> {
+    parse_csv_with(bytes, source, &ReadOptions::default())
+}
+
+/// Parse CSV bytes (with a header row) read with `options`; `source` names them in errors
+/// (and, when no separator is given, its extension chooses one, as for a path).
+///
+/// A UTF-8 byte-order mark is skipped; Windows line ends, blank lines and quoted line breaks
+/// are handled; `""` inside a quoted field (the header's too) is one quote. Numbers are read as
+/// [`read_table`](crate::read_table) describes: `nan` is missing, `inf` is infinity.
+pub fn parse_csv_with(bytes: &[u8], source: &str, options: &ReadOptions) -> Result<DataFrame> {
+    parse_csv_in(bytes, source, options.dialect(Path::new(source))?)
+}
+
+/// [`parse_csv_with`] with the options resolved.
+pub(crate) fn parse_csv_in(bytes: &[u8], source: &str, dialect: Dialect) -> Result<DataFrame> {
+    let bytes = strip_bom(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
         bail!(Data { file: source }: "{source}: the file is empty (expected a header row and data rows)");
     }
-    let shape = check_rectangular(bytes, source)?;
-    check_header_names(bytes, source)?;
+    let text = decode(bytes, dialect.encoding, source)?;
+    let bytes: &[u8] = &text;
+    let shape = check_rectangular(bytes, source, &dialect)?;
+    let header = header_names(bytes, &dialect);
+    check_header_names(&header, source)?;
     // Types are inferred from the first rows (fast); a value further down that does not fit
     // (text in a column that looked numeric) makes the read fail, and the file is then read
     // again with types inferred from every row, so the result never depends on the sample.
     let read = |infer: Option<usize>| {
-        CsvReadOptions::default()
-            .with_has_header(true)
+        dialect
+            .polars_options()
             .with_infer_schema_length(infer)
             .into_reader_with_file_handle(Cursor::new(bytes))
             .finish()
@@ -52,13 +76,28 @@ pub fn parse_csv(bytes: &[u8], source: &str) -> Result<DataFrame> {
     let mut frame = read(Some(INFER_SCHEMA_ROWS))
         .or_else(|_| read(None))
         .map_err(|e| Error::data(format!("{source}: cannot parse CSV: {e}")).file(source))?;
+    name_columns(&mut frame, &header)?;
     if !shape.blank_rows.is_empty() {
         frame = drop_rows(&frame, &shape.blank_rows)?;
     }
     if frame.height() == 0 {
         bail!(Data { file: source }: "{source}: the file has a header but no data rows");
     }
-    Ok(frame)
+    settle_types(frame, true)
+}
+
+/// Give `frame`'s columns the header's names as crisp reads them (Polars keeps a quoted name's
+/// doubled quotes).
+pub(crate) fn name_columns(frame: &mut DataFrame, header: &[String]) -> Result<()> {
+    let differs = frame
+        .get_column_names()
+        .iter()
+        .zip(header)
+        .any(|(a, b)| a.as_str() != b);
+    if differs && frame.width() == header.len() {
+        frame.set_column_names(header)?;
+    }
+    Ok(())
 }
 
 /// `frame` without the rows at `sorted_rows`.
@@ -81,16 +120,28 @@ const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
 /// The high bit of each byte of `x` that equals `b`, and nothing else (exact, no carries
 /// between bytes).
 #[inline(always)]
+#[cfg(test)]
 fn byte_mask(x: u64, b: u8) -> u64 {
+    matches(x, splat(b))
+}
+
+/// `b` in every byte of a word.
+#[inline(always)]
+const fn splat(b: u8) -> u64 {
+    0x0101_0101_0101_0101 * b as u64
+}
+
+/// The high bit of each byte of `x` that equals the byte repeated in `pattern` ([`splat`]).
+#[inline(always)]
+fn matches(x: u64, pattern: u64) -> u64 {
     const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    let t = x ^ (0x0101_0101_0101_0101 * u64::from(b));
+    let t = x ^ pattern;
     !(((t & LOW7) + LOW7) | t | LOW7)
 }
 
 /// Fail on a header that names a column twice: Polars would rename the second copy, and a
 /// model would then read a column the user never wrote.
-pub(crate) fn check_header_names(bytes: &[u8], source: &str) -> Result<()> {
-    let names = header_names(bytes);
+pub(crate) fn check_header_names(names: &[String], source: &str) -> Result<()> {
     let mut seen = std::collections::HashSet::new();
     if let Some(name) = names.iter().find(|n| !seen.insert(n.as_str())) {
         bail!(Data { file: source, column: name }: "{source}: the header names column '{name}' twice");
@@ -98,21 +149,33 @@ pub(crate) fn check_header_names(bytes: &[u8], source: &str) -> Result<()> {
     Ok(())
 }
 
-/// The column names of the header: the first record of `bytes` (quoted fields may hold
-/// delimiters and line breaks).
-pub(crate) fn header_names(bytes: &[u8]) -> Vec<String> {
+/// The column names of the header: the first record of `bytes` (UTF-8, no byte-order mark).
+/// Quoted names may hold separators and line breaks, and a doubled quote is one quote.
+pub(crate) fn header_names(bytes: &[u8], dialect: &Dialect) -> Vec<String> {
+    let (separator, quote) = (dialect.separator, dialect.quote);
     let mut names: Vec<String> = Vec::new();
     let mut field = Vec::new();
     let mut in_quotes = false;
-    for &b in bytes {
-        match b {
-            b'"' => in_quotes = !in_quotes,
-            b',' if !in_quotes => {
-                names.push(String::from_utf8_lossy(&std::mem::take(&mut field)).into_owned())
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        i += 1;
+        if in_quotes {
+            if b != quote {
+                field.push(b);
+            } else if bytes.get(i) == Some(&quote) {
+                field.push(quote);
+                i += 1;
+            } else {
+                in_quotes = false;
             }
-            b'\n' if !in_quotes => break,
-            b'\r' if !in_quotes => {}
-            _ => field.push(b),
+        } else if b == quote {
+            in_quotes = true;
+        } else if b == separator {
+            names.push(String::from_utf8_lossy(&std::mem::take(&mut field)).into_owned());
+        } else if b == b'\n' {
+            break;
+        } else if b != b'\r' {
+            field.push(b);
         }
     }
     names.push(String::from_utf8_lossy(&field).into_owned());
@@ -121,8 +184,8 @@ pub(crate) fn header_names(bytes: &[u8]) -> Vec<String> {
 
 /// Fail on the first record whose field count differs from the header's, naming its line.
 /// Polars would silently pad short rows with nulls; a short row is almost always a broken file.
-fn check_rectangular(bytes: &[u8], source: &str) -> Result<Shape> {
-    let mut shape = RecordShape::new(source);
+fn check_rectangular(bytes: &[u8], source: &str, dialect: &Dialect) -> Result<Shape> {
+    let mut shape = RecordShape::new(source, dialect);
     shape.feed(bytes)?;
     shape.finish()
 }
@@ -131,6 +194,8 @@ fn check_rectangular(bytes: &[u8], source: &str) -> Result<Shape> {
 /// than memory can be checked): the state between pieces is the parser's position in a record.
 pub(crate) struct RecordShape<'a> {
     source: &'a str,
+    separator: u8,
+    quote: u8,
     expected: Option<usize>,
     fields: usize,
     in_quotes: bool,
@@ -188,9 +253,11 @@ pub(crate) struct Shape {
 }
 
 impl<'a> RecordShape<'a> {
-    pub(crate) fn new(source: &'a str) -> Self {
+    pub(crate) fn new(source: &'a str, dialect: &Dialect) -> Self {
         RecordShape {
             source,
+            separator: dialect.separator,
+            quote: dialect.quote,
             expected: None,
             fields: 1,
             in_quotes: false,
@@ -253,19 +320,34 @@ impl<'a> RecordShape<'a> {
         Ok(())
     }
 
+    /// Bytes at the start of the file that are not part of the text (a byte-order mark):
+    /// offsets stay offsets in the file.
+    pub(crate) fn skip(&mut self, bytes: usize) {
+        self.offset += bytes;
+    }
+
+    /// The line the next byte fed is on (from 1).
+    pub(crate) fn line(&self) -> usize {
+        self.line
+    }
+
     pub(crate) fn feed(&mut self, bytes: &[u8]) -> Result<()> {
+        let (separator, quote) = (self.separator, self.quote);
+        let (separators, quotes) = (splat(separator), splat(quote));
+        const NEWLINES: u64 = splat(b'\n');
+        const RETURNS: u64 = splat(b'\r');
         let mut i = 0;
         while i < bytes.len() {
             // Fast path, 8 bytes at a time: a word with no quote and no line break only adds
-            // its delimiters (outside quotes) and makes the record non-blank unless it is all
+            // its separators (outside quotes) and makes the record non-blank unless it is all
             // `\r`.
             if let Some(word) = bytes.get(i..i + 8) {
                 let x = u64::from_le_bytes(word.try_into().expect("8 bytes"));
-                if byte_mask(x, b'"') | byte_mask(x, b'\n') == 0 {
+                if matches(x, quotes) | matches(x, NEWLINES) == 0 {
                     if !self.in_quotes {
-                        self.fields += byte_mask(x, b',').count_ones() as usize;
+                        self.fields += matches(x, separators).count_ones() as usize;
                     }
-                    if byte_mask(x, b'\r') != HIGH_BITS {
+                    if matches(x, RETURNS) != HIGH_BITS {
                         self.record_is_blank = false;
                     }
                     i += 8;
@@ -274,30 +356,28 @@ impl<'a> RecordShape<'a> {
             }
             let b = bytes[i];
             i += 1;
-            match b {
-                b'"' => {
-                    self.in_quotes = !self.in_quotes;
-                    self.record_is_blank = false;
-                }
-                b',' if !self.in_quotes => {
+            if b == quote {
+                self.in_quotes = !self.in_quotes;
+                self.record_is_blank = false;
+            } else if b == separator {
+                if !self.in_quotes {
                     self.fields += 1;
-                    self.record_is_blank = false;
                 }
-                b'\n' => {
-                    self.line += 1;
-                    if !self.in_quotes {
-                        self.end_record()?;
-                        if self.header_end.is_none() && self.records == 1 {
-                            self.header_end = Some(self.offset + i);
-                        }
-                        self.checkpoint(self.offset + i);
-                        self.fields = 1;
-                        self.record_is_blank = true;
-                        self.record_start_line = self.line;
+                self.record_is_blank = false;
+            } else if b == b'\n' {
+                self.line += 1;
+                if !self.in_quotes {
+                    self.end_record()?;
+                    if self.header_end.is_none() && self.records == 1 {
+                        self.header_end = Some(self.offset + i);
                     }
+                    self.checkpoint(self.offset + i);
+                    self.fields = 1;
+                    self.record_is_blank = true;
+                    self.record_start_line = self.line;
                 }
-                b'\r' => {}
-                _ => self.record_is_blank = false,
+            } else if b != b'\r' {
+                self.record_is_blank = false;
             }
         }
         self.offset += bytes.len();
@@ -335,6 +415,10 @@ impl<'a> RecordShape<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn comma() -> Dialect {
+        ReadOptions::default().dialect(Path::new("p.csv")).unwrap()
+    }
 
     #[test]
     fn reads_types_and_nulls() {
@@ -437,9 +521,9 @@ mod tests {
     /// buffer in pieces of `piece` bytes (pieces split words, quotes and line breaks).
     fn shape_verdict(bytes: &[u8], piece: Option<usize>) -> std::result::Result<(), String> {
         match piece {
-            None => check_rectangular(bytes, "p.csv").map(|_| ()),
+            None => check_rectangular(bytes, "p.csv", &comma()).map(|_| ()),
             Some(n) => {
-                let mut shape = RecordShape::new("p.csv");
+                let mut shape = RecordShape::new("p.csv", &comma());
                 bytes
                     .chunks(n)
                     .try_for_each(|c| shape.feed(c))

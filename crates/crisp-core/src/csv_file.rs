@@ -1,7 +1,9 @@
-//! CSV files too large to read at once: checked in pieces (noting record boundaries), then
-//! read in batches of whole records that Polars' CSV reader parses (evenly spaced samples,
-//! batches mapped through a function on three threads). The file is read with `read`, not
-//! memory-mapped, so resident memory does not grow with its size.
+//! Data files too large to read at once. A CSV file is checked in pieces (noting record
+//! boundaries), then read in batches of whole records that Polars' CSV reader parses; a
+//! Parquet file is read in row ranges (only the row groups a range overlaps). Both give evenly
+//! spaced samples and batches mapped through a function on three threads. CSV files are read
+//! with `read`, not memory-mapped; a Parquet batch maps the file while it is read and touches
+//! only its row groups. Either way resident memory does not grow with the file's size.
 
 use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -11,21 +13,49 @@ use std::sync::Arc;
 use polars::prelude::*;
 
 use crate::csv::{
-    check_header_names, drop_rows, header_names, Checkpoint, RecordShape, Shape, INFER_SCHEMA_ROWS,
+    check_header_names, drop_rows, header_names, name_columns, Checkpoint, RecordShape, Shape,
+    INFER_SCHEMA_ROWS,
 };
-use crate::{bail, Error, Result};
+use crate::read::{
+    ensure_not_utf16, ensure_parquet_rows, is_parquet, not_parquet, not_utf8, settle_types,
+    settled_dtype, transcode, utf8_prefix, Dialect, BOM,
+};
+use crate::{bail, Encoding, Error, ReadOptions, Result};
 
-/// A CSV file on disk that passed the checks [`crate::read_csv`] makes (it exists, is not
-/// empty, names no column twice, every record has the header's number of fields, and there is
-/// a data row), checked in pieces so that memory stays flat whatever the file's size.
+/// A data file on disk, CSV or Parquet ([`crate::is_parquet`]), that passed the checks
+/// [`crate::read_table`] makes (it exists, is not empty, names no column twice, every record
+/// has the header's number of fields, its text is in its encoding, and there is a data row),
+/// checked so that memory stays flat whatever the file's size, then read in batches
+/// ([`DataFile::map_batches`]) or sampled ([`DataFile::sample`]).
+///
+/// Batches give the column names and types [`crate::read_table`] gives for the same file
+/// (types are inferred from the first rows of a CSV file).
 #[derive(Debug, Clone)]
-pub struct CsvFile {
+pub struct DataFile {
     path: PathBuf,
     header: Vec<String>,
-    shape: Shape,
+    layout: Layout,
 }
 
-/// Rows taken from a [`CsvFile`] at a fixed stride.
+/// The earlier name of [`DataFile`], from when it read only CSV.
+pub type CsvFile = DataFile;
+
+#[derive(Debug, Clone)]
+enum Layout {
+    Csv {
+        shape: Shape,
+        dialect: Dialect,
+        /// Bytes before the header (a byte-order mark).
+        start: usize,
+    },
+    Parquet {
+        rows: usize,
+        /// The file's columns with the types crisp reads them as.
+        schema: SchemaRef,
+    },
+}
+
+/// Rows taken from a [`DataFile`] at a fixed stride.
 #[derive(Debug, Clone)]
 pub struct CsvSample {
     /// Data rows `0, stride, 2 * stride, ...` of the file, in order.
@@ -36,41 +66,119 @@ pub struct CsvSample {
     pub file_rows: usize,
 }
 
-impl CsvFile {
-    /// Check the file at `path` (see [`CsvFile`]); errors name the file and the line.
+impl DataFile {
+    /// Check the file at `path` as a UTF-8, comma-separated CSV file (tab-separated for `.tsv`
+    /// and `.tab`), or as Parquet by its extension; see [`DataFile::check_with`].
     pub fn check(path: &Path) -> Result<Self> {
+        Self::check_with(path, &ReadOptions::default())
+    }
+
+    /// Check the file at `path` (see [`DataFile`]): Parquet when its extension says so, CSV
+    /// read with `options` otherwise. Errors name the file and the line.
+    pub fn check_with(path: &Path, options: &ReadOptions) -> Result<Self> {
+        if is_parquet(path) {
+            return Self::check_parquet(path);
+        }
+        Self::check_csv(path, options, 1 << 22)
+    }
+
+    /// [`DataFile::check_with`] for a CSV file, read `buffer` bytes at a time.
+    pub(crate) fn check_csv(path: &Path, options: &ReadOptions, buffer: usize) -> Result<Self> {
+        let dialect = options.dialect(path)?;
         let source = path.display().to_string();
         let mut file = std::fs::File::open(path).map_err(|e| Error::data_file(path, e))?;
-        let mut shape = RecordShape::new(&source);
-        // The beginning of the file, for the header's names.
+        let mut shape = RecordShape::new(&source, &dialect);
+        // The beginning of the file (after a byte-order mark), for the header's names.
         let mut head: Vec<u8> = Vec::new();
-        let mut buf = vec![0u8; 1 << 22];
+        // Room for a cut character carried over from the previous read.
+        let mut buf = vec![0u8; buffer.max(4) + 3];
+        // Bytes of a UTF-8 character cut by the end of the previous read, moved to the front.
+        let mut pending = 0;
+        // Bytes before the header: a byte-order mark.
+        let mut start = 0;
+        let mut first = true;
         loop {
             let n = file
-                .read(&mut buf)
+                .read(&mut buf[pending..])
                 .map_err(|e| Error::io("read", path, e))?;
             if n == 0 {
+                if pending > 0 {
+                    return Err(not_utf8(&source, shape.line(), &buf[..pending], 0));
+                }
                 break;
             }
-            let piece = &buf[..n];
+            let end = pending + n;
+            let mut from = 0;
+            if first {
+                first = false;
+                if buf[..end].starts_with(BOM) {
+                    (start, from) = (BOM.len(), BOM.len());
+                    shape.skip(start);
+                }
+                if dialect.encoding == Encoding::Utf8 {
+                    ensure_not_utf16(&buf[from..end], &source)?;
+                }
+            }
+            let piece = &buf[from..end];
+            let valid = match dialect.encoding {
+                Encoding::Utf8 => {
+                    utf8_prefix(piece).map_err(|at| not_utf8(&source, shape.line(), piece, at))?
+                }
+                _ => piece.len(),
+            };
+            let piece = &piece[..valid];
             if !head_is_complete(&head) {
                 head.extend_from_slice(piece);
             }
             shape.feed(piece)?;
+            buf.copy_within(from + valid..end, 0);
+            pending = end - from - valid;
         }
         if head.iter().all(u8::is_ascii_whitespace) {
             bail!(Data { file: &source }: "{source}: the file is empty (expected a header row and data rows)");
         }
         let shape = shape.finish()?;
-        check_header_names(&head, &source)?;
+        let header = header_names(&transcode(&head, dialect.encoding), &dialect);
+        check_header_names(&header, &source)?;
         if shape.rows == 0 {
             bail!(Data { file: &source }: "{source}: the file has a header but no data rows");
         }
-        let header = header_names(&head);
-        Ok(CsvFile {
+        Ok(DataFile {
             path: path.to_path_buf(),
             header,
-            shape,
+            layout: Layout::Csv {
+                shape,
+                dialect,
+                start,
+            },
+        })
+    }
+
+    fn check_parquet(path: &Path) -> Result<Self> {
+        let source = path.display().to_string();
+        let file = std::fs::File::open(path).map_err(|e| Error::data_file(path, e))?;
+        let mut reader = ParquetReader::new(file);
+        let rows = reader.num_rows().map_err(|e| not_parquet(&source, &e))?;
+        let empty = reader
+            .with_slice(Some((0, 0)))
+            .finish()
+            .map_err(|e| not_parquet(&source, &e))?;
+        let schema: Schema = empty
+            .schema()
+            .iter()
+            .map(|(name, dtype)| {
+                let dtype = settled_dtype(dtype).unwrap_or_else(|| dtype.clone());
+                Field::new(name.clone(), dtype)
+            })
+            .collect();
+        ensure_parquet_rows(schema.len(), rows, &source)?;
+        Ok(DataFile {
+            path: path.to_path_buf(),
+            header: schema.iter_names().map(|n| n.to_string()).collect(),
+            layout: Layout::Parquet {
+                rows,
+                schema: Arc::new(schema),
+            },
         })
     }
 
@@ -79,7 +187,12 @@ impl CsvFile {
         &self.path
     }
 
-    /// The column names of the header row, in order.
+    /// Whether the file is read as Parquet.
+    pub fn is_parquet(&self) -> bool {
+        matches!(self.layout, Layout::Parquet { .. })
+    }
+
+    /// The column names of the header row (of a Parquet file: its columns), in order.
     pub fn header(&self) -> &[String] {
         &self.header
     }
@@ -92,26 +205,46 @@ impl CsvFile {
     /// The number of data rows (records after the header; blank lines are not rows), counted
     /// when the file was checked.
     pub fn rows(&self) -> usize {
-        self.shape.rows
+        match &self.layout {
+            Layout::Csv { shape, .. } => shape.rows,
+            Layout::Parquet { rows, .. } => *rows,
+        }
     }
 
-    /// The column types of the file, inferred from its first rows like [`crate::read_csv`]
-    /// does first, with the columns of `dtypes` read as given instead.
+    /// The column types of the file: of a CSV file, inferred from its first rows like
+    /// [`crate::read_table`] does first, with the columns of `dtypes` read as given instead;
+    /// of a Parquet file, its stored types as crisp reads them (`dtypes` does not apply: the
+    /// values are typed already).
     pub fn schema(&self, dtypes: &[(String, DataType)]) -> Result<SchemaRef> {
-        let cps = &self.shape.checkpoints;
+        let (shape, dialect, start) = match &self.layout {
+            Layout::Csv {
+                shape,
+                dialect,
+                start,
+            } => (shape, dialect, *start),
+            Layout::Parquet { schema, .. } => return Ok(schema.clone()),
+        };
+        let cps = &shape.checkpoints;
         let until = cps
             .iter()
             .find(|c| c.rows >= INFER_SCHEMA_ROWS)
             .or(cps.last())
             .copied()
             .unwrap_or_default();
-        let bytes = self.read_range(Checkpoint::default(), until, false)?;
-        let head = CsvReadOptions::default()
-            .with_has_header(true)
+        let first = Checkpoint {
+            byte: start,
+            ..Checkpoint::default()
+        };
+        let bytes = self.read_range(first, until, false)?;
+        let mut head = dialect
+            .polars_options()
             .with_infer_schema_length(Some(INFER_SCHEMA_ROWS))
             .into_reader_with_file_handle(Cursor::new(bytes))
             .finish()
             .map_err(|e| self.polars_error(e))?;
+        name_columns(&mut head, &self.header)?;
+        // As read_table types a column: numbers written `nan` or `inf` make a float column.
+        let head = settle_types(head, true)?;
         let mut schema = head.schema().as_ref().clone();
         for (name, dtype) in dtypes {
             if schema.contains(name) {
@@ -121,11 +254,19 @@ impl CsvFile {
         Ok(Arc::new(schema))
     }
 
-    /// The bytes of the records between two checkpoints, after the header record when
-    /// `with_header`.
+    /// The bytes (UTF-8) of the CSV records between two checkpoints, after the header record
+    /// when `with_header`.
     fn read_range(&self, from: Checkpoint, to: Checkpoint, with_header: bool) -> Result<Vec<u8>> {
+        let Layout::Csv {
+            shape,
+            dialect,
+            start,
+        } = &self.layout
+        else {
+            unreachable!("only CSV files are read by byte ranges")
+        };
         let header = if with_header {
-            self.shape.header_len
+            shape.header_len.saturating_sub(*start)
         } else {
             0
         };
@@ -137,10 +278,13 @@ impl CsvFile {
             file.read_exact(into)
         };
         let (head, body) = bytes.split_at_mut(header);
-        read(&mut file, 0, head)
+        read(&mut file, *start, head)
             .and_then(|()| read(&mut file, from.byte, body))
             .map_err(|e| Error::io("read", &self.path, e))?;
-        Ok(bytes)
+        Ok(match transcode(&bytes, dialect.encoding) {
+            std::borrow::Cow::Borrowed(_) => bytes,
+            std::borrow::Cow::Owned(utf8) => utf8,
+        })
     }
 
     /// The rows between two checkpoints as a frame of `schema`, with only `columns` (all when
@@ -152,45 +296,95 @@ impl CsvFile {
         schema: &SchemaRef,
         columns: Option<&[String]>,
     ) -> Result<DataFrame> {
+        let batch_error = |e: PolarsError| {
+            Error::data(format!(
+                "{}: {} (in data rows {}-{})",
+                self.source(),
+                polars_message(&e),
+                from.rows + 1,
+                to.rows
+            ))
+            .file(self.source())
+        };
+        let (shape, dialect) = match &self.layout {
+            Layout::Csv { shape, dialect, .. } => (shape, dialect),
+            Layout::Parquet { .. } => {
+                let file = std::fs::File::open(&self.path)
+                    .map_err(|e| Error::io("read", &self.path, e))?;
+                let frame = ParquetReader::new(file)
+                    .with_slice(Some((from.rows, to.rows - from.rows)))
+                    .with_columns(columns.map(<[String]>::to_vec))
+                    .finish()
+                    .map_err(batch_error)?;
+                return settle_types(frame, false);
+            }
+        };
         let bytes = self.read_range(from, to, true)?;
-        let mut options = CsvReadOptions::default()
-            .with_has_header(true)
-            .with_schema(Some(schema.clone()));
-        if let Some(columns) = columns {
-            options =
-                options.with_columns(Some(columns.iter().map(|c| c.as_str().into()).collect()));
-        }
-        let frame = options
-            .into_reader_with_file_handle(Cursor::new(bytes))
-            .finish()
-            .map_err(|e| {
-                Error::data(format!(
-                    "{}: {} (in data rows {}-{})",
-                    self.source(),
-                    polars_message(&e),
-                    from.rows + 1,
-                    to.rows
-                ))
-            })?;
+        let read = |schema: &SchemaRef| {
+            let mut options = dialect.polars_options().with_schema(Some(schema.clone()));
+            if let Some(columns) = columns {
+                options =
+                    options.with_columns(Some(columns.iter().map(|c| c.as_str().into()).collect()));
+            }
+            options
+                .into_reader_with_file_handle(Cursor::new(&bytes))
+                .finish()
+        };
+        let frame = read(schema).or_else(|e| {
+            // An integer column written `181.0` in this batch (as pandas writes integers with
+            // gaps) is read as floats, as reading the whole file would.
+            if !schema.iter_values().any(|d| d == &DataType::Int64) {
+                // Nothing to retry with.
+                return Err(e);
+            }
+            let floats: Schema = schema
+                .iter()
+                .map(|(name, dtype)| {
+                    let dtype = match dtype {
+                        DataType::Int64 => DataType::Float64,
+                        other => other.clone(),
+                    };
+                    Field::new(name.clone(), dtype)
+                })
+                .collect();
+            // When that fails too, its error names the value that is not a number.
+            read(&Arc::new(floats))
+        });
         // The parser's chunks (one per thread and piece) as one: contiguous columns are faster
         // to transform and are written as one row group.
-        let mut frame = frame;
+        let mut frame = frame.map_err(batch_error)?;
         frame.rechunk_mut_par();
-        let blank = &self.shape.blank_rows;
+        let blank = &shape.blank_rows;
         let lo = blank.partition_point(|&r| r < from.rows_seen);
         let hi = blank.partition_point(|&r| r < to.rows_seen);
-        if lo == hi {
-            return Ok(frame);
+        if lo != hi {
+            let local: Vec<usize> = blank[lo..hi].iter().map(|r| r - from.rows_seen).collect();
+            frame = drop_rows(&frame, &local)?;
         }
-        let local: Vec<usize> = blank[lo..hi].iter().map(|r| r - from.rows_seen).collect();
-        drop_rows(&frame, &local)
+        settle_types(frame, false)
     }
 
-    /// Batches of whole records of about `batch_rows` rows (rounded up to the checkpoint
-    /// stride, 64 rows or more for very large files), in file order.
+    /// Batches of whole records of about `batch_rows` rows (of a CSV file: rounded up to the
+    /// checkpoint stride, 64 rows or more for very large files), in file order. A Parquet
+    /// file's batches are row ranges (`byte` unused).
     fn batches(&self, batch_rows: usize) -> Vec<(Checkpoint, Checkpoint)> {
-        let cps = &self.shape.checkpoints;
-        let per = batch_rows.div_ceil(self.shape.checkpoint_stride).max(1);
+        let shape = match &self.layout {
+            Layout::Csv { shape, .. } => shape,
+            Layout::Parquet { rows, .. } => {
+                let at = |r: usize| Checkpoint {
+                    byte: 0,
+                    rows: r,
+                    rows_seen: r,
+                };
+                let step = batch_rows.max(1);
+                return (0..*rows)
+                    .step_by(step)
+                    .map(|r| (at(r), at((r + step).min(*rows))))
+                    .collect();
+            }
+        };
+        let cps = &shape.checkpoints;
+        let per = batch_rows.div_ceil(shape.checkpoint_stride).max(1);
         let mut out = Vec::new();
         let mut i = 0;
         while i + 1 < cps.len() {
@@ -203,14 +397,14 @@ impl CsvFile {
 
     /// At most `max_rows` data rows spread evenly over the file (every `stride`-th row from the
     /// first), reading it batch by batch so that only the sample is held in memory. Column
-    /// types are inferred from the first rows; when a later value contradicts them, every
-    /// column is read as text and the sample's text columns are narrowed to integer or float
-    /// where all their sampled values parse.
+    /// types of a CSV file are inferred from the first rows; when a later value contradicts
+    /// them, every column is read as text and the sample's text columns are narrowed to
+    /// integer or float where all their sampled values parse.
     pub fn sample(&self, max_rows: usize) -> Result<CsvSample> {
         if max_rows == 0 {
             bail!(Config: "a sample of 0 rows of {} cannot be fitted on", self.source());
         }
-        let file_rows = self.shape.rows;
+        let file_rows = self.rows();
         let stride = file_rows.div_ceil(max_rows).max(1);
         let take = |schema: &SchemaRef| -> Result<DataFrame> {
             let mut parts: Vec<DataFrame> = Vec::new();
@@ -235,6 +429,7 @@ impl CsvFile {
         let inferred = self.schema(&[])?;
         let frame = match take(&inferred) {
             Ok(frame) => frame,
+            Err(e) if self.is_parquet() => return Err(e),
             Err(_) => {
                 let text: Schema = inferred
                     .iter_names()
@@ -249,7 +444,6 @@ impl CsvFile {
             file_rows,
         })
     }
-
     /// Read the `columns` of the file in batches of about `batch_rows` rows (types inferred
     /// from the first rows, except those given in `dtypes`), turn each batch into an output
     /// frame with `process` (given the batch and the number of data rows before it), and hand
@@ -333,24 +527,23 @@ fn polars_message(e: &PolarsError) -> String {
 /// Rows per batch when sampling (only the sampled rows are kept).
 const SAMPLE_BATCH_ROWS: usize = 65_536;
 
-/// `frame` with each text column that holds only integers (or only numbers) cast to Int64
-/// (or Float64), as type inference would have read it.
+/// `frame` with each text column that holds only integers (or only numbers, `nan` and `inf`
+/// included) cast to Int64 (or Float64), as type inference would have read it.
 fn narrow_text_columns(mut frame: DataFrame) -> Result<DataFrame> {
     let names: Vec<PlSmallStr> = frame.get_column_names_owned();
     for name in names {
         let column = frame.column(name.as_str())?;
-        if column.dtype() != &DataType::String {
+        if column.dtype() != &DataType::String || column.null_count() == column.len() {
             continue;
         }
-        let series = column.as_materialized_series();
-        let narrowed = [DataType::Int64, DataType::Float64]
-            .iter()
-            .find_map(|dtype| series.strict_cast(dtype).ok());
-        if let Some(narrowed) = narrowed {
-            frame.replace(name.as_str(), narrowed.into())?;
+        if let Ok(integers) = column
+            .as_materialized_series()
+            .strict_cast(&DataType::Int64)
+        {
+            frame.replace(name.as_str(), integers.into())?;
         }
     }
-    Ok(frame)
+    settle_types(frame, true)
 }
 
 /// Whether `head` holds the header line (and the start of the next, should a quoted header

@@ -96,6 +96,8 @@ pub enum Hint {
     AskForClassification,
     /// A threshold relative to a baseline needs a baseline model.
     GiveABaseline,
+    /// A data file is not UTF-8: name its encoding (Latin-1, Windows-1252).
+    GiveAnEncoding,
 }
 
 impl Hint {
@@ -116,6 +118,9 @@ impl Hint {
             Hint::TiePolicy => " (see `tie_policy`)",
             Hint::AskForClassification => "; use the classification task",
             Hint::GiveABaseline => " and needs a baseline model",
+            Hint::GiveAnEncoding => {
+                "; if the file is Latin-1, read it with the latin1 encoding (`encoding` in ReadOptions)"
+            }
         }
     }
 }
@@ -139,7 +144,7 @@ pub enum Error {
         /// What is wrong, naming the file, column, row or value.
         message: String,
         /// Where.
-        at: Location,
+        at: Box<Location>,
         /// A suggested remedy.
         hint: Option<Hint>,
     },
@@ -149,7 +154,7 @@ pub enum Error {
         /// What is wrong, naming the column and the columns there are.
         message: String,
         /// Where.
-        at: Location,
+        at: Box<Location>,
         /// A suggested remedy.
         hint: Option<Hint>,
     },
@@ -159,7 +164,7 @@ pub enum Error {
         /// What is wrong, naming the option and its value.
         message: String,
         /// Where (the configuration file, when there is one).
-        at: Location,
+        at: Box<Location>,
         /// A suggested remedy.
         hint: Option<Hint>,
     },
@@ -179,7 +184,7 @@ pub enum Error {
         /// What went wrong.
         message: String,
         /// Where (the data the model was applied to).
-        at: Location,
+        at: Box<Location>,
         /// A suggested remedy.
         hint: Option<Hint>,
     },
@@ -189,7 +194,7 @@ pub enum Error {
         /// What is wrong with it.
         message: String,
         /// Where (`at.file` is the artifact).
-        at: Location,
+        at: Box<Location>,
         /// A suggested remedy.
         hint: Option<Hint>,
     },
@@ -223,7 +228,7 @@ impl Error {
     pub fn data(message: impl Into<String>) -> Self {
         Error::Data {
             message: message.into(),
-            at: Location::new(),
+            at: Box::default(),
             hint: None,
         }
     }
@@ -232,7 +237,7 @@ impl Error {
     pub fn column_not_found(column: impl fmt::Display, message: impl Into<String>) -> Self {
         Error::ColumnNotFound {
             message: message.into(),
-            at: Location::new().column(column),
+            at: Box::new(Location::new().column(column)),
             hint: None,
         }
     }
@@ -241,7 +246,7 @@ impl Error {
     pub fn config(message: impl Into<String>) -> Self {
         Error::Config {
             message: message.into(),
-            at: Location::new(),
+            at: Box::default(),
             hint: None,
         }
     }
@@ -250,7 +255,7 @@ impl Error {
     pub fn model(message: impl Into<String>) -> Self {
         Error::Model {
             message: message.into(),
-            at: Location::new(),
+            at: Box::default(),
             hint: None,
         }
     }
@@ -259,7 +264,7 @@ impl Error {
     pub fn artifact(message: impl Into<String>) -> Self {
         Error::Artifact {
             message: message.into(),
-            at: Location::new(),
+            at: Box::default(),
             hint: None,
         }
     }
@@ -330,7 +335,7 @@ impl Error {
             | Error::ColumnNotFound { at, .. }
             | Error::Config { at, .. }
             | Error::Model { at, .. }
-            | Error::Artifact { at, .. } => at.clone(),
+            | Error::Artifact { at, .. } => (**at).clone(),
             Error::Parameter { value, .. } => Location {
                 value: value.clone(),
                 ..Location::default()
@@ -360,7 +365,7 @@ impl Error {
             | Error::ColumnNotFound { at, .. }
             | Error::Config { at, .. }
             | Error::Model { at, .. }
-            | Error::Artifact { at, .. } => *at = f(std::mem::take(at)),
+            | Error::Artifact { at, .. } => **at = f(std::mem::take(&mut **at)),
             _ => {}
         }
         self
@@ -556,14 +561,14 @@ macro_rules! error {
     ($variant:ident { $($field:ident : $value:expr),* $(,)? } : $($arg:tt)+) => {
         $crate::Error::$variant {
             message: format!($($arg)+),
-            at: $crate::Location::new() $(.$field($value))*,
+            at: ::std::boxed::Box::new($crate::Location::new() $(.$field($value))*),
             hint: None,
         }
     };
     ($variant:ident: $($arg:tt)+) => {
         $crate::Error::$variant {
             message: format!($($arg)+),
-            at: $crate::Location::new(),
+            at: ::std::boxed::Box::default(),
             hint: None,
         }
     };

@@ -1,17 +1,4 @@
-//! Shared foundations of crisp: one error type, CSV reading with clear errors, the input schema
-//! a model was trained on, the Polars → ndarray bridge, seeded splits and data fingerprints.
-//!
-//! ```
-//! use crisp_core::{parse_csv, to_matrix, Schema};
-//!
-//! let frame = parse_csv(b"height,weight,kind\n1.5,60,a\n1.8,,b\n", "people.csv")?;
-//! let schema = Schema::of_frame(&frame, &["kind"]);
-//! assert_eq!(schema.names(), ["height", "weight"]);
-//! let x = to_matrix(&frame, &schema.names())?;
-//! assert_eq!(x.shape(), &[2, 2]);
-//! assert!(x[[1, 1]].is_nan()); // missing values arrive as NaN
-//! # Ok::<(), crisp_core::Error>(())
-//! ```
+#![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
@@ -23,6 +10,8 @@ mod error;
 mod fs;
 #[cfg(feature = "polars")]
 mod matrix;
+#[cfg(feature = "polars")]
+mod read;
 pub mod rng;
 #[cfg(feature = "polars")]
 mod schema;
@@ -31,15 +20,17 @@ mod split;
 pub mod stats;
 
 #[cfg(feature = "polars")]
-pub use crate::csv::{parse_csv, read_csv, CsvData};
+pub use crate::csv::{parse_csv, parse_csv_with, read_csv, CsvData};
 #[cfg(feature = "polars")]
-pub use csv_file::{CsvFile, CsvSample};
+pub use csv_file::{CsvFile, CsvSample, DataFile};
 pub use error::{Error, Hint, Location, Result};
 #[cfg(feature = "polars")]
 pub use fs::{csv_bytes, write_csv};
 pub use fs::{write_atomic, write_atomic_with};
 #[cfg(feature = "polars")]
 pub use matrix::{column_f64, to_matrix, to_vector};
+#[cfg(feature = "polars")]
+pub use read::{is_parquet, read_table, Encoding, ReadOptions};
 pub use rng::SeededRng;
 #[cfg(feature = "polars")]
 pub use schema::{column_list, require_column, ColumnKind, ColumnSchema, Schema};

@@ -1,17 +1,17 @@
-//! Applying a fitted pipeline to a CSV file batch by batch: the file is never in memory at
-//! once, so inputs larger than memory can be transformed.
+//! Applying a fitted pipeline to a data file (CSV or Parquet) batch by batch: the file is never
+//! in memory at once, so inputs larger than memory can be transformed.
 //!
 //! Each batch goes through [`FittedPipeline::transform`], the code path of `crisp predict`, so
-//! a streamed transform gives exactly what an in-memory one gives ([`CsvFile::map_batches`]
+//! a streamed transform gives exactly what an in-memory one gives ([`DataFile::map_batches`]
 //! does the streaming).
 
-use crisp_core::{bail, ColumnKind, CsvFile, Result};
+use crisp_core::{bail, ColumnKind, DataFile, Result};
 use polars::prelude::*;
 
 use crate::FittedPipeline;
 
 /// Rows a pipeline was fitted on, taken from the file being transformed at a fixed stride
-/// (see [`CsvFile::sample`]), with the features fitting gave them.
+/// (see [`DataFile::sample`]), with the features fitting gave them.
 #[derive(Debug, Clone)]
 pub struct TrainingRows {
     /// Data rows `0, stride, 2 * stride, ...` of the file were the training rows.
@@ -25,7 +25,7 @@ pub struct TrainingRows {
 #[derive(Debug, Clone)]
 pub struct StreamOptions {
     /// About this many rows per batch handed to the writer (rounded up to the file's record
-    /// checkpoints, see [`CsvFile::map_batches`]; the last batch may be shorter).
+    /// checkpoints, see [`DataFile::map_batches`]; the last batch may be shorter).
     pub batch_rows: usize,
     /// Columns copied unchanged after the features (the target, an id).
     pub carry: Vec<String>,
@@ -74,7 +74,8 @@ impl TrainingRows {
 }
 
 /// The type a column of `kind` is parsed as when scanning: numbers and booleans as the
-/// training saw them, text-like kinds as text (cast and checked per batch, like `predict`).
+/// training saw them (a batch where an integer column is written `181.0` is read as floats),
+/// text-like kinds as text (cast and checked per batch, like `predict`).
 fn scan_dtype(kind: ColumnKind) -> DataType {
     match kind {
         ColumnKind::Float => DataType::Float64,
@@ -86,7 +87,7 @@ fn scan_dtype(kind: ColumnKind) -> DataType {
 
 impl FittedPipeline {
     /// The types to read the input columns as from a CSV file in batches
-    /// ([`CsvFile::map_batches`]): numbers and booleans as in training, text-like columns as
+    /// ([`DataFile::map_batches`]): numbers and booleans as in training, text-like columns as
     /// text (cast and checked by [`FittedPipeline::transform`]).
     pub fn input_dtypes(&self) -> Vec<(String, DataType)> {
         self.input
@@ -98,7 +99,7 @@ impl FittedPipeline {
 
     /// Fail, naming the file and the columns it has, when `file` lacks an input column of the
     /// pipeline (checked before any batch is read).
-    pub fn require_inputs(&self, file: &CsvFile) -> Result<()> {
+    pub fn require_inputs(&self, file: &DataFile) -> Result<()> {
         let header = file.header();
         if let Some(c) = self
             .input
@@ -125,7 +126,7 @@ impl FittedPipeline {
     /// (from the data or from `write`) stops the work.
     pub fn transform_csv<W>(
         &self,
-        file: &CsvFile,
+        file: &DataFile,
         options: &StreamOptions,
         training: Option<&TrainingRows>,
         write: W,

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use crisp_core::{bail, read_csv, require_column, Error, Hint, Result};
+use crisp_core::{bail, read_table, require_column, Error, Hint, ReadOptions, Result};
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -21,7 +21,7 @@ use crate::sql::texts;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GoldSpec {
-    /// The gold file (CSV with a header).
+    /// The gold file (CSV with a header, or Parquet).
     pub file: PathBuf,
     /// Its label column [default: a column named like the target, else the only non-key one].
     #[serde(default)]
@@ -52,12 +52,24 @@ pub struct GoldReport {
 
 impl GoldSpec {
     /// The gold label of each data row (`None` where there is none), and the start of a report.
+    /// The gold file is CSV (UTF-8, comma-separated; tab-separated for `.tsv`) or Parquet
+    /// (`.parquet`, `.pq`).
     pub fn load(
         &self,
         frame: &DataFrame,
         target: &str,
     ) -> Result<(Vec<Option<String>>, GoldReport)> {
-        let gold = read_csv(&self.file)?.frame;
+        self.load_with(frame, target, &ReadOptions::default())
+    }
+
+    /// [`GoldSpec::load`] with the gold file read with `options` (a CSV dialect).
+    pub fn load_with(
+        &self,
+        frame: &DataFrame,
+        target: &str,
+        options: &ReadOptions,
+    ) -> Result<(Vec<Option<String>>, GoldReport)> {
+        let gold = read_table(&self.file, options)?.frame;
         self.match_frame(frame, &gold, &self.file.display().to_string(), target)
     }
 

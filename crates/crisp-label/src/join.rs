@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::str::FromStr;
 
-use crisp_core::{bail, read_csv, require_column, Error, Hint, Result};
+use crisp_core::{bail, read_table, require_column, Error, Hint, ReadOptions, Result};
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -45,11 +45,11 @@ impl FromStr for OnDuplicate {
     }
 }
 
-/// Labels looked up by key in another CSV file.
+/// Labels looked up by key in another file (CSV or Parquet).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct JoinSpec {
-    /// The label file (CSV with a header).
+    /// The label file (CSV with a header, or Parquet).
     pub file: PathBuf,
     /// Key column(s), present in both files (`key = "id"` or `key = ["a", "b"]` in TOML).
     #[serde(deserialize_with = "crate::spec::one_or_many")]
@@ -94,9 +94,20 @@ pub struct JoinReport {
 
 impl JoinSpec {
     /// The label of every row of `frame` from the label file, as a column named `target`
-    /// (NULL where unmatched), and a report.
+    /// (NULL where unmatched), and a report. The label file is CSV (UTF-8, comma-separated;
+    /// tab-separated for `.tsv`) or Parquet (`.parquet`, `.pq`).
     pub fn apply(&self, frame: &DataFrame, target: &str) -> Result<(Column, JoinReport)> {
-        let labels = read_csv(&self.file)?.frame;
+        self.apply_with(frame, target, &ReadOptions::default())
+    }
+
+    /// [`JoinSpec::apply`] with the label file read with `options` (a CSV dialect).
+    pub fn apply_with(
+        &self,
+        frame: &DataFrame,
+        target: &str,
+        options: &ReadOptions,
+    ) -> Result<(Column, JoinReport)> {
+        let labels = read_table(&self.file, options)?.frame;
         self.apply_frame(frame, &labels, &self.file.display().to_string(), target)
     }
 

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crisp_core::{bail, ensure, Error, Hint, Result};
+use crisp_core::{bail, ensure, Error, Hint, ReadOptions, Result};
 use polars::prelude::*;
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -67,6 +67,10 @@ pub struct LabelSpec {
     /// Seed of the label model's initialization.
     #[serde(default)]
     pub seed: u64,
+    /// How the join and gold files are read (a CSV dialect; not part of the TOML: the
+    /// `crisp` command sets it from its flags).
+    #[serde(skip)]
+    pub read: ReadOptions,
 }
 
 /// A labeled column with, per row, what produced the label and how sure it is.
@@ -92,6 +96,7 @@ impl LabelSpec {
             weights: BTreeMap::new(),
             gold: None,
             seed: 0,
+            read: ReadOptions::default(),
         }
     }
 
@@ -182,7 +187,7 @@ impl LabelSpec {
             );
         }
         let gold = match &self.gold {
-            Some(g) => Some(g.load(frame, &self.target)?),
+            Some(g) => Some(g.load_with(frame, &self.target, &self.read)?),
             None => None,
         };
         let mut labeled = if let Some(sql) = &self.rule {
@@ -190,7 +195,7 @@ impl LabelSpec {
         } else if let Some(buckets) = &self.buckets {
             self.by_rule(frame, &buckets.rule(frame, &self.target)?, "buckets")?
         } else if let Some(join) = &self.join {
-            let (column, report) = join.apply(frame, &self.target)?;
+            let (column, report) = join.apply_with(frame, &self.target, &self.read)?;
             let labels = texts(&column)?;
             ensure!(
                 labels.iter().any(Option::is_some),

@@ -16,6 +16,7 @@ use crate::linfa_traits::fit_and_predict_classes;
 use crate::params::{tree_option_accessors, MaxFeatures, Parser, TreeOptions};
 use crate::predict::map_blocks;
 use crate::split::Criterion;
+use crate::target::{check_importances, is_classification, TreeTarget};
 use crate::tree::Tree;
 
 /// Checked hyperparameters of a [`DecisionTree`].
@@ -158,6 +159,37 @@ impl DecisionTree {
     /// Default hyperparameters, to be adjusted and fitted (to labels or to real targets).
     pub fn params() -> DecisionTreeParams {
         DecisionTreeParams::new()
+    }
+}
+
+impl<L: TreeTarget> DecisionTree<L> {
+    /// Checks a model decoded from bytes before it predicts: the tree routes safely on
+    /// `n_features()` values and its leaves hold one value (regression) or `n_classes`
+    /// probabilities (classification). A model from `fit` always passes.
+    pub fn validate(&self) -> Result<()> {
+        let invalid = |reason: String| TreeError::InvalidModel {
+            model: "decision_tree",
+            reason,
+        };
+        self.tree.validate(self.n_features).map_err(invalid)?;
+        let outputs = if is_classification::<L>() {
+            self.n_classes
+        } else {
+            1
+        };
+        if outputs == 0 || self.tree.n_outputs() != outputs {
+            return Err(invalid(format!(
+                "{} outputs per leaf for {} classes",
+                self.tree.n_outputs(),
+                self.n_classes
+            )));
+        }
+        check_importances(
+            self.n_features,
+            &self.importance_gain,
+            &self.importance_split,
+        )
+        .map_err(invalid)
     }
 }
 

@@ -103,6 +103,15 @@ pub enum TreeError {
         /// What is wrong with them.
         reason: String,
     },
+    /// A fitted model whose parts do not fit together (decoded from a damaged or edited
+    /// file): found by the model's `validate`, before it predicts anything.
+    #[error("{model}: the fitted model is invalid: {reason}")]
+    InvalidModel {
+        /// The model (`decision_tree`, `random_forest` or `gbdt`).
+        model: &'static str,
+        /// What is inconsistent.
+        reason: String,
+    },
     /// An error raised by linfa itself.
     #[error(transparent)]
     Linfa(#[from] linfa::Error),
@@ -140,6 +149,7 @@ impl From<TreeError> for crisp_core::Error {
             | TreeError::ShapeMismatch { .. }
             | TreeError::InvalidCategorical { .. }
             | TreeError::InvalidWeights { .. } => crisp_core::Error::data(message),
+            TreeError::InvalidModel { .. } => crisp_core::Error::artifact(message),
             TreeError::Linfa(_) => crisp_core::Error::model(message),
         }
     }

@@ -21,6 +21,7 @@ use crate::params::{
 };
 use crate::predict::map_blocks;
 use crate::split::Criterion;
+use crate::target::{check_importances, is_classification, TreeTarget};
 use crate::tree::Tree;
 
 /// Checked hyperparameters of a [`RandomForest`].
@@ -238,6 +239,43 @@ impl RandomForest {
     /// Default hyperparameters, to be adjusted and fitted (to labels or to real targets).
     pub fn params() -> RandomForestParams {
         RandomForestParams::new()
+    }
+}
+
+impl<L: TreeTarget> RandomForest<L> {
+    /// Checks a model decoded from bytes before it predicts: at least one tree, every tree
+    /// routes safely on `n_features()` values, and their leaves hold one value (regression) or
+    /// `n_classes` probabilities (classification). A model from `fit` always passes.
+    pub fn validate(&self) -> Result<()> {
+        let invalid = |reason: String| TreeError::InvalidModel {
+            model: "random_forest",
+            reason,
+        };
+        if self.trees.is_empty() {
+            return Err(invalid("a forest of no tree".into()));
+        }
+        let outputs = if is_classification::<L>() {
+            self.n_classes
+        } else {
+            1
+        };
+        for (t, tree) in self.trees.iter().enumerate() {
+            tree.validate(self.n_features)
+                .map_err(|e| invalid(format!("tree {t}: {e}")))?;
+            if outputs == 0 || tree.n_outputs() != outputs {
+                return Err(invalid(format!(
+                    "tree {t} has {} outputs per leaf for {} classes",
+                    tree.n_outputs(),
+                    self.n_classes
+                )));
+            }
+        }
+        check_importances(
+            self.n_features,
+            &self.importance_gain,
+            &self.importance_split,
+        )
+        .map_err(invalid)
     }
 }
 

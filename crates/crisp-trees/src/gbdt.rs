@@ -22,7 +22,7 @@ use crate::params::{
 use crate::predict::map_blocks;
 use crate::spin::{self, Spread};
 use crate::split::Scorer;
-use crate::target::TreeTarget;
+use crate::target::{check_importances, is_classification, TreeTarget};
 use crate::tree::Tree;
 
 /// Early stopping switches itself on above this many rows (scikit-learn's rule).
@@ -314,6 +314,65 @@ impl GradientBoosting {
     /// Default hyperparameters, to be adjusted and fitted (to labels or to real targets).
     pub fn params() -> GradientBoostingParams {
         GradientBoostingParams::new()
+    }
+}
+
+impl<L: TreeTarget> GradientBoosting<L> {
+    /// Checks a model decoded from bytes before it predicts: the loss fits the task and the
+    /// number of classes (log loss for 2 classes, softmax with one score per class above),
+    /// the starting scores are finite and one per score, the trees come in whole rounds of one
+    /// tree per score, and every tree routes safely on `n_features()` values with one finite
+    /// value per leaf. A model from `fit` always passes.
+    pub fn validate(&self) -> Result<()> {
+        let invalid = |reason: String| TreeError::InvalidModel {
+            model: "gbdt",
+            reason,
+        };
+        let k = self.base_score.len();
+        let expected = match (is_classification::<L>(), self.loss) {
+            (true, Loss::LogLoss) if self.n_classes == 2 => 1,
+            (true, Loss::Softmax) if self.n_classes > 2 => self.n_classes,
+            (false, Loss::SquaredError) => 1,
+            (_, loss) => {
+                return Err(invalid(format!(
+                    "loss {loss:?} does not fit a {} model of {} classes",
+                    if is_classification::<L>() {
+                        "classification"
+                    } else {
+                        "regression"
+                    },
+                    self.n_classes
+                )))
+            }
+        };
+        if k != expected {
+            return Err(invalid(format!("{k} starting scores, expected {expected}")));
+        }
+        if self.base_score.iter().any(|v| !v.is_finite()) {
+            return Err(invalid("a starting score is not finite".into()));
+        }
+        if self.trees.len() % k != 0 {
+            return Err(invalid(format!(
+                "{} trees are not whole rounds of {k}",
+                self.trees.len()
+            )));
+        }
+        for (t, tree) in self.trees.iter().enumerate() {
+            tree.validate(self.n_features)
+                .map_err(|e| invalid(format!("tree {t}: {e}")))?;
+            if tree.n_outputs() != 1 {
+                return Err(invalid(format!(
+                    "tree {t} has {} outputs per leaf, expected 1",
+                    tree.n_outputs()
+                )));
+            }
+        }
+        check_importances(
+            self.n_features,
+            &self.importance_gain,
+            &self.importance_split,
+        )
+        .map_err(invalid)
     }
 }
 

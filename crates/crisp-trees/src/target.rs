@@ -27,12 +27,17 @@ pub(crate) mod sealed {
     /// What the fitting code needs from a target element type; not nameable outside the
     /// crate, so no other type can implement [`TreeTarget`].
     pub trait Sealed: Sized {
+        /// Whether the element type is a class label.
+        const CLASSIFICATION: bool;
+
         /// Checks the targets (class labels below `n_classes`, or finite values) and converts
         /// them.
         fn read(y: ArrayView1<Self>, n_classes: Option<usize>) -> Result<Targets>;
     }
 
     impl Sealed for usize {
+        const CLASSIFICATION: bool = true;
+
         fn read(y: ArrayView1<usize>, n_classes: Option<usize>) -> Result<Targets> {
             let (y, k) = class_labels(y, n_classes)?;
             Ok(Targets::Labels { y, k })
@@ -40,8 +45,31 @@ pub(crate) mod sealed {
     }
 
     impl Sealed for f64 {
+        const CLASSIFICATION: bool = false;
+
         fn read(y: ArrayView1<f64>, _: Option<usize>) -> Result<Targets> {
             regression_targets(y).map(Targets::Reals)
         }
     }
+}
+
+/// Whether a model fitted on `L` targets is a classifier.
+pub(crate) fn is_classification<L: TreeTarget>() -> bool {
+    <L as sealed::Sealed>::CLASSIFICATION
+}
+
+/// Checks the per-feature importance vectors of a decoded model.
+pub(crate) fn check_importances(
+    n_features: usize,
+    gain: &[f64],
+    splits: &[u64],
+) -> std::result::Result<(), String> {
+    if gain.len() != n_features || splits.len() != n_features {
+        return Err(format!(
+            "{} gain and {} split importances for {n_features} features",
+            gain.len(),
+            splits.len()
+        ));
+    }
+    Ok(())
 }

@@ -194,6 +194,84 @@ impl Tree {
         }
     }
 
+    /// Checks that the tree can be routed safely on rows of `n_features` values, whatever bytes
+    /// it was decoded from: every split's children come after it (so routing always ends) and
+    /// exist, its feature is below `n_features`, a categorical split names an existing
+    /// category set of at most 256 codes, a numeric threshold is not NaN, every leaf's values
+    /// are within `values` and finite, and `n_outputs` is at least 1. The message names the
+    /// first node at fault.
+    pub fn validate(&self, n_features: usize) -> std::result::Result<(), String> {
+        if self.n_outputs == 0 {
+            return Err("a tree with 0 outputs per leaf".into());
+        }
+        if self.nodes.is_empty() {
+            return Err("a tree with no node".into());
+        }
+        if self.values.len() % self.n_outputs != 0 {
+            return Err(format!(
+                "{} leaf values are not a multiple of {} outputs",
+                self.values.len(),
+                self.n_outputs
+            ));
+        }
+        if let Some(v) = self.values.iter().find(|v| !v.is_finite()) {
+            return Err(format!("a leaf value is not finite ({v})"));
+        }
+        if let Some(set) = self.category_sets.iter().find(|s| s.n_categories > 256) {
+            return Err(format!(
+                "a category set of {} codes (at most 256)",
+                set.n_categories
+            ));
+        }
+        let n_leaves = self.values.len() / self.n_outputs;
+        for (i, node) in self.nodes.iter().enumerate() {
+            if node.flags & LEAF != 0 {
+                if !node.value.is_finite() {
+                    return Err(format!("leaf node {i} has a value that is not finite"));
+                }
+                if node.feature as usize >= n_leaves {
+                    return Err(format!(
+                        "leaf node {i} points at leaf {} of {n_leaves}",
+                        node.feature
+                    ));
+                }
+                continue;
+            }
+            let left = node.left as usize;
+            if left <= i || left + 1 >= self.nodes.len() {
+                return Err(format!(
+                    "split node {i} has children {left} and {} (of {} nodes; children come after their parent)",
+                    left + 1,
+                    self.nodes.len()
+                ));
+            }
+            if node.feature as usize >= n_features {
+                return Err(format!(
+                    "split node {i} reads feature {} of {n_features}",
+                    node.feature
+                ));
+            }
+            if node.flags & CATEGORICAL != 0 {
+                let set = node.value;
+                if !(set >= 0.0 && set.fract() == 0.0 && (set as usize) < self.category_sets.len())
+                {
+                    return Err(format!(
+                        "categorical split node {i} names category set {set} of {}",
+                        self.category_sets.len()
+                    ));
+                }
+            } else if node.value.is_nan() {
+                return Err(format!("split node {i} has a NaN threshold"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Number of outputs per leaf.
+    pub fn n_outputs(&self) -> usize {
+        self.n_outputs
+    }
+
     /// Depth of the deepest leaf (a lone root has depth 0).
     pub fn depth(&self) -> usize {
         let mut max = 0;
@@ -214,6 +292,44 @@ impl Tree {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn small() -> Tree {
+        let mut t = Tree::new(1);
+        let l = t.split_numeric(0, 0, 2.5, true, 1.0);
+        t.set_leaf(l, &[10.0]);
+        t.set_leaf(l + 1, &[20.0]);
+        t
+    }
+
+    #[test]
+    fn validation_refuses_what_routing_cannot_survive() {
+        assert_eq!(small().validate(1), Ok(()));
+        assert!(small().validate(0).unwrap_err().contains("feature 0 of 0"));
+        let mut cycle = small();
+        cycle.nodes[0].left = 0; // the root as its own child: routing would never end
+        assert!(cycle
+            .validate(1)
+            .unwrap_err()
+            .contains("children come after"));
+        let mut past = small();
+        past.nodes[0].left = 7;
+        assert!(past.validate(1).is_err());
+        let mut leaf = small();
+        leaf.nodes[1].feature = 9;
+        assert!(leaf.validate(1).unwrap_err().contains("points at leaf 9"));
+        let mut value = small();
+        value.values[1] = f64::NAN;
+        assert!(value.validate(1).unwrap_err().contains("not finite"));
+        let mut set = small();
+        set.nodes[0].flags |= CATEGORICAL;
+        assert!(set.validate(1).unwrap_err().contains("category set"));
+        let mut empty = small();
+        empty.nodes.clear();
+        assert!(empty.validate(1).is_err());
+        let mut outputs = small();
+        outputs.n_outputs = 0;
+        assert!(outputs.validate(1).is_err());
+    }
 
     #[test]
     fn routes_values_missing_and_categories() {

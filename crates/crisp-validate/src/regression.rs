@@ -38,12 +38,7 @@ fn explained_fraction(num: f64, den: f64) -> f64 {
 
 fn median(mut xs: Vec<f64>) -> f64 {
     xs.sort_by(f64::total_cmp);
-    let n = xs.len();
-    if n % 2 == 1 {
-        xs[n / 2]
-    } else {
-        (xs[n / 2 - 1] + xs[n / 2]) / 2.0
-    }
+    crisp_core::quantile_sorted(&xs, 0.5)
 }
 
 /// All regression metrics, named as in [`REGRESSION_METRICS`]. Inputs must have equal

@@ -104,3 +104,58 @@ pub(crate) fn missing_problem(n: usize, seed: u64) -> Dataset<f64, usize, ndarra
     }
     Dataset::new(x, y)
 }
+
+#[test]
+fn every_fitted_model_passes_its_validation() {
+    use crate::{DecisionTree, GradientBoosting, RandomForest};
+    use linfa::prelude::*;
+
+    let binary = binary_problem(300, 4, 1);
+    let multi = multiclass_problem(300, 2);
+    let categorical = categorical_problem(300, 3);
+    let reals = regression_problem(300, 4, 4);
+    for data in [&binary, &multi, &categorical] {
+        let cats = if std::ptr::eq(data, &categorical) {
+            vec![0]
+        } else {
+            vec![]
+        };
+        DecisionTree::params()
+            .categorical_features(cats.clone())
+            .fit(data)
+            .unwrap()
+            .validate()
+            .unwrap();
+        RandomForest::params()
+            .n_trees(3)
+            .categorical_features(cats.clone())
+            .fit(data)
+            .unwrap()
+            .validate()
+            .unwrap();
+        GradientBoosting::params()
+            .n_rounds(5)
+            .categorical_features(cats)
+            .fit(data)
+            .unwrap()
+            .validate()
+            .unwrap();
+    }
+    DecisionTree::params()
+        .fit(&reals)
+        .unwrap()
+        .validate()
+        .unwrap();
+    RandomForest::params()
+        .n_trees(3)
+        .fit(&reals)
+        .unwrap()
+        .validate()
+        .unwrap();
+    GradientBoosting::params()
+        .n_rounds(5)
+        .fit(&reals)
+        .unwrap()
+        .validate()
+        .unwrap();
+}
