@@ -50,6 +50,7 @@ fn training(c: &mut Criterion) {
         features: None,
         seed: 1,
         holdout: Holdout::Fraction(0.2),
+        max_classes: crisp_train::DEFAULT_MAX_CLASSES,
     };
     group.bench_function("linfa_decision_tree/depth8", |b| {
         b.iter(|| train(&frame, "adult", &config).unwrap())

@@ -77,6 +77,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             frame: test_data.frame.clone(),
             source: "adult_test.csv".into(),
         },
+        max_classes: crisp_train::DEFAULT_MAX_CLASSES,
     };
     let run = train(frame, "adult.csv", &config)?;
     println!(

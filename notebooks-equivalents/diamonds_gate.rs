@@ -27,6 +27,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         features: None,
         seed: 7,
         holdout: Holdout::Fraction(0.2),
+        max_classes: crisp_train::DEFAULT_MAX_CLASSES,
     };
     println!("\n## Baseline and candidate (same seeded split)");
     let baseline = train(&diamonds, "diamonds.csv", &config("linear_regression"))?;

@@ -75,6 +75,10 @@ pub struct TrainArgs {
     /// thresholds (repeatable), then evaluate it once on the test data; exit 1 if none does.
     #[arg(long, value_name = "RULE")]
     pub until: Vec<String>,
+    /// Refuse a classification target with more classes than this (a number to predict
+    /// belongs to --task regression).
+    #[arg(long, value_name = "N", default_value_t = crisp_train::DEFAULT_MAX_CLASSES)]
+    pub max_classes: usize,
     /// How many candidates --until may try.
     #[arg(long, value_name = "N", default_value_t = 8)]
     pub budget: usize,

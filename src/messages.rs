@@ -32,6 +32,9 @@ fn flag_hint(hint: Hint) -> &'static str {
         Hint::TiePolicy => " (see --tie-policy)",
         Hint::AskForClassification => "; use --task classification",
         Hint::GiveABaseline => " and needs --baseline",
+        Hint::TooManyClasses => {
+            "; if it is a number to predict, use --task regression, or raise --max-classes"
+        }
         Hint::GiveAnEncoding => "; if the file is Latin-1, give --encoding latin1",
         // A remedy added to the libraries later is shown in their words until it gets a flag.
         other => other.text(),

@@ -8,9 +8,14 @@ use serde_json::{json, Value};
 
 /// Write a JSON value to `path` (pretty, atomically).
 pub fn write_json(path: &Path, value: &Value) -> Result<()> {
+    write_atomic(path, &json_bytes(value))
+}
+
+/// A JSON value as pretty text with a final line break.
+pub fn json_bytes(value: &Value) -> Vec<u8> {
     let mut text = serde_json::to_string_pretty(value).expect("JSON values always serialize");
     text.push('\n');
-    write_atomic(path, text.as_bytes())
+    text.into_bytes()
 }
 
 /// The evaluation as report fields: `metrics`, `unavailable_metrics`, `per_class`,

@@ -27,8 +27,9 @@ fn inspect_shows_what_the_artifact_holds() {
     let dir = Dir::new();
     trained(&dir);
     let out = dir.crisp(["inspect", "m.crisp"]).ok();
+    let version = format!("format version  {}", crisp_artifact::FORMAT_VERSION);
     for expected in [
-        "format version  1",
+        version.as_str(),
         "task            classification",
         "target          label",
         "classes         a, b",
@@ -47,7 +48,7 @@ fn inspect_shows_what_the_artifact_holds() {
     }
     let json: serde_json::Value =
         serde_json::from_str(&dir.crisp(["inspect", "m.crisp", "--json"]).ok()).unwrap();
-    assert_eq!(json["format_version"], 1);
+    assert_eq!(json["format_version"], crisp_artifact::FORMAT_VERSION);
     assert_eq!(json["target"], "label");
     assert_eq!(json["data"]["fingerprint"].as_str().unwrap().len(), 32);
 }
@@ -107,13 +108,17 @@ fn corrupted_truncated_and_foreign_files_are_refused() {
 fn an_artifact_from_a_newer_format_is_refused() {
     let dir = Dir::new();
     let mut bytes = trained(&dir);
-    bytes[8..12].copy_from_slice(&2u32.to_le_bytes());
+    let future = crisp_artifact::FORMAT_VERSION + 1;
+    bytes[8..12].copy_from_slice(&future.to_le_bytes());
     dir.create("future.crisp", &bytes);
     dir.create("new.csv", "x,y,kind\n1,2,p\n");
     dir.crisp(["predict", "--model", "future.crisp", "--data", "new.csv"])
         .error(&[
-            "future.crisp: written in artifact format 2",
-            "reads formats up to 1; upgrade crisp",
+            &format!("future.crisp: written in artifact format {future}"),
+            &format!(
+                "reads formats up to {}; upgrade crisp",
+                crisp_artifact::FORMAT_VERSION
+            ),
         ]);
 }
 

@@ -82,6 +82,7 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
         report: Some(out_dir.join("train_report.json")),
         until: Vec::new(),
         budget: 0,
+        max_classes: crisp_train::DEFAULT_MAX_CLASSES,
         read: ReadArgs::default(),
     })?;
 

@@ -10,7 +10,6 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use crisp_artifact::Artifact;
 use crisp_core::{
     bail, ensure, read_table, require_column, write_atomic_with, DataFile, ReadOptions, Result,
 };
@@ -221,7 +220,7 @@ fn apply_artifact(
     format: OutputFormat,
     read: &ReadOptions,
 ) -> Result<FeaturesRun> {
-    let artifact = Artifact::read(model)?;
+    let artifact = super::read_artifact(model)?;
     let pipeline = artifact.model.pipeline;
     let file = DataFile::check_with(&args.data, read)?;
     // The target is carried when asked for, or when the file has the model's target column.

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use clap::Args;
-use crisp_core::{bail, ensure, read_table, write_csv, Error, Result};
+use crisp_core::{bail, ensure, read_table, Error, OutputSet, Result};
 use crisp_label::{
     Buckets, GoldSpec, JoinSpec, LabelReport, LabelSpec, LabelingFunction, OnDuplicate,
 };
@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 
 use crate::cli::ReadArgs;
 use crate::config::PipelineConfig;
-use crate::report::write_json;
+use crate::report::json_bytes;
 
 #[derive(Debug, Args)]
 pub struct LabelArgs {
@@ -103,7 +103,13 @@ pub fn run(args: &LabelArgs) -> Result<LabelReport> {
         spec.apply(&data.frame)
     }
     .map_err(|e| e.context(args.data.display()))?;
-    write_csv(&args.out, &mut labeled)?;
+    // The labeled file and the report are replaced together or not at all.
+    let mut outputs = OutputSet::new();
+    outputs.stage(&args.out, &crisp_core::csv_bytes(&mut labeled)?)?;
+    if let Some(path) = &args.report {
+        outputs.stage(path, &json_bytes(&json_report(args, &spec, &report)?))?;
+    }
+    outputs.commit()?;
     println!(
         "labeled {} of {} rows of {} into column '{}' by {} ({} unlabeled) -> {}",
         report.labeled,
@@ -115,9 +121,6 @@ pub fn run(args: &LabelArgs) -> Result<LabelReport> {
         args.out.display()
     );
     print!("{}", report.table());
-    if let Some(path) = &args.report {
-        write_json(path, &json_report(args, &spec, &report)?)?;
-    }
     Ok(report)
 }
 

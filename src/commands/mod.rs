@@ -34,6 +34,20 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
+/// The artifact at `path`, read with the size limit of the environment variable
+/// `CRISP_MAX_ARTIFACT_BYTES` (default: crisp_artifact::MAX_FILE_BYTES, 1 GiB).
+pub fn read_artifact(path: &std::path::Path) -> Result<crisp_artifact::Artifact> {
+    let limit = match std::env::var("CRISP_MAX_ARTIFACT_BYTES") {
+        Ok(text) => text.trim().parse::<u64>().map_err(|_| {
+            crisp_core::Error::config(format!(
+                "CRISP_MAX_ARTIFACT_BYTES must be a number of bytes, got '{text}'"
+            ))
+        })?,
+        Err(_) => crisp_artifact::MAX_FILE_BYTES,
+    };
+    crisp_artifact::Artifact::read_limited(path, limit)
+}
+
 /// 0 when a gate passed, 1 when a check failed.
 pub fn gate_exit_code(passed: bool) -> ExitCode {
     if passed {

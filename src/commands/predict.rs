@@ -14,7 +14,7 @@ use crate::commands::output::{BatchWriter, OutputFormat};
 
 pub fn run(args: &PredictArgs) -> Result<DataFrame> {
     let read = args.read.options()?;
-    let artifact = Artifact::read(&args.model)?;
+    let artifact = super::read_artifact(&args.model)?;
     if args.require_blessed {
         match &artifact.header.blessing {
             Some(b) if b.passed => {}

@@ -2,7 +2,7 @@
 //! the artifact and the report.
 
 use crisp_artifact::{Artifact, ArtifactHeader, DataInfo};
-use crisp_core::{bail, read_table, Error, Result};
+use crisp_core::{bail, read_table, Error, OutputSet, Result};
 use crisp_train::{parse_pairs, train, Holdout, ModelSpec, TrainConfig, TrainRun, MODELS};
 use crisp_validate::Task;
 use std::process::ExitCode;
@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 
 use crate::cli::TrainArgs;
 use crate::config::PipelineConfig;
-use crate::report::{evaluation_fields, metrics_table, write_json};
+use crate::report::{evaluation_fields, json_bytes, metrics_table};
 
 /// The default share of rows held out when neither --test-data nor --test-fraction is given.
 const DEFAULT_TEST_FRACTION: f64 = 0.2;
@@ -120,6 +120,7 @@ pub fn prepare(args: &TrainArgs) -> Result<Prepared> {
             features: config.features.clone(),
             seed,
             holdout,
+            max_classes: args.max_classes,
         },
         frame,
         source,
@@ -167,7 +168,6 @@ pub fn finish(
         header: ArtifactHeader::for_run(run, config, data, super::now_unix()),
         model: run.fitted.clone(),
     };
-    artifact.write(&args.out)?;
     let test_source = match &config.holdout {
         Holdout::Fraction(f) => format!(
             "{f} of {source} (seeded, {})",
@@ -179,12 +179,16 @@ pub fn finish(
         ),
         Holdout::Frame { source, .. } => source.clone(),
     };
-    print_summary(run, &artifact.header, &test_source, &args.out);
+    // The artifact and the report are replaced together or not at all.
+    let mut outputs = OutputSet::new();
+    outputs.stage(&args.out, &artifact.to_bytes()?)?;
     if let Some(path) = &args.report {
         let mut report = train_report(run, &artifact.header, &test_source, &args.out);
-        report.as_object_mut().unwrap().extend(extra);
-        write_json(path, &report)?;
+        report.as_object_mut().expect("a JSON object").extend(extra);
+        outputs.stage(path, &json_bytes(&report))?;
     }
+    outputs.commit()?;
+    print_summary(run, &artifact.header, &test_source, &args.out);
     Ok(artifact)
 }
 

@@ -1,8 +1,8 @@
 //! `crisp validate`: evaluate a model on labeled data and gate on thresholds, on the whole
 //! data and per slice. Exit 0 when every check holds, 1 when one fails, 2 on an error.
 
-use crisp_artifact::{bless, Artifact, Blessing};
-use crisp_core::{bail, read_table, Result};
+use crisp_artifact::{blessed, Blessing};
+use crisp_core::{bail, read_table, OutputSet, Result};
 use crisp_train::Scored;
 use crisp_validate::{
     CheckStatus, DataCheck, DataGate, Gate, MissingBaseline, ModelCheck, Threshold, Verdict,
@@ -11,11 +11,11 @@ use serde_json::json;
 
 use crate::cli::ValidateArgs;
 use crate::config::PipelineConfig;
-use crate::report::{evaluation_fields, format_metric, metrics_table, write_json};
+use crate::report::{evaluation_fields, format_metric, json_bytes, metrics_table};
 
 pub fn run(args: &ValidateArgs) -> Result<Verdict> {
     let read = args.read.options()?;
-    let artifact = Artifact::read(&args.model)?;
+    let artifact = super::read_artifact(&args.model)?;
     let task = artifact.header.task;
     let mut texts = args.thresholds.clone();
     let mut config_gate = DataGate::default();
@@ -70,7 +70,7 @@ pub fn run(args: &ValidateArgs) -> Result<Verdict> {
     let source = args.data.display().to_string();
     let baseline = match &args.baseline {
         Some(path) => {
-            let base = Artifact::read(path)?;
+            let base = super::read_artifact(path)?;
             if base.header.task != task || base.header.target != artifact.header.target {
                 bail!(
                     Config: "--baseline {} predicts '{}' ({}), the model predicts '{}' ({}): they cannot be compared",
@@ -99,15 +99,17 @@ pub fn run(args: &ValidateArgs) -> Result<Verdict> {
         // run: the data checks fail the gate and the model checks are not run.
         print_data_checks(&verdict.data_checks);
         println!("verdict: FAIL (the data does not match the model's input schema; model checks not run)");
-        write_outputs(
+        stage_outputs(
             args,
             &verdict,
             json!({"passed": false, "model": args.model.display().to_string(), "data": source, "data_checks": verdict.data_checks}),
-        )?;
+        )?
+        .commit()?;
         return Ok(verdict);
     };
 
     print_verdict(&verdict, &scored, args, &source);
+    let mut outputs;
     {
         let mut report = json!({
             "passed": verdict.passed,
@@ -136,8 +138,9 @@ pub fn run(args: &ValidateArgs) -> Result<Verdict> {
             .as_object_mut()
             .expect("a JSON object")
             .extend(evaluation_fields(&scored.evaluation));
-        write_outputs(args, &verdict, report)?;
+        outputs = stage_outputs(args, &verdict, report)?;
     }
+    // The reports and the blessed artifact are written together or not at all.
     if args.bless {
         let blessing = Blessing::of(
             &verdict,
@@ -145,7 +148,11 @@ pub fn run(args: &ValidateArgs) -> Result<Verdict> {
             &data.fingerprint,
             super::now_unix(),
         );
-        bless(&args.model, blessing)?;
+        let (_, bytes) = blessed(&args.model, blessing)?;
+        outputs.stage(&args.model, &bytes)?;
+    }
+    outputs.commit()?;
+    if args.bless {
         if verdict.passed {
             println!("blessed {}", args.model.display());
         } else {
@@ -158,13 +165,19 @@ pub fn run(args: &ValidateArgs) -> Result<Verdict> {
     Ok(verdict)
 }
 
-/// The JSON report, JUnit XML and Markdown files that were asked for.
-fn write_outputs(args: &ValidateArgs, verdict: &Verdict, report: serde_json::Value) -> Result<()> {
+/// The JSON report, JUnit XML and Markdown files that were asked for, staged to be written
+/// together (with the blessed artifact, when there is one).
+fn stage_outputs(
+    args: &ValidateArgs,
+    verdict: &Verdict,
+    report: serde_json::Value,
+) -> Result<OutputSet> {
+    let mut outputs = OutputSet::new();
     if let Some(path) = &args.report {
-        write_json(path, &report)?;
+        outputs.stage(path, &json_bytes(&report))?;
     }
     if let Some(path) = &args.junit {
-        crisp_core::write_atomic(path, verdict.junit_xml("crisp validate").as_bytes())?;
+        outputs.stage(path, verdict.junit_xml("crisp validate").as_bytes())?;
     }
     if let Some(path) = &args.markdown {
         let title = format!(
@@ -172,9 +185,9 @@ fn write_outputs(args: &ValidateArgs, verdict: &Verdict, report: serde_json::Val
             args.model.display(),
             args.data.display()
         );
-        crisp_core::write_atomic(path, verdict.markdown(&title).as_bytes())?;
+        outputs.stage(path, verdict.markdown(&title).as_bytes())?;
     }
-    Ok(())
+    Ok(outputs)
 }
 
 fn print_data_checks(checks: &[DataCheck]) {

@@ -23,7 +23,7 @@ pub const MAGIC: &[u8; 8] = b"CRISPML\0";
 
 /// Version of the layout and of every serialized type in it. Bump it whenever a serialized type
 /// changes (the golden-file test fails when one changes without a bump).
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// A model artifact: header and fitted model.
 #[derive(Debug, Clone, PartialEq)]
@@ -74,9 +74,15 @@ impl Artifact {
         write_atomic(path, &self.to_bytes()?)
     }
 
-    /// Read and fully verify an artifact; errors name the file.
+    /// Read and fully verify an artifact of at most [`MAX_FILE_BYTES`]; errors name the file.
     pub fn read(path: &Path) -> Result<Self> {
-        let bytes = read_file(path)?;
+        Self::read_limited(path, MAX_FILE_BYTES)
+    }
+
+    /// Read and fully verify an artifact of at most `max_bytes` bytes (checked on the file's
+    /// metadata before reading: a device or a huge file is refused at once).
+    pub fn read_limited(path: &Path, max_bytes: u64) -> Result<Self> {
+        let bytes = read_file_limited(path, max_bytes)?;
         Self::from_bytes(&bytes).map_err(|e| e.context(path.display()).file(path.display()))
     }
 
@@ -86,7 +92,13 @@ impl Artifact {
         let (header, body) = sections(bytes).map_err(Error::artifact)?;
         let header =
             codec::decode(header).map_err(|e| Error::artifact(undecodable("header", e)))?;
-        let model = codec::decode(body).map_err(|e| Error::artifact(undecodable("model", e)))?;
+        let model: FittedModel =
+            codec::decode(body).map_err(|e| Error::artifact(undecodable("model", e)))?;
+        // The checksum only catches accidents: anyone can edit a file and recompute it, so the
+        // decoded model is checked before anything relies on it.
+        model
+            .validate()
+            .map_err(|e| Error::artifact(format!("the model is invalid: {}", e.message())))?;
         Ok(Artifact { header, model })
     }
 }
@@ -101,6 +113,12 @@ pub fn read_header(path: &Path) -> Result<ArtifactHeader> {
 /// Replace the header of the artifact at `path`, keeping its body byte for byte (used to record
 /// a validation verdict). Atomic like [`Artifact::write`].
 pub fn rewrite_header(path: &Path, header: &ArtifactHeader) -> Result<()> {
+    write_atomic(path, &with_header(path, header)?)
+}
+
+/// The bytes of the artifact at `path` with `header` in place of its own (the body kept byte
+/// for byte), for a caller that writes them together with other files.
+pub fn with_header(path: &Path, header: &ArtifactHeader) -> Result<Vec<u8>> {
     let bytes = read_file(path)?;
     let (_, body) = sections(&bytes).map_err(|m| artifact_error(path, m))?;
     let header =
@@ -113,7 +131,7 @@ pub fn rewrite_header(path: &Path, header: &ArtifactHeader) -> Result<()> {
     out.extend_from_slice(&(body.len() as u64).to_le_bytes());
     out.extend_from_slice(body);
     out.extend_from_slice(&checksum(&header, body).to_le_bytes());
-    write_atomic(path, &out)
+    Ok(out)
 }
 
 /// The checksum matched, so the bytes are as written: a section that does not decode was
@@ -122,11 +140,52 @@ fn undecodable(section: &str, e: String) -> String {
     format!("the {section} does not decode ({e}): it was written by an incompatible build of crisp; retrain the model")
 }
 
+/// The largest artifact [`Artifact::read`] accepts: 1 GiB, the most one section may hold.
+pub const MAX_FILE_BYTES: u64 = codec::DECODE_LIMIT as u64;
+
 fn read_file(path: &Path) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|e| match e.kind() {
+    read_file_limited(path, MAX_FILE_BYTES)
+}
+
+/// The bytes of the artifact at `path`, checked before reading: it must be a regular file (not
+/// a device such as /dev/zero, a pipe or a directory) of at most `max_bytes` bytes, so that a
+/// wrong path costs no more than a look at its metadata.
+fn read_file_limited(path: &Path, max_bytes: u64) -> Result<Vec<u8>> {
+    use std::io::Read;
+
+    let io_error = |e: std::io::Error| match e.kind() {
         std::io::ErrorKind::NotFound => artifact_error(path, "no such file"),
         _ => Error::io("read artifact", path, e),
-    })
+    };
+    let meta = std::fs::metadata(path).map_err(io_error)?;
+    if !meta.is_file() {
+        return Err(artifact_error(
+            path,
+            "not a regular file (a directory, device or pipe); an artifact is a file written by crisp",
+        ));
+    }
+    if meta.len() > max_bytes {
+        return Err(artifact_error(
+            path,
+            format!(
+                "{} bytes, more than the {max_bytes} an artifact may have",
+                meta.len()
+            ),
+        ));
+    }
+    let file = std::fs::File::open(path).map_err(io_error)?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    // A file that grows while being read stops at the limit too.
+    file.take(max_bytes + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io_error)?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(artifact_error(
+            path,
+            format!("more than the {max_bytes} bytes an artifact may have"),
+        ));
+    }
+    Ok(bytes)
 }
 
 fn checksum(header: &[u8], body: &[u8]) -> u64 {

@@ -7,7 +7,7 @@ use crisp_core::Result;
 use crisp_train::{gate_model, GateRun};
 use crisp_validate::{Gate, Verdict};
 
-use crate::file::{read_header, rewrite_header, Artifact};
+use crate::file::{read_header, with_header, Artifact};
 use crate::header::{ArtifactHeader, Blessing};
 
 impl Artifact {
@@ -55,8 +55,16 @@ impl Blessing {
 /// they are; atomic like [`Artifact::write`]) and returns the new header. A failed verdict is
 /// recorded too: the artifact is then explicitly not blessed.
 pub fn bless(path: &Path, blessing: Blessing) -> Result<ArtifactHeader> {
+    let (header, bytes) = blessed(path, blessing)?;
+    crisp_core::write_atomic(path, &bytes)?;
+    Ok(header)
+}
+
+/// The header and the bytes of the artifact at `path` with `blessing` recorded, for a caller
+/// that writes them together with its reports ([`crisp_core::OutputSet`]).
+pub fn blessed(path: &Path, blessing: Blessing) -> Result<(ArtifactHeader, Vec<u8>)> {
     let mut header = read_header(path)?;
     header.blessing = Some(blessing);
-    rewrite_header(path, &header)?;
-    Ok(header)
+    let bytes = with_header(path, &header)?;
+    Ok((header, bytes))
 }

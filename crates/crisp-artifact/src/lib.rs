@@ -11,6 +11,8 @@ mod header;
 mod tests;
 
 pub use codec::DECODE_LIMIT;
-pub use file::{read_header, rewrite_header, Artifact, FORMAT_VERSION, MAGIC};
-pub use gate::bless;
+pub use file::{
+    read_header, rewrite_header, with_header, Artifact, FORMAT_VERSION, MAGIC, MAX_FILE_BYTES,
+};
+pub use gate::{bless, blessed};
 pub use header::{ArtifactHeader, Blessing, DataInfo};

@@ -27,6 +27,7 @@ fn artifact(frame: &DataFrame, model: &str, params: &[(&str, &str)]) -> Artifact
         features: None,
         seed: 5,
         holdout: Holdout::Fraction(0.25),
+        max_classes: crisp_train::DEFAULT_MAX_CLASSES,
     };
     let run = train(frame, "penguins.csv", &config).unwrap();
     let data = DataInfo {

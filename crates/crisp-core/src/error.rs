@@ -96,6 +96,9 @@ pub enum Hint {
     AskForClassification,
     /// A threshold relative to a baseline needs a baseline model.
     GiveABaseline,
+    /// A classification target with more classes than the limit: a number to regress on, or a
+    /// higher limit.
+    TooManyClasses,
     /// A data file is not UTF-8: name its encoding (Latin-1, Windows-1252).
     GiveAnEncoding,
 }
@@ -118,6 +121,9 @@ impl Hint {
             Hint::TiePolicy => " (see `tie_policy`)",
             Hint::AskForClassification => "; use the classification task",
             Hint::GiveABaseline => " and needs a baseline model",
+            Hint::TooManyClasses => {
+                "; if it is a number to predict, use the regression task, or raise `max_classes`"
+            }
             Hint::GiveAnEncoding => {
                 "; if the file is Latin-1, read it with the latin1 encoding (`encoding` in ReadOptions)"
             }

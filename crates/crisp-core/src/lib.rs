@@ -26,7 +26,7 @@ pub use csv_file::{CsvFile, CsvSample, DataFile};
 pub use error::{Error, Hint, Location, Result};
 #[cfg(feature = "polars")]
 pub use fs::{csv_bytes, write_csv};
-pub use fs::{write_atomic, write_atomic_with};
+pub use fs::{write_atomic, write_atomic_with, OutputSet};
 #[cfg(feature = "polars")]
 pub use matrix::{column_f64, to_matrix, to_vector};
 #[cfg(feature = "polars")]

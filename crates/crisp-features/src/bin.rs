@@ -278,6 +278,19 @@ impl FittedTransform for FittedBin {
                 .collect(),
         }
     }
+
+    fn validate(&self) -> std::result::Result<(), String> {
+        for c in &self.columns {
+            crate::transform::finite(
+                &format!("bin edges of '{}'", c.column),
+                c.edges.iter().copied(),
+            )?;
+            if c.edges.windows(2).any(|w| w[0] >= w[1]) {
+                return Err(format!("bin edges of '{}' are not increasing", c.column));
+            }
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -194,4 +194,20 @@ impl FittedTransform for FittedClip {
                 .collect(),
         }
     }
+
+    fn validate(&self) -> std::result::Result<(), String> {
+        for c in &self.columns {
+            let bounds = c.lower.into_iter().chain(c.upper);
+            crate::transform::finite(&format!("clip bounds of '{}'", c.column), bounds)?;
+            if let (Some(lo), Some(hi)) = (c.lower, c.upper) {
+                if lo > hi {
+                    return Err(format!(
+                        "clip of '{}': lower bound {lo} above upper {hi}",
+                        c.column
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
 }

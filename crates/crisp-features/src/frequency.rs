@@ -138,4 +138,20 @@ impl FittedTransform for FittedFrequencyEncode {
                 .collect(),
         }
     }
+
+    fn validate(&self) -> std::result::Result<(), String> {
+        for c in &self.columns {
+            if c.categories.len() != c.frequencies.len() {
+                return Err(format!(
+                    "frequency_encode of '{}': {} categories with {} frequencies",
+                    c.column,
+                    c.categories.len(),
+                    c.frequencies.len()
+                ));
+            }
+            let values = c.frequencies.iter().copied().chain([c.missing]);
+            crate::transform::finite(&format!("frequencies of '{}'", c.column), values)?;
+        }
+        Ok(())
+    }
 }

@@ -250,4 +250,13 @@ impl FittedTransform for FittedImpute {
                 .collect(),
         }
     }
+
+    fn validate(&self) -> std::result::Result<(), String> {
+        for (column, fill) in &self.fills {
+            if let FillValue::Number(v) = fill {
+                crate::transform::finite(&format!("the fill value of '{column}'"), [*v])?;
+            }
+        }
+        Ok(())
+    }
 }

@@ -44,6 +44,36 @@ pub struct FittedPipeline {
     pub categorical: Vec<usize>,
 }
 
+impl FittedPipeline {
+    /// Checks a pipeline decoded from bytes before it is applied: input and feature names are
+    /// unique, categorical indices point at features, and every step is consistent (see
+    /// [`FittedTransform::validate`]). A pipeline from `fit` always passes.
+    pub fn validate(&self) -> Result<()> {
+        fn repeated<'a>(mut names: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+            let mut seen = std::collections::HashSet::new();
+            names.find(|n| !seen.insert(*n))
+        }
+        if let Some(name) = repeated(self.input.columns.iter().map(|c| c.name.as_str())) {
+            crisp_core::bail!(Artifact: "the pipeline reads input column '{name}' twice");
+        }
+        if let Some(name) = repeated(self.features.iter().map(String::as_str)) {
+            crisp_core::bail!(Artifact: "the pipeline makes feature '{name}' twice");
+        }
+        if let Some(i) = self.categorical.iter().find(|&&i| i >= self.features.len()) {
+            crisp_core::bail!(
+                Artifact: "the pipeline marks feature {i} categorical but makes {} features",
+                self.features.len()
+            );
+        }
+        for (i, step) in self.steps.iter().enumerate() {
+            step.transform()
+                .validate()
+                .map_err(|e| crisp_core::Error::artifact(format!("feature step {}: {e}", i + 1)))?;
+        }
+        Ok(())
+    }
+}
+
 impl PipelineSpec {
     /// A pipeline of `steps`.
     pub fn new(steps: Vec<StepSpec>) -> Self {

@@ -309,4 +309,20 @@ impl FittedTransform for FittedPower {
                 .collect(),
         }
     }
+
+    fn validate(&self) -> std::result::Result<(), String> {
+        for c in &self.columns {
+            crate::transform::finite(
+                &format!("power transform of '{}'", c.column),
+                [c.lambda, c.mean, c.std],
+            )?;
+            if self.standardize && c.std <= 0.0 {
+                return Err(format!(
+                    "power transform of '{}' scales by {}",
+                    c.column, c.std
+                ));
+            }
+        }
+        Ok(())
+    }
 }

@@ -120,4 +120,14 @@ impl FittedTransform for FittedScale {
                 .collect(),
         }
     }
+
+    fn validate(&self) -> std::result::Result<(), String> {
+        for (column, center, scale) in &self.columns {
+            crate::transform::finite(&format!("{} of '{column}'", self.method), [*center, *scale])?;
+            if *scale == 0.0 {
+                return Err(format!("{} of '{column}' divides by 0", self.method));
+            }
+        }
+        Ok(())
+    }
 }

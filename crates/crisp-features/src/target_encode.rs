@@ -592,6 +592,41 @@ impl FittedTransform for FittedTargetEncode {
                 .collect(),
         }
     }
+
+    fn validate(&self) -> std::result::Result<(), String> {
+        crate::transform::finite("target_encode priors", self.priors.iter().copied())?;
+        for c in &self.columns {
+            // encodings[k][i] is output k of category i.
+            let width = c.outputs.len();
+            let bad_output = c.encodings.iter().any(|e| e.len() != c.categories.len());
+            let bad_missing = c.missing.as_ref().is_some_and(|m| m.len() != width);
+            if width == 0
+                || width != self.priors.len()
+                || c.encodings.len() != width
+                || bad_output
+                || bad_missing
+            {
+                return Err(format!(
+                    "target_encode of '{}': {} outputs, {} priors and {} encoding lists for {} categories do not line up",
+                    c.column,
+                    width,
+                    self.priors.len(),
+                    c.encodings.len(),
+                    c.categories.len()
+                ));
+            }
+            let values = c
+                .encodings
+                .iter()
+                .flatten()
+                .chain(c.missing.iter().flatten());
+            crate::transform::finite(
+                &format!("target encodings of '{}'", c.column),
+                values.copied(),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 /// The fold of each row of `frame` for `target` (every row labeled), for tests.

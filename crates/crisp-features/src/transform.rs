@@ -94,6 +94,23 @@ pub trait FittedTransform {
     }
     /// What the step learned, for `crisp inspect`.
     fn summary(&self) -> StepSummary;
+    /// Checks a step decoded from bytes before it is applied: what it learned is consistent
+    /// (parallel lists of equal length, finite numbers, increasing edges...). A step from `fit`
+    /// always passes; the message says what is wrong.
+    fn validate(&self) -> std::result::Result<(), String> {
+        Ok(())
+    }
+}
+
+/// An error if any of `values` is NaN or infinite, naming `what`.
+pub(crate) fn finite(
+    what: &str,
+    values: impl IntoIterator<Item = f64>,
+) -> std::result::Result<(), String> {
+    match values.into_iter().find(|v| !v.is_finite()) {
+        Some(v) => Err(format!("{what} holds {v}, not a finite number")),
+        None => Ok(()),
+    }
 }
 
 /// A readable account of a fitted step.

@@ -116,4 +116,38 @@ impl FittedModel {
     pub fn task(&self) -> Task {
         self.target.task
     }
+
+    /// Checks a model decoded from bytes before it predicts: the pipeline and the model are
+    /// each consistent, the model reads as many features as the pipeline makes, and it predicts
+    /// the target's kind with the target's classes. Predicting relies on these facts, so a
+    /// damaged or edited artifact is refused here, with a reason, instead of panicking later.
+    pub fn validate(&self) -> Result<()> {
+        let n_classes = match self.target.task {
+            Task::Classification => {
+                if self.target.classes.len() < 2 {
+                    crisp_core::bail!(
+                        Artifact: "the target '{}' lists {} classes (a classifier has at least 2)",
+                        self.target.name,
+                        self.target.classes.len()
+                    );
+                }
+                self.target.classes.len()
+            }
+            Task::Regression => {
+                if !self.target.classes.is_empty() {
+                    crisp_core::bail!(Artifact: "a numeric target '{}' lists classes", self.target.name);
+                }
+                0
+            }
+        };
+        self.pipeline.validate()?;
+        self.model.validate(n_classes)?;
+        let (model, pipeline) = (self.model.n_features(), self.pipeline.features.len());
+        if model != pipeline {
+            crisp_core::bail!(
+                Artifact: "the model reads {model} features but the pipeline makes {pipeline}"
+            );
+        }
+        Ok(())
+    }
 }

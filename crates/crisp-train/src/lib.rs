@@ -6,6 +6,7 @@ mod candidates;
 mod fitted;
 mod gate;
 pub mod linfa_models;
+pub mod linfa_tree;
 mod model;
 mod params;
 mod profile;
@@ -23,6 +24,9 @@ pub use model::{
 };
 pub use params::{parse_pairs, Params};
 pub use profile::{drift_of, profile_frame};
-pub use target::{drop_missing_target, infer_task, TargetInfo, TargetValues, MAX_INTEGER_CLASSES};
+pub use target::{
+    drop_missing_target, infer_task, TargetInfo, TargetValues, DEFAULT_MAX_CLASSES,
+    MAX_INTEGER_CLASSES,
+};
 pub use train::{split_labeled, train, Holdout, TrainConfig, TrainRun};
 pub use until::{train_until, Attempt, UntilConfig, UntilOutcome, VALIDATION_FRACTION};

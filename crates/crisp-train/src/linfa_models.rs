@@ -6,6 +6,7 @@ use linfa::prelude::*;
 use linfa_trees::{DecisionTree, SplitQuality};
 use serde::{Deserialize, Serialize};
 
+use crate::linfa_tree::LinfaTree;
 use crate::model::{Predictions, TrainingData};
 use crate::params::Params;
 use crate::target::TargetValues;
@@ -46,40 +47,71 @@ fn tree_params(p: &Params) -> Result<linfa_trees::DecisionTreeParams<f64, usize>
         Some("entropy") => SplitQuality::Entropy,
         Some(other) => bail!(Config: "criterion must be 'gini' or 'entropy', got '{other}'"),
     };
+    let max_depth = match p.get::<usize>("max_depth")? {
+        Some(depth) => Some(p.get_checked(
+            "max_depth",
+            depth,
+            |d| *d >= 1,
+            "an integer >= 1 (or left out: unlimited)",
+        )?),
+        None => None,
+    };
+    let min_leaf = p.get_checked(
+        "min_samples_leaf",
+        1.0f32,
+        |v| v.is_finite() && *v >= 1.0,
+        "a number >= 1",
+    )?;
+    let min_split = p.get_checked(
+        "min_samples_split",
+        2.0f32,
+        |v| v.is_finite() && *v >= 2.0,
+        "a number >= 2",
+    )?;
     Ok(DecisionTree::params()
         .split_quality(quality)
-        .max_depth(p.get("max_depth")?)
-        .min_weight_leaf(p.get_or("min_samples_leaf", 1.0f32)?)
-        .min_weight_split(p.get_or("min_samples_split", 2.0f32)?))
+        .max_depth(max_depth)
+        .min_weight_leaf(min_leaf)
+        .min_weight_split(min_split))
 }
 
-/// linfa-trees' CART decision tree (classification).
-pub fn fit_decision_tree(p: &Params, data: &TrainingData) -> Result<DecisionTree<f64, usize>> {
+/// linfa-trees' CART decision tree (classification), kept in its flat form.
+pub fn fit_decision_tree(p: &Params, data: &TrainingData) -> Result<LinfaTree> {
     let dataset = Dataset::new(data.x.clone(), classes(data)?);
-    tree_params(p)?
+    let tree = tree_params(p)?
         .fit(&dataset)
-        .map_err(|e| Error::model(format!("linfa_decision_tree: {e}")))
+        .map_err(|e| Error::model(format!("linfa_decision_tree: {e}")))?;
+    Ok(LinfaTree::from_linfa(&tree, data.x.ncols()))
 }
 
 /// A linfa-ensemble random forest in a form serde can store: linfa's `EnsembleLearner` has no
-/// serde derive, but its fields are public, so the trees and their feature subsets are mirrored.
+/// serde derive, but its fields are public, so the trees (flat, see [`LinfaTree`]) and their
+/// feature subsets are mirrored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LinfaForest {
     /// One decision tree per bootstrap sample.
-    pub trees: Vec<DecisionTree<f64, usize>>,
+    pub trees: Vec<LinfaTree>,
     /// The feature columns each tree was trained on.
     pub features: Vec<Vec<usize>>,
     /// Number of classes.
     pub n_classes: usize,
+    /// Number of features of the rows the forest predicts.
+    pub n_features: usize,
 }
 
 /// linfa-ensemble's random forest (bagged linfa-trees with feature subsets).
 pub fn fit_random_forest(p: &Params, data: &TrainingData) -> Result<LinfaForest> {
     let dataset = Dataset::new(data.x.clone(), classes(data)?);
     let seed = p.get_or("seed", data.seed)?;
-    let n_trees: usize = p.get_or("n_trees", 100)?;
-    let colsample: f64 = p.get_or("colsample", 1.0 / (data.x.ncols().max(1) as f64).sqrt())?;
-    let subsample: f64 = p.get_or("subsample", 1.0)?;
+    let n_trees: usize = p.get_checked("n_trees", 100, |n| *n >= 1, "an integer >= 1")?;
+    let in_unit = |v: &f64| *v > 0.0 && *v <= 1.0;
+    let colsample: f64 = p.get_checked(
+        "colsample",
+        1.0 / (data.x.ncols().max(1) as f64).sqrt(),
+        in_unit,
+        "a fraction in (0, 1]",
+    )?;
+    let subsample: f64 = p.get_checked("subsample", 1.0, in_unit, "a fraction in (0, 1]")?;
     let learner =
         linfa_ensemble::EnsembleLearnerParams::new_fixed_rng(tree_params(p)?, SeededRng::new(seed))
             .ensemble_size(n_trees)
@@ -88,13 +120,46 @@ pub fn fit_random_forest(p: &Params, data: &TrainingData) -> Result<LinfaForest>
             .fit(&dataset)
             .map_err(|e| Error::model(format!("linfa_random_forest: {e}")))?;
     Ok(LinfaForest {
-        trees: learner.models,
+        trees: learner
+            .models
+            .iter()
+            .zip(&learner.model_features)
+            .map(|(tree, features)| LinfaTree::from_linfa(tree, features.len()))
+            .collect(),
         features: learner.model_features,
         n_classes: data.n_classes,
+        n_features: data.x.ncols(),
     })
 }
 
 impl LinfaForest {
+    /// Checks a forest decoded from bytes: as many feature subsets as trees, at least one tree,
+    /// every subset's columns below `n_features`, and every tree valid on its subset.
+    pub fn validate(&self) -> std::result::Result<(), String> {
+        if self.trees.is_empty() || self.trees.len() != self.features.len() {
+            return Err(format!(
+                "{} trees with {} feature subsets",
+                self.trees.len(),
+                self.features.len()
+            ));
+        }
+        for (t, (tree, features)) in self.trees.iter().zip(&self.features).enumerate() {
+            if let Some(f) = features.iter().find(|&&f| f >= self.n_features) {
+                return Err(format!("tree {t} reads column {f} of {}", self.n_features));
+            }
+            if tree.n_features() != features.len() {
+                return Err(format!(
+                    "tree {t} reads {} features but its subset has {}",
+                    tree.n_features(),
+                    features.len()
+                ));
+            }
+            tree.validate(self.n_classes)
+                .map_err(|e| format!("tree {t}: {e}"))?;
+        }
+        Ok(())
+    }
+
     /// Majority vote of the trees, with the vote shares as probabilities. Ties go to the lowest
     /// class index (linfa's own vote breaks ties by hash order, which is not reproducible).
     pub fn predict(&self, x: &Array2<f64>) -> Predictions {
@@ -103,8 +168,7 @@ impl LinfaForest {
         let mut votes = vec![0.0; n * k];
         for (tree, features) in self.trees.iter().zip(&self.features) {
             let sub = x.select(Axis(1), features);
-            let pred: Array1<usize> = tree.predict(&sub);
-            for (i, &c) in pred.iter().enumerate() {
+            for (i, c) in tree.predict(&sub).into_iter().enumerate() {
                 votes[i * k + c] += 1.0;
             }
         }

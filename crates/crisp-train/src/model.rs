@@ -15,6 +15,7 @@ use linfa::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::linfa_models::{self, LinfaForest};
+use crate::linfa_tree::LinfaTree;
 use crate::params::Params;
 use crate::target::TargetValues;
 use crate::tree_models::{self, from_proba_matrix};
@@ -187,8 +188,8 @@ impl ModelInfo {
 /// A fitted model, as stored in the artifact.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum TrainedModel {
-    /// linfa-trees decision tree.
-    LinfaDecisionTree(linfa_trees::DecisionTree<f64, usize>),
+    /// linfa-trees decision tree (flat).
+    LinfaDecisionTree(LinfaTree),
     /// linfa-ensemble random forest (mirrored).
     LinfaRandomForest(LinfaForest),
     /// linfa-linear OLS.
@@ -276,7 +277,7 @@ impl TrainedModel {
     pub fn predict(&self, x: &Array2<f64>) -> Predictions {
         match self {
             TrainedModel::LinfaDecisionTree(tree) => Predictions::Classes {
-                labels: tree.predict(x).to_vec(),
+                labels: tree.predict(x),
                 proba: None,
                 n_classes: 0,
             },
@@ -291,14 +292,85 @@ impl TrainedModel {
         }
     }
 
+    /// The number of features the model reads.
+    pub fn n_features(&self) -> usize {
+        match self {
+            TrainedModel::LinfaDecisionTree(t) => t.n_features(),
+            TrainedModel::LinfaRandomForest(f) => f.n_features,
+            TrainedModel::LinearRegression(m) => m.params().len(),
+            TrainedModel::TreeClassifier(m) => m.n_features(),
+            TrainedModel::TreeRegressor(m) => m.n_features(),
+            TrainedModel::ForestClassifier(m) => m.n_features(),
+            TrainedModel::ForestRegressor(m) => m.n_features(),
+            TrainedModel::GbdtClassifier(m) => m.n_features(),
+            TrainedModel::GbdtRegressor(m) => m.n_features(),
+        }
+    }
+
+    /// Checks a model decoded from bytes before it predicts, for a target of `n_classes`
+    /// classes (0 for regression): its structure (see each model's `validate`), and that it
+    /// predicts the right kind of target with the right number of classes. A model from
+    /// training always passes; the message says what is inconsistent.
+    pub fn validate(&self, n_classes: usize) -> Result<()> {
+        let classifier = !matches!(
+            self,
+            TrainedModel::LinearRegression(_)
+                | TrainedModel::TreeRegressor(_)
+                | TrainedModel::ForestRegressor(_)
+                | TrainedModel::GbdtRegressor(_)
+        );
+        if classifier != (n_classes > 0) {
+            bail!(
+                Artifact: "a {} model for a {} target",
+                if classifier { "classification" } else { "regression" },
+                if n_classes > 0 { "class" } else { "numeric" }
+            );
+        }
+        let model_classes = match self {
+            TrainedModel::LinfaDecisionTree(t) => {
+                t.validate(n_classes).map_err(crisp_core::Error::artifact)?;
+                n_classes
+            }
+            TrainedModel::LinfaRandomForest(f) => {
+                f.validate().map_err(crisp_core::Error::artifact)?;
+                f.n_classes
+            }
+            TrainedModel::LinearRegression(m) => {
+                if !m.intercept().is_finite() || m.params().iter().any(|p| !p.is_finite()) {
+                    bail!(Artifact: "a linear model with a coefficient that is not finite");
+                }
+                0
+            }
+            TrainedModel::TreeClassifier(m) => {
+                m.validate()?;
+                m.n_classes()
+            }
+            TrainedModel::ForestClassifier(m) => {
+                m.validate()?;
+                m.n_classes()
+            }
+            TrainedModel::GbdtClassifier(m) => {
+                m.validate()?;
+                m.n_classes()
+            }
+            TrainedModel::TreeRegressor(m) => m.validate().map(|()| 0)?,
+            TrainedModel::ForestRegressor(m) => m.validate().map(|()| 0)?,
+            TrainedModel::GbdtRegressor(m) => m.validate().map(|()| 0)?,
+        };
+        if model_classes != n_classes {
+            bail!(Artifact: "the model predicts {model_classes} classes, the target has {n_classes}");
+        }
+        Ok(())
+    }
+
     /// A one-line description for `crisp inspect`.
     pub fn describe(&self) -> String {
         match self {
             TrainedModel::LinfaDecisionTree(tree) => {
                 format!(
                     "linfa-trees decision tree: depth {}, {} leaves",
-                    tree.max_depth(),
-                    tree.num_leaves()
+                    tree.depth(),
+                    tree.n_leaves()
                 )
             }
             TrainedModel::LinfaRandomForest(f) => {

@@ -50,6 +50,34 @@ impl Params {
         }
     }
 
+    /// The value of `name` (or `default`), which must satisfy `valid`, described by `range`
+    /// ("an integer >= 1", "in (0, 1]") in the error, which names the model, the parameter and
+    /// the value. Checked here so that no out-of-range value reaches a library that would
+    /// panic on it or name it by its own words.
+    pub fn get_checked<T>(
+        &self,
+        name: &str,
+        default: T,
+        valid: impl Fn(&T) -> bool,
+        range: &str,
+    ) -> Result<T>
+    where
+        T: FromStr + std::fmt::Display,
+    {
+        let value = self.get_or(name, default)?;
+        if !valid(&value) {
+            return Err(crisp_core::Error::parameter(
+                name,
+                Some(value.to_string()),
+                format!(
+                    "model '{}': parameter {name} must be {range}, got {value}",
+                    self.model
+                ),
+            ));
+        }
+        Ok(value)
+    }
+
     /// The given `(name, value)` pairs, in name order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         self.values.iter().map(|(k, v)| (k.as_str(), v.as_str()))

@@ -60,9 +60,27 @@ impl TargetValues {
     }
 }
 
+/// The most classes a classification target may have unless told otherwise: a target with
+/// more distinct values is almost always a number to predict (a price, an id), and a
+/// classifier of thousands of classes would run out of memory instead of failing clearly.
+pub const DEFAULT_MAX_CLASSES: usize = 1000;
+
 impl TargetInfo {
-    /// Learn the class list (sorted, so it does not depend on row order) from training rows.
+    /// Learn the class list (sorted, so it does not depend on row order) from training rows,
+    /// with at most [`DEFAULT_MAX_CLASSES`] classes.
     pub fn fit(frame: &DataFrame, target: &str, task: Task, source: &str) -> Result<Self> {
+        Self::fit_with_limit(frame, target, task, source, DEFAULT_MAX_CLASSES)
+    }
+
+    /// As [`TargetInfo::fit`], refusing a classification target of more than `max_classes`
+    /// classes.
+    pub fn fit_with_limit(
+        frame: &DataFrame,
+        target: &str,
+        task: Task,
+        source: &str,
+        max_classes: usize,
+    ) -> Result<Self> {
         let column = require_column(frame, target, source)?;
         let classes = match task {
             Task::Regression => {
@@ -85,6 +103,15 @@ impl TargetInfo {
                 classes.dedup();
                 if column.dtype().is_integer() {
                     classes.sort_by_key(|c| c.parse::<i64>().unwrap_or(i64::MAX));
+                }
+                if classes.len() > max_classes {
+                    return Err(Error::data(format!(
+                        "{source}: target column '{target}' has {} distinct values, more than the {max_classes} classes a classifier takes",
+                        classes.len()
+                    ))
+                    .file(source)
+                    .column(target)
+                    .with_hint(Hint::TooManyClasses));
                 }
                 if classes.len() < 2 {
                     bail!(

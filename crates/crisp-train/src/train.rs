@@ -10,7 +10,9 @@ use polars::prelude::*;
 
 use crate::fitted::FittedModel;
 use crate::model::{default_model, find_model, ModelSpec, TrainingData};
-use crate::target::{drop_missing_target, infer_task, TargetInfo, TargetValues};
+use crate::target::{
+    drop_missing_target, infer_task, TargetInfo, TargetValues, DEFAULT_MAX_CLASSES,
+};
 
 /// Where the evaluation rows come from.
 #[derive(Debug, Clone)]
@@ -41,6 +43,8 @@ pub struct TrainConfig {
     pub seed: u64,
     /// Evaluation rows.
     pub holdout: Holdout,
+    /// The most classes a classification target may have.
+    pub max_classes: usize,
 }
 
 impl TrainConfig {
@@ -59,7 +63,14 @@ impl TrainConfig {
             features: None,
             seed: Self::DEFAULT_SEED,
             holdout: Holdout::Fraction(Self::DEFAULT_TEST_FRACTION),
+            max_classes: DEFAULT_MAX_CLASSES,
         }
+    }
+
+    /// Refusing classification targets of more than `max_classes` classes.
+    pub fn max_classes(mut self, max_classes: usize) -> Self {
+        self.max_classes = max_classes;
+        self
     }
 
     /// With the model `model`.
@@ -130,7 +141,8 @@ pub fn train(frame: &DataFrame, source: &str, config: &TrainConfig) -> Result<Tr
         config.model.name.as_str()
     };
     let info = find_model(model_name)?;
-    let target = TargetInfo::fit(&labeled, &config.target, task, source)?;
+    let target =
+        TargetInfo::fit_with_limit(&labeled, &config.target, task, source, config.max_classes)?;
     let truth = target.encode(&labeled, source)?;
 
     // The training rows' encoded targets come from `truth`, not from encoding them again.

@@ -114,7 +114,8 @@ pub fn train_until(
     crisp_core::ensure!(until.budget > 0, Config { value: 0 }: "the search budget must be at least 1");
 
     // Rows for the final evaluation are set aside first and never seen by the search.
-    let target = TargetInfo::fit(&labeled, &base.target, task, source)?;
+    let target =
+        TargetInfo::fit_with_limit(&labeled, &base.target, task, source, base.max_classes)?;
     let (train_rows, test) = match &base.holdout {
         Holdout::Fraction(f) => {
             let (train_rows, test) = split_labeled(&labeled, &target, *f, base.seed, source)?;
