@@ -24,3 +24,6 @@ mod streaming;
 // Data as people have it: BOM, CRLF, tabs, semicolons, quoted headers, Latin-1, Parquet, and
 // numbers written nan, inf or 181.0, in memory and streamed.
 mod dialects;
+// Hostile and careless input: edited artifacts with valid checksums, devices as models,
+// runaway class counts, out-of-range parameters, outputs that move together.
+mod hostile;

@@ -83,8 +83,18 @@ impl Dir {
 
     /// `crisp` with `args`, run in this directory.
     pub fn crisp<S: AsRef<OsStr>>(&self, args: impl IntoIterator<Item = S>) -> Run {
+        self.crisp_env(args, &[])
+    }
+
+    /// `crisp` with `args` and the environment variables `env`, run in this directory.
+    pub fn crisp_env<S: AsRef<OsStr>>(
+        &self,
+        args: impl IntoIterator<Item = S>,
+        env: &[(&str, &str)],
+    ) -> Run {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_crisp"));
         cmd.current_dir(self.dir.path()).args(args);
+        cmd.envs(env.iter().copied());
         let shown = format!("{cmd:?}");
         let output = cmd.output().expect("run crisp");
         Run {
