@@ -213,6 +213,10 @@ pub(crate) struct RecordShape<'a> {
     offset: usize,
     /// Byte offset just after the header record's line break.
     header_end: Option<usize>,
+    /// Byte offset where the current record starts.
+    record_start: usize,
+    max_columns: usize,
+    max_record_bytes: usize,
     /// Record boundaries every `checkpoint_stride` data rows (see [`Checkpoint`]).
     checkpoints: Vec<Checkpoint>,
     checkpoint_stride: usize,
@@ -228,6 +232,13 @@ pub(crate) struct Checkpoint {
     /// Rows a Polars reader makes before `byte` (blank lines included).
     pub(crate) rows_seen: usize,
 }
+
+/// The most columns a file may have: a header wider than this is almost always not CSV (or
+/// not this separator), and each column costs memory in every batch.
+pub const MAX_COLUMNS: usize = 100_000;
+/// The longest record (line, or lines of one quoted field) a file may have: one record is one
+/// row of a batch, so a longer one would make a batch of unbounded size.
+pub const MAX_RECORD_BYTES: usize = 256 << 20;
 
 /// At most this many checkpoints are kept: past it, every other one is dropped and the
 /// stride doubles, so a file of any size costs at most a few megabytes of them.
@@ -269,6 +280,9 @@ impl<'a> RecordShape<'a> {
             blank_rows: Vec::new(),
             offset: 0,
             header_end: None,
+            record_start: 0,
+            max_columns: dialect.max_columns,
+            max_record_bytes: dialect.max_record_bytes,
             checkpoints: Vec::new(),
             checkpoint_stride: FIRST_CHECKPOINT_STRIDE,
         }
@@ -297,7 +311,18 @@ impl<'a> RecordShape<'a> {
     }
 
     /// Account for the record that just ended.
-    fn end_record(&mut self) -> Result<()> {
+    /// `end` is the record's end, as a byte offset in the file.
+    fn end_record(&mut self, end: usize) -> Result<()> {
+        let (source, start_line) = (self.source, self.record_start_line);
+        let length = end - self.record_start;
+        self.record_start = end;
+        let max_bytes = self.max_record_bytes;
+        if length > max_bytes {
+            bail!(
+                Data { file: source, line: start_line }:
+                "{source}: the record on line {start_line} is {length} bytes long, more than the {max_bytes} a row may have (a quote left open, or not a CSV file?)"
+            );
+        }
         if self.records > 0 {
             if self.record_is_blank {
                 self.blank_rows.push(self.rows_seen);
@@ -308,8 +333,13 @@ impl<'a> RecordShape<'a> {
             return Ok(());
         }
         self.records += 1;
-        let (fields, source, start_line) = (self.fields, self.source, self.record_start_line);
+        let fields = self.fields;
+        let max_columns = self.max_columns;
         match self.expected {
+            None if fields > max_columns => bail!(
+                Data { file: source, line: start_line }:
+                "{source}: the header has {fields} columns, more than the {max_columns} a file may have (is the separator right?)"
+            ),
             None => self.expected = Some(fields),
             Some(n) if n != fields => bail!(
                 Data { file: source, line: start_line }: "{source}: line {start_line} has {fields} field{} but the header has {n}",
@@ -367,7 +397,7 @@ impl<'a> RecordShape<'a> {
             } else if b == b'\n' {
                 self.line += 1;
                 if !self.in_quotes {
-                    self.end_record()?;
+                    self.end_record(self.offset + i)?;
                     if self.header_end.is_none() && self.records == 1 {
                         self.header_end = Some(self.offset + i);
                     }
@@ -391,7 +421,7 @@ impl<'a> RecordShape<'a> {
             bail!(Data { file: source, line: line }: "{source}: a quoted field opened on line {line} is never closed");
         }
         if !self.record_is_blank {
-            self.end_record()?;
+            self.end_record(self.offset)?;
         }
         let end = Checkpoint {
             byte: self.offset,
@@ -428,6 +458,37 @@ mod tests {
         assert_eq!(df.column("b").unwrap().dtype(), &DataType::String);
         assert_eq!(df.column("a").unwrap().null_count(), 1);
         assert_eq!(df.column("b").unwrap().null_count(), 1);
+    }
+
+    #[test]
+    fn too_many_columns_or_too_long_a_record_is_refused_on_both_paths() {
+        let options = ReadOptions::default()
+            .with_max_columns(3)
+            .with_max_record_bytes(40);
+        let err = parse_csv_with(b"a,b,c,d\n1,2,3,4\n", "wide.csv", &options).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "wide.csv: the header has 4 columns, more than the 3 a file may have (is the separator right?)"
+        );
+        let long = format!("a,b\n1,\"{}\"\n2,3\n", "x".repeat(50));
+        let err = parse_csv_with(long.as_bytes(), "long.csv", &options).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("long.csv: the record on line 2 is 55 bytes long, more than the 40"),
+            "{err}"
+        );
+        assert_eq!(err.location().line, Some(2));
+        // The streamed reader checks the same limits.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("long.csv");
+        std::fs::write(&path, &long).unwrap();
+        let err = crate::DataFile::check_with(&path, &options).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("the record on line 2 is 55 bytes long"),
+            "{err}"
+        );
+        assert!(parse_csv_with(b"a,b,c\n1,2,3\n", "ok.csv", &options).is_ok());
     }
 
     #[test]

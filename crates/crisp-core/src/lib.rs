@@ -20,7 +20,7 @@ mod split;
 pub mod stats;
 
 #[cfg(feature = "polars")]
-pub use crate::csv::{parse_csv, parse_csv_with, read_csv, CsvData};
+pub use crate::csv::{parse_csv, parse_csv_with, read_csv, CsvData, MAX_COLUMNS, MAX_RECORD_BYTES};
 #[cfg(feature = "polars")]
 pub use csv_file::{CsvFile, CsvSample, DataFile};
 pub use error::{Error, Hint, Location, Result};

@@ -87,6 +87,12 @@ pub struct ReadOptions {
     pub quote: u8,
     /// The text encoding ([`Encoding::Utf8`] by default).
     pub encoding: Encoding,
+    /// The most columns a file may have ([`crate::csv::MAX_COLUMNS`] by default): a wider
+    /// header is refused naming its count.
+    pub max_columns: usize,
+    /// The longest record, in bytes ([`crate::csv::MAX_RECORD_BYTES`] by default): a longer
+    /// one (a quote left open, a file that is not CSV) is refused naming its line.
+    pub max_record_bytes: usize,
 }
 
 impl Default for ReadOptions {
@@ -95,6 +101,8 @@ impl Default for ReadOptions {
             separator: None,
             quote: b'"',
             encoding: Encoding::Utf8,
+            max_columns: crate::csv::MAX_COLUMNS,
+            max_record_bytes: crate::csv::MAX_RECORD_BYTES,
         }
     }
 }
@@ -127,6 +135,18 @@ impl ReadOptions {
         self
     }
 
+    /// Refusing files of more than `max_columns` columns.
+    pub fn with_max_columns(mut self, max_columns: usize) -> Self {
+        self.max_columns = max_columns;
+        self
+    }
+
+    /// Refusing records longer than `max_record_bytes` bytes.
+    pub fn with_max_record_bytes(mut self, max_record_bytes: usize) -> Self {
+        self.max_record_bytes = max_record_bytes;
+        self
+    }
+
     /// The separator used for a file at `path`: the one given, else the extension's default.
     pub fn separator_for(&self, path: &Path) -> u8 {
         self.separator.unwrap_or_else(|| default_separator(path))
@@ -149,6 +169,8 @@ impl ReadOptions {
             separator,
             quote: self.quote,
             encoding: self.encoding,
+            max_columns: self.max_columns,
+            max_record_bytes: self.max_record_bytes,
         })
     }
 }
@@ -184,6 +206,8 @@ pub(crate) struct Dialect {
     pub(crate) separator: u8,
     pub(crate) quote: u8,
     pub(crate) encoding: Encoding,
+    pub(crate) max_columns: usize,
+    pub(crate) max_record_bytes: usize,
 }
 
 impl Dialect {

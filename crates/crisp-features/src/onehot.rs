@@ -59,6 +59,10 @@ pub struct FittedOneHot {
     pub handle_unknown: HandleUnknown,
 }
 
+/// The most indicator columns one column may become without `max_categories`: past it a
+/// column is an identifier or free text, and its indicators would not fit in memory.
+pub const MAX_LEVELS: usize = 10_000;
+
 impl Transform for OneHot {
     fn name(&self) -> &'static str {
         "one_hot"
@@ -84,6 +88,13 @@ impl Transform for OneHot {
                 if keep.len() > room {
                     rare.extend(keep.split_off(room));
                 }
+            }
+            if keep.len() > MAX_LEVELS {
+                crisp_core::bail!(
+                    Config { column: name, value: keep.len() }:
+                    "one_hot: column '{name}' has {} categories, more than the {MAX_LEVELS} columns one column may become; set max_categories (or min_frequency), or use target_encode or frequency_encode for a column of many values",
+                    keep.len()
+                );
             }
             let mut categories: Vec<String> = keep.into_iter().map(|(v, _)| v).collect();
             let mut infrequent: Vec<String> = rare.into_iter().map(|(v, _)| v).collect();

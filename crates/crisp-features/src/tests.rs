@@ -312,3 +312,26 @@ fn step_kinds_name_every_step_the_toml_accepts() {
         .count();
     assert_eq!(listed, STEP_KINDS.len(), "{message}");
 }
+
+#[test]
+fn one_hot_refuses_a_column_of_more_levels_than_it_can_hold() {
+    let ids: Vec<String> = (0..crate::onehot::MAX_LEVELS + 1)
+        .map(|i| format!("id{i}"))
+        .collect();
+    let target: Vec<i64> = (0..ids.len() as i64).map(|i| i % 2).collect();
+    let frame = df!("id" => ids, "target" => target).unwrap();
+    let spec: PipelineSpec =
+        toml::from_str("[[steps]]\nkind = \"one_hot\"\ncolumns = [\"id\"]\n").unwrap();
+    let err = spec.fit(&frame, "target").unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("column 'id' has 10001 categories, more than the 10000 columns"),
+        "{err}"
+    );
+    assert_eq!(err.column_name().as_deref(), Some("id"));
+    // With max_categories the rare ones share one column, as before.
+    let capped: PipelineSpec =
+        toml::from_str("[[steps]]\nkind = \"one_hot\"\ncolumns = [\"id\"]\nmax_categories = 10\n")
+            .unwrap();
+    assert!(capped.fit(&frame, "target").is_ok());
+}
