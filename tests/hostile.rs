@@ -46,7 +46,11 @@ fn refused(dir: &Dir, name: &str, expected: &[&str]) {
         ])
         .error(expected);
     assert!(message.contains("the model is invalid"), "{message}");
-    assert!(started.elapsed() < QUICK, "{name} took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < QUICK,
+        "{name} took {:?}",
+        started.elapsed()
+    );
 }
 
 /// The first split node of tree `t` of a crisp-trees model body at `path`.
@@ -107,7 +111,9 @@ fn edited_crisp_trees_models_are_refused_before_they_predict() {
 
     // More classes in the model than the target has.
     let mut classes = body.clone();
-    *classes.pointer_mut("/model/GbdtClassifier/n_classes").unwrap() = json!(7);
+    *classes
+        .pointer_mut("/model/GbdtClassifier/n_classes")
+        .unwrap() = json!(7);
     forge(&dir, "classes.crisp", &artifact, classes);
     refused(&dir, "classes.crisp", &["the model is invalid"]);
 
@@ -119,7 +125,9 @@ fn edited_crisp_trees_models_are_refused_before_they_predict() {
 
     // A model that reads more features than the pipeline makes.
     let mut wide = body.clone();
-    *wide.pointer_mut("/model/GbdtClassifier/n_features").unwrap() = json!(50);
+    *wide
+        .pointer_mut("/model/GbdtClassifier/n_features")
+        .unwrap() = json!(50);
     forge(&dir, "wide.crisp", &artifact, wide);
     refused(&dir, "wide.crisp", &["the model is invalid"]);
 
@@ -150,7 +158,9 @@ fn edited_linfa_trees_are_refused_and_deep_ones_cannot_overflow_the_stack() {
     refused(&dir, "class.crisp", &["predicts class 7 of 3"]);
 
     let mut cycle = body.clone();
-    *cycle.pointer_mut(&format!("{nodes}/0/Split/right")).unwrap() = json!(0);
+    *cycle
+        .pointer_mut(&format!("{nodes}/0/Split/right"))
+        .unwrap() = json!(0);
     forge(&dir, "cycle.crisp", &artifact, cycle);
     refused(&dir, "cycle.crisp", &["children come after their parent"]);
 
@@ -184,7 +194,11 @@ fn edited_linfa_trees_are_refused_and_deep_ones_cannot_overflow_the_stack() {
             dataset("penguins.csv").to_str().unwrap(),
         ])
         .ok();
-    assert!(started.elapsed() < QUICK * 3, "took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < QUICK * 3,
+        "took {:?}",
+        started.elapsed()
+    );
     let classes = &artifact.header.classes;
     // Every present value is below 1e300, so every row walks the whole chain to class 2.
     assert_eq!(out.lines().nth(1), Some(classes[2].as_str()), "{out}");
@@ -202,7 +216,14 @@ fn edited_feature_steps_are_refused() {
     dir.train(
         dataset("penguins.csv"),
         "species",
-        &["--out", "m.crisp", "--model", "decision_tree", "--config", "p.toml"],
+        &[
+            "--out",
+            "m.crisp",
+            "--model",
+            "decision_tree",
+            "--config",
+            "p.toml",
+        ],
     )
     .ok();
     let artifact = Artifact::read(&dir.path("m.crisp")).unwrap();
@@ -220,7 +241,11 @@ fn edited_feature_steps_are_refused() {
         .pointer_mut("/pipeline/steps/1/TargetEncode/columns/0/categories")
         .unwrap() = json!(["Biscoe"]);
     forge(&dir, "encodings.crisp", &artifact, encodings);
-    refused(&dir, "encodings.crisp", &["feature step 2", "do not line up"]);
+    refused(
+        &dir,
+        "encodings.crisp",
+        &["feature step 2", "do not line up"],
+    );
 }
 
 #[test]
@@ -238,6 +263,13 @@ fn devices_and_oversized_files_are_refused_before_reading() {
     assert!(started.elapsed() < QUICK);
     dir.crisp(["inspect", "/dev/zero"])
         .error(&["/dev/zero: not a regular file"]);
+    // As data, a device or a directory is refused too (a pipe would be read to its end).
+    let started = Instant::now();
+    dir.train("/dev/zero", "y", &[])
+        .error(&["/dev/zero: not a data file (a device)"]);
+    dir.train(".", "y", &[])
+        .error(&[".: not a data file (a directory)"]);
+    assert!(started.elapsed() < QUICK);
     trained(&dir, "decision_tree", &["max_depth=2"]);
     let size = std::fs::metadata(dir.path("m.crisp")).unwrap().len();
     let run = dir.crisp_env(
@@ -319,8 +351,12 @@ fn linfa_parameters_are_checked_with_crisps_names() {
 fn a_failed_report_leaves_the_artifact_as_it_was() {
     let dir = Dir::new();
     let penguins = dataset("penguins.csv");
-    dir.train(&penguins, "species", &["--out", "m.crisp", "--model", "decision_tree"])
-        .ok();
+    dir.train(
+        &penguins,
+        "species",
+        &["--out", "m.crisp", "--model", "decision_tree"],
+    )
+    .ok();
     let before = std::fs::read(dir.path("m.crisp")).unwrap();
     dir.train(
         &penguins,
@@ -365,8 +401,12 @@ fn a_failed_report_leaves_the_artifact_as_it_was() {
 fn a_bootstrap_without_resamples_is_an_error() {
     let dir = Dir::new();
     let penguins = dataset("penguins.csv");
-    dir.train(&penguins, "species", &["--out", "m.crisp", "--model", "decision_tree"])
-        .ok();
+    dir.train(
+        &penguins,
+        "species",
+        &["--out", "m.crisp", "--model", "decision_tree"],
+    )
+    .ok();
     dir.crisp([
         "validate",
         "--model",

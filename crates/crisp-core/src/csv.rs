@@ -30,6 +30,7 @@ pub struct CsvData {
 /// no rows, a line with a different number of fields than the header, bytes that are not
 /// UTF-8.
 pub fn read_csv(path: &Path) -> Result<CsvData> {
+    crate::fs::check_data_path(path)?;
     let bytes = std::fs::read(path).map_err(|e| Error::data_file(path, e))?;
     let fingerprint = crate::fingerprint(&bytes);
     let source = path.display().to_string();

@@ -86,6 +86,7 @@ impl DataFile {
     pub(crate) fn check_csv(path: &Path, options: &ReadOptions, buffer: usize) -> Result<Self> {
         let dialect = options.dialect(path)?;
         let source = path.display().to_string();
+        crate::fs::check_data_path(path)?;
         let mut file = std::fs::File::open(path).map_err(|e| Error::data_file(path, e))?;
         let mut shape = RecordShape::new(&source, &dialect);
         // The beginning of the file (after a byte-order mark), for the header's names.
@@ -156,6 +157,7 @@ impl DataFile {
 
     fn check_parquet(path: &Path) -> Result<Self> {
         let source = path.display().to_string();
+        crate::fs::check_data_path(path)?;
         let file = std::fs::File::open(path).map_err(|e| Error::data_file(path, e))?;
         let mut reader = ParquetReader::new(file);
         let rows = reader.num_rows().map_err(|e| not_parquet(&source, &e))?;

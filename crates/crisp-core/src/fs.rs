@@ -168,6 +168,30 @@ fn process_alive(pid: u32, entry: &std::fs::DirEntry) -> bool {
         .map_or(true, |t| t.elapsed().map_or(true, |age| age < day))
 }
 
+/// Checks that `path` can be read as a data file before anything reads it: it exists and is
+/// not a directory or a device (/dev/zero would be read forever). Regular files and pipes
+/// pass.
+pub(crate) fn check_data_path(path: &Path) -> Result<()> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::data_file(path, e))?;
+    let kind = meta.file_type();
+    #[cfg(unix)]
+    let device = {
+        use std::os::unix::fs::FileTypeExt;
+        kind.is_char_device() || kind.is_block_device() || kind.is_socket()
+    };
+    #[cfg(not(unix))]
+    let device = false;
+    if kind.is_dir() || device {
+        return Err(Error::data(format!(
+            "{}: not a data file (a {})",
+            path.display(),
+            if kind.is_dir() { "directory" } else { "device" }
+        ))
+        .file(path.display()));
+    }
+    Ok(())
+}
+
 /// Write `frame` as CSV (with a header) to `path`, atomically.
 #[cfg(feature = "polars")]
 pub fn write_csv(path: &Path, frame: &mut polars::prelude::DataFrame) -> Result<()> {

@@ -275,6 +275,7 @@ impl Dialect {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn read_table(path: &Path, options: &ReadOptions) -> Result<CsvData> {
+    crate::fs::check_data_path(path)?;
     let bytes = std::fs::read(path).map_err(|e| Error::data_file(path, e))?;
     let fingerprint = crate::fingerprint(&bytes);
     let source = path.display().to_string();
