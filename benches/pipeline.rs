@@ -51,6 +51,8 @@ fn training(c: &mut Criterion) {
         seed: 1,
         holdout: Holdout::Fraction(0.2),
         max_classes: crisp_train::DEFAULT_MAX_CLASSES,
+        split_by: crisp_train::SplitBy::Rows,
+        refit: false,
     };
     group.bench_function("linfa_decision_tree/depth8", |b| {
         b.iter(|| train(&frame, "adult", &config).unwrap())

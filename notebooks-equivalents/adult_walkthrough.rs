@@ -78,6 +78,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             source: "adult_test.csv".into(),
         },
         max_classes: crisp_train::DEFAULT_MAX_CLASSES,
+        split_by: crisp_train::SplitBy::Rows,
+        refit: false,
     };
     let run = train(frame, "adult.csv", &config)?;
     println!(

@@ -28,6 +28,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         seed: 7,
         holdout: Holdout::Fraction(0.2),
         max_classes: crisp_train::DEFAULT_MAX_CLASSES,
+        split_by: crisp_train::SplitBy::Rows,
+        refit: false,
     };
     println!("\n## Baseline and candidate (same seeded split)");
     let baseline = train(&diamonds, "diamonds.csv", &config("linear_regression"))?;

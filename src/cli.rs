@@ -30,6 +30,8 @@ pub enum Command {
     /// Benchmark feature pipelines.
     #[command(subcommand)]
     Bench(crate::commands::bench::BenchCommand),
+    /// Score several models on the same split or folds and print the leaderboard.
+    Compare(CompareArgs),
     /// List the models `crisp train --model` accepts.
     Models,
     /// Run the whole cycle on the bundled adult census data.
@@ -82,6 +84,82 @@ pub struct TrainArgs {
     /// How many candidates --until may try.
     #[arg(long, value_name = "N", default_value_t = 8)]
     pub budget: usize,
+    #[command(flatten)]
+    pub select: SelectArgs,
+    #[command(flatten)]
+    pub search: SearchArgs,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+/// How rows are split and models scored: `train` and `compare`.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Model selection")]
+pub struct SelectArgs {
+    /// Evaluate by K-fold cross-validation (stratified for classes) instead of a hold-out
+    /// split; with --search, score the candidates by it.
+    #[arg(long, value_name = "K")]
+    pub cv: Option<usize>,
+    /// Split by whole groups of this column: no value is on both sides of any split (hold-out,
+    /// validation split or fold).
+    #[arg(long, value_name = "COLUMN", conflicts_with = "time")]
+    pub group: Option<String>,
+    /// Split in time order by this column: every evaluation part comes after its training rows.
+    #[arg(long, value_name = "COLUMN")]
+    pub time: Option<String>,
+    /// Metric that ranks candidates [default: roc_auc for classes, rmse for numbers].
+    #[arg(long, value_name = "NAME")]
+    pub metric: Option<String>,
+}
+
+/// `train --search` and the refit.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Model selection")]
+pub struct SearchArgs {
+    /// Search hyperparameters (and models, from the config's [search.space]): grid, random or
+    /// halving; the best candidate is trained and shipped.
+    #[arg(long, value_name = "METHOD", conflicts_with = "until")]
+    pub search: Option<String>,
+    /// Candidates to try [default: the whole grid; random 20; halving 50].
+    #[arg(long, value_name = "N")]
+    pub trials: Option<usize>,
+    /// Ship the model evaluated on the hold-out split instead of refitting it on every
+    /// labeled row.
+    #[arg(long)]
+    pub no_refit: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Data (CSV with a header row, or Parquet).
+    #[arg(long, value_name = "CSV")]
+    pub data: std::path::PathBuf,
+    /// Column to predict.
+    #[arg(long, value_name = "COLUMN")]
+    pub target: String,
+    /// Models to compare, comma-separated: --models gbdt,random_forest,decision_tree.
+    #[arg(long, value_name = "NAMES", value_delimiter = ',', required = true)]
+    pub models: Vec<String>,
+    /// Separate labeled test data: every model is fitted on all of --data and scored on it.
+    #[arg(long, value_name = "CSV", conflicts_with_all = ["test_fraction", "cv"])]
+    pub test_data: Option<PathBuf>,
+    /// Fraction of --data held out for scoring [default: 0.2].
+    #[arg(long, value_name = "F", conflicts_with = "cv")]
+    pub test_fraction: Option<f64>,
+    /// `classification` or `regression` (inferred from the target by default).
+    #[arg(long, value_name = "TASK")]
+    pub task: Option<String>,
+    /// Seed for the split or folds and the models [default: 42].
+    #[arg(long, value_name = "N", default_value_t = 42)]
+    pub seed: u64,
+    /// Where to write the leaderboard as JSON.
+    #[arg(long, value_name = "JSON")]
+    pub report: Option<PathBuf>,
+    /// Refuse a classification target with more classes than this.
+    #[arg(long, value_name = "N", default_value_t = crisp_train::DEFAULT_MAX_CLASSES)]
+    pub max_classes: usize,
+    #[command(flatten)]
+    pub select: SelectArgs,
     #[command(flatten)]
     pub read: ReadArgs,
 }

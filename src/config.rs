@@ -22,6 +22,17 @@
 //! [validate]
 //! thresholds = ["accuracy>=0.8"]
 //! data = { max_psi = 0.2, max_null_rate_increase = 0.05 }
+//!
+//! [search]                    # optional: search instead of training one configuration
+//! method = "random"           # grid | random | halving
+//! trials = 30
+//! metric = "roc_auc"          # default: roc_auc for classes, rmse for numbers
+//! cv = 5                      # score candidates by 5-fold CV (default: a validation split)
+//! validation_fraction = 0.2
+//!
+//! [search.space.gbdt]         # lists or ranges per parameter, one table per model
+//! learning_rate = [0.05, 0.1]
+//! max_leaves = { min = 15, max = 63, log = true }
 //! ```
 //! Command-line flags override the file.
 
@@ -30,6 +41,7 @@ use std::path::Path;
 
 use crisp_core::{Error, Result};
 use crisp_features::PipelineSpec;
+use crisp_train::{ParamRange, SearchSpace};
 use serde::Deserialize;
 
 #[derive(Debug, Default, Deserialize)]
@@ -43,6 +55,109 @@ pub struct PipelineConfig {
     pub model: Option<ModelConfig>,
     pub features: Option<PipelineSpec>,
     pub validate: Option<ValidateConfig>,
+    pub search: Option<SearchSection>,
+}
+
+/// `[search]`: the method, trials, metric, scoring and the space per model.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchSection {
+    pub method: Option<String>,
+    pub trials: Option<usize>,
+    pub metric: Option<String>,
+    pub cv: Option<usize>,
+    pub validation_fraction: Option<f64>,
+    /// `[search.space.<model>]`: parameter = list, or `{ min, max, log }`.
+    #[serde(default)]
+    pub space: BTreeMap<String, BTreeMap<String, toml::Value>>,
+}
+
+impl SearchSection {
+    /// The space as the library takes it (models and parameters in name order). `path` names
+    /// the file in errors.
+    pub fn space(&self, path: &Path) -> Result<SearchSpace> {
+        let mut space = SearchSpace::new();
+        for (model, params) in &self.space {
+            space = space.model(model);
+            for (name, value) in params {
+                let at = || format!("{}: [search.space.{model}] {name}", path.display());
+                let range = match value {
+                    toml::Value::Array(values) => ParamRange::List(
+                        values
+                            .iter()
+                            .map(|v| {
+                                scalar(v).ok_or_else(|| {
+                                    Error::config(format!(
+                                        "{}: a list of numbers, text or booleans, got a {} in it",
+                                        at(),
+                                        v.type_str()
+                                    ))
+                                })
+                            })
+                            .collect::<Result<_>>()?,
+                    ),
+                    toml::Value::Table(table) => {
+                        if let Some(key) = table
+                            .keys()
+                            .find(|k| !["min", "max", "log"].contains(&k.as_str()))
+                        {
+                            return Err(Error::config(format!(
+                                "{}: unknown key '{key}' (a range has min, max and log)",
+                                at()
+                            )));
+                        }
+                        let bound = |key: &str| match table.get(key) {
+                            Some(toml::Value::Integer(i)) => Ok((*i as f64, true)),
+                            Some(toml::Value::Float(f)) => Ok((*f, false)),
+                            _ => Err(Error::config(format!(
+                                "{}: a range needs a number '{key}'",
+                                at()
+                            ))),
+                        };
+                        let (min, min_int) = bound("min")?;
+                        let (max, max_int) = bound("max")?;
+                        let log = match table.get("log") {
+                            None => false,
+                            Some(toml::Value::Boolean(b)) => *b,
+                            Some(other) => {
+                                return Err(Error::config(format!(
+                                    "{}: log must be true or false, got a {}",
+                                    at(),
+                                    other.type_str()
+                                )))
+                            }
+                        };
+                        ParamRange::Range {
+                            min,
+                            max,
+                            log,
+                            integer: min_int && max_int,
+                        }
+                    }
+                    other => ParamRange::List(vec![scalar(other).ok_or_else(|| {
+                        Error::config(format!(
+                            "{}: a list, a range {{ min, max, log }} or a value, got a {}",
+                            at(),
+                            other.type_str()
+                        ))
+                    })?]),
+                };
+                space = space.param(model, name.clone(), range);
+            }
+        }
+        Ok(space)
+    }
+}
+
+/// A TOML number, string or boolean as parameter text.
+fn scalar(value: &toml::Value) -> Option<String> {
+    match value {
+        toml::Value::String(s) => Some(s.clone()),
+        toml::Value::Integer(i) => Some(i.to_string()),
+        toml::Value::Float(f) => Some(f.to_string()),
+        toml::Value::Boolean(b) => Some(b.to_string()),
+        _ => None,
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -107,10 +107,12 @@ fn penguins_with_missing_values_multiclass() {
     .ok();
     let report = dir.json("r.json");
     // 344 rows, 2 without any measurement but a species: all kept (features are imputed).
+    // The evaluated model saw the rows outside the test split; the shipped one, refit, all.
     assert_eq!(
-        report["rows_train"].as_u64().unwrap() + report["rows_test"].as_u64().unwrap(),
+        report["rows_train_evaluated"].as_u64().unwrap() + report["rows_test"].as_u64().unwrap(),
         344
     );
+    assert_eq!(report["rows_train"], 344);
     assert_eq!(
         report["classes"],
         serde_json::json!(["Adelie", "Chinstrap", "Gentoo"])

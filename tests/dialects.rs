@@ -581,8 +581,13 @@ fn nan_and_inf_are_numbers_a_float_feature_stays_and_a_target_stays_numeric() {
     assert_eq!(report["task"], "regression", "{report:#}");
     assert_eq!(report["rows_dropped_missing_target"], missing);
     assert_eq!(
-        report["rows_train"].as_u64().unwrap() + report["rows_test"].as_u64().unwrap(),
+        report["rows_train_evaluated"].as_u64().unwrap() + report["rows_test"].as_u64().unwrap(),
         442 - missing as u64
+    );
+    assert_eq!(
+        report["rows_train"],
+        442 - missing as u64,
+        "refit on every labeled row"
     );
     let features: Vec<&str> = report["features"]
         .as_array()

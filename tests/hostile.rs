@@ -12,9 +12,19 @@ use crate::util::{dataset, Dir};
 /// How long refusing a hostile input may take: reading the file and checking it, nothing more.
 const QUICK: Duration = Duration::from_secs(10);
 
-/// A model trained on penguins with `model`, as an artifact and the JSON of its body.
+/// A model trained on penguins with `model`, as an artifact and the JSON of its body. The
+/// evaluated model (fitted on 275 rows) is kept: the refit one can hold a split at +inf, which
+/// JSON, the form these tests edit, cannot carry.
 fn trained(dir: &Dir, model: &str, params: &[&str]) -> (Artifact, Value) {
-    let mut args = vec!["--out", "m.crisp", "--model", model, "--seed", "3"];
+    let mut args = vec![
+        "--out",
+        "m.crisp",
+        "--model",
+        model,
+        "--seed",
+        "3",
+        "--no-refit",
+    ];
     for p in params {
         args.extend(["--param", p]);
     }
@@ -223,6 +233,8 @@ fn edited_feature_steps_are_refused() {
             "decision_tree",
             "--config",
             "p.toml",
+            // The evaluated tree: the refit one splits at +inf, which JSON cannot carry.
+            "--no-refit",
         ],
     )
     .ok();
@@ -421,4 +433,94 @@ fn a_bootstrap_without_resamples_is_an_error() {
         "0",
     ])
     .error(&["--resamples must be at least 1"]);
+}
+
+#[test]
+fn edited_linfa_family_models_are_refused_before_they_predict() {
+    let dir = Dir::new();
+    let edit = |body: &Value, pointer: &str, value: Value| -> Value {
+        let mut edited = body.clone();
+        *edited
+            .pointer_mut(pointer)
+            .unwrap_or_else(|| panic!("{pointer} in {body:#}")) = value;
+        edited
+    };
+
+    // k nearest neighbours: targets that do not line up with the stored rows, and rows so far
+    // apart that a squared distance would overflow (linfa-nn panics on an infinite distance).
+    let (artifact, body) = trained(&dir, "knn", &[]);
+    let classes = body["model"]["KnnClassifier"]["classes"]
+        .as_array()
+        .unwrap();
+    let short = edit(
+        &body,
+        "/model/KnnClassifier/classes",
+        json!(classes[1..].to_vec()),
+    );
+    forge(&dir, "knn_short.crisp", &artifact, short);
+    refused(
+        &dir,
+        "knn_short.crisp",
+        &["275 training rows with 274 targets"],
+    );
+    let far = edit(
+        &body,
+        "/model/KnnClassifier/neighbours/x/data/0",
+        json!(1e300),
+    );
+    forge(&dir, "knn_far.crisp", &artifact, far);
+    refused(&dir, "knn_far.crisp", &["too far apart to measure"]);
+    let class = edit(&body, "/model/KnnClassifier/classes/0", json!(3));
+    forge(&dir, "knn_class.crisp", &artifact, class);
+    refused(&dir, "knn_class.crisp", &["a training row of class 3 of 3"]);
+
+    // Multinomial logistic regression: one intercept short.
+    let (artifact, body) = trained(&dir, "logistic_regression", &[]);
+    let intercept = "/model/LogisticMultinomial/model/intercept";
+    let mut short = body.clone();
+    let array = short.pointer_mut(intercept).unwrap();
+    array["dim"] = json!([2]);
+    array["data"].as_array_mut().unwrap().pop();
+    forge(&dir, "logistic.crisp", &artifact, short);
+    refused(
+        &dir,
+        "logistic.crisp",
+        &["3 classes with 3 coefficient columns and 2 intercepts"],
+    );
+
+    // svm: a linear hyperplane shorter than the rows, and an rbf kernel of width 0.
+    let (artifact, body) = trained(&dir, "svm", &["kernel=linear"]);
+    let plane = "/model/Svm/machines/0/sep_hyperplane/Linear";
+    let mut short = body.clone();
+    let array = short.pointer_mut(plane).unwrap();
+    array["dim"] = json!([2]);
+    array["data"].as_array_mut().unwrap().truncate(2);
+    forge(&dir, "svm_plane.crisp", &artifact, short);
+    refused(
+        &dir,
+        "svm_plane.crisp",
+        &["svm machine 0", "a linear hyperplane of 2 values"],
+    );
+    let (artifact, body) = trained(&dir, "svm", &[]);
+    let width = edit(
+        &body,
+        "/model/Svm/machines/1/kernel_method",
+        json!({"Gaussian": 0.0}),
+    );
+    forge(&dir, "svm_kernel.crisp", &artifact, width);
+    refused(
+        &dir,
+        "svm_kernel.crisp",
+        &["svm machine 1", "kernel has a constant out of range"],
+    );
+
+    // Gaussian naive Bayes: a variance of 0 (a division by zero when predicting).
+    let (artifact, body) = trained(&dir, "gaussian_nb", &[]);
+    let zero = edit(&body, "/model/GaussianNb/classes/1/variance/2", json!(0.0));
+    forge(&dir, "nb.crisp", &artifact, zero);
+    refused(
+        &dir,
+        "nb.crisp",
+        &["class 1 has a prior or variance that is not positive"],
+    );
 }

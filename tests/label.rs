@@ -597,8 +597,10 @@ handle_unknown = "ignore"
     let report = dir.json("r.json");
     assert_eq!(report["target"], "survived_lf");
     assert_eq!(report["classes"], serde_json::json!(["0", "1"]));
-    let rows = report["rows_train"].as_u64().unwrap() + report["rows_test"].as_u64().unwrap();
-    assert_eq!(rows, labeled, "trained on the labeled rows");
+    let rows =
+        report["rows_train_evaluated"].as_u64().unwrap() + report["rows_test"].as_u64().unwrap();
+    assert_eq!(rows, labeled, "evaluated on the labeled rows");
+    assert_eq!(report["rows_train"], labeled, "refit on every labeled row");
     // The functions read Sex, Pclass and Age, which stay features: a depth-5 tree learns
     // the label model's decisions almost exactly.
     let acc = report["metrics"]["accuracy"].as_f64().unwrap();

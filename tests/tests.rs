@@ -27,3 +27,10 @@ mod dialects;
 // Hostile and careless input: edited artifacts with valid checksums, devices as models,
 // runaway class counts, out-of-range parameters, outputs that move together.
 mod hostile;
+// The linfa model family of issue #13 (logistic_regression, gaussian_nb, svm, knn, ridge, lasso,
+// elastic_net): metrics against trivial baselines, reproducibility, parameter errors, svm's
+// row limit, `crisp models`.
+mod models;
+// Model selection: cross-validation by rows, groups and time, grid / random / halving
+// searches, crisp compare, the refit on every labeled row, reproducible model bytes.
+mod selection;

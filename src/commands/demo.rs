@@ -83,6 +83,8 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
         until: Vec::new(),
         budget: 0,
         max_classes: crisp_train::DEFAULT_MAX_CLASSES,
+        select: Default::default(),
+        search: Default::default(),
         read: ReadArgs::default(),
     })?;
 

@@ -1,6 +1,7 @@
 //! One module per subcommand; each returns the process exit code.
 
 pub mod bench;
+mod compare;
 mod demo;
 pub mod features;
 mod inspect;
@@ -26,6 +27,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Label(args) => label::run(&args).map(|_| ExitCode::SUCCESS),
         Command::Features(args) => features::run(&args).map(|_| ExitCode::SUCCESS),
         Command::Bench(command) => bench::run(&command).map(|_| ExitCode::SUCCESS),
+        Command::Compare(args) => compare::run(&args).map(|_| ExitCode::SUCCESS),
         Command::Models => {
             print!("{}", train::models_list());
             Ok(ExitCode::SUCCESS)

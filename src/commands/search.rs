@@ -1,10 +1,14 @@
-//! `crisp train --until RULE --budget N`: flags, printing and the report around
-//! `crisp_train::train_until`. Exit 1 with the best attempt's report when the budget runs out.
+//! `crisp train --until RULE --budget N` and `crisp train --search METHOD`: flags, printing and
+//! the report around `crisp_train::train_until` and `crisp_train::search`. `--until` exits 1
+//! with the best attempt's report when the budget runs out.
 
 use std::process::ExitCode;
 
 use crisp_core::{bail, Result};
-use crisp_train::{drop_missing_target, infer_task, train_until, UntilConfig, VALIDATION_FRACTION};
+use crisp_train::{
+    drop_missing_target, infer_task, search, train_until, Scoring, SearchConfig, SearchMethod,
+    TrainConfig, UntilConfig, VALIDATION_FRACTION,
+};
 use crisp_validate::Threshold;
 use serde_json::json;
 
@@ -12,7 +16,7 @@ use super::train::{finish, Prepared};
 use crate::cli::TrainArgs;
 use crate::report::{format_metric, write_json};
 
-pub fn run(args: &TrainArgs, prepared: &Prepared) -> Result<ExitCode> {
+pub fn run_until(args: &TrainArgs, prepared: &Prepared) -> Result<ExitCode> {
     let base = &prepared.config;
     let source = &prepared.source;
     let (labeled, _) = drop_missing_target(&prepared.frame, &base.target, source)?;
@@ -82,8 +86,9 @@ pub fn run(args: &TrainArgs, prepared: &Prepared) -> Result<ExitCode> {
         let mut extra = serde_json::Map::new();
         extra.insert("search".into(), search(Some(i)));
         println!(
-            "candidate {} clears the thresholds on the validation split; retrained on all training rows:",
-            i + 1
+            "candidate {} clears the thresholds on the validation split; trained on all training rows{}:",
+            i + 1,
+            if run.refit { ", evaluated, and refit on every labeled row" } else { "" }
         );
         finish(args, prepared, config, run, extra)?;
         return Ok(ExitCode::SUCCESS);
@@ -107,4 +112,54 @@ pub fn run(args: &TrainArgs, prepared: &Prepared) -> Result<ExitCode> {
         )?;
     }
     Ok(ExitCode::from(1))
+}
+
+/// `crisp train --search METHOD` (or a `[search]` section): the search, its leaderboard, and
+/// the best candidate trained, evaluated and (by default) refit like a plain `train`.
+pub fn run_search(
+    args: &TrainArgs,
+    prepared: &Prepared,
+    config: &SearchConfig,
+) -> Result<ExitCode> {
+    let base = &prepared.config;
+    let scoring = match config.scoring {
+        Scoring::Validation(f) => format!("a {f} validation split of the training rows"),
+        Scoring::CrossValidation(k) => format!("{k}-fold cross-validation of the training rows"),
+    };
+    println!("{} search, candidates scored on {scoring}", config.method);
+    let halving = config.method == SearchMethod::Halving;
+    let outcome = search(
+        &prepared.frame,
+        &prepared.source,
+        base,
+        config,
+        |rung, trials| {
+            if halving {
+                println!(
+                    "  rung {}: {} candidates on {} rows{}",
+                    rung.rung,
+                    trials.len(),
+                    rung.rows,
+                    rung.best
+                        .map_or(String::new(), |b| format!(", best {}", format_metric(b)))
+                );
+            }
+        },
+    )?;
+    print!("{}", super::compare::table(&outcome.leaderboard, 10));
+    let best = &outcome.leaderboard.entries[0];
+    println!(
+        "best: {} {}",
+        best.model,
+        super::compare::params_text(&best.params)
+    );
+    let mut extra = serde_json::Map::new();
+    extra.insert("leaderboard".into(), json!(outcome.leaderboard));
+    let config = TrainConfig {
+        task: Some(outcome.task),
+        model: outcome.best.clone(),
+        ..base.clone()
+    };
+    super::train::finish(args, prepared, &config, &outcome.run, extra)?;
+    Ok(ExitCode::SUCCESS)
 }

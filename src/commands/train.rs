@@ -3,7 +3,10 @@
 
 use crisp_artifact::{Artifact, ArtifactHeader, DataInfo};
 use crisp_core::{bail, read_table, Error, OutputSet, Result};
-use crisp_train::{parse_pairs, train, Holdout, ModelSpec, TrainConfig, TrainRun, MODELS};
+use crisp_train::{
+    cross_validate, parse_pairs, train, CvRun, Holdout, ModelSpec, Scoring, SearchConfig,
+    SearchMethod, SplitBy, TrainConfig, TrainRun, MODELS,
+};
 use crisp_validate::Task;
 use std::process::ExitCode;
 
@@ -12,25 +15,32 @@ use serde_json::{json, Value};
 
 use crate::cli::TrainArgs;
 use crate::config::PipelineConfig;
-use crate::report::{evaluation_fields, json_bytes, metrics_table};
+use crate::report::{evaluation_fields, format_metric, json_bytes, metrics_table};
 
 /// The default share of rows held out when neither --test-data nor --test-fraction is given.
 const DEFAULT_TEST_FRACTION: f64 = 0.2;
 const DEFAULT_SEED: u64 = 42;
 
+/// `crisp models`: every model with its tasks, what it is, its default feature pipeline and
+/// its parameters (default and range).
 pub fn models_list() -> String {
-    let width = MODELS.iter().map(|m| m.name.len()).max().unwrap_or(0);
     let mut out = String::new();
     for m in MODELS {
         let tasks: Vec<String> = m.tasks.iter().map(|t| t.to_string()).collect();
-        out.push_str(&format!(
-            "{:<width$}  {:<28} {}\n{:<width$}  params: {}\n",
-            m.name,
-            tasks.join(", "),
-            m.description,
-            "",
-            m.params.join(", ")
-        ));
+        out.push_str(&format!("{} ({})\n", m.name, tasks.join(", ")));
+        out.push_str(&format!("    {}\n", m.description));
+        out.push_str(&format!("    pipeline: {}\n", m.pipeline_in_words()));
+        let width = m.params.iter().map(|p| p.len()).max().unwrap_or(0);
+        for name in m.params {
+            match m.param_docs.iter().find(|d| d.name == *name) {
+                Some(d) => out.push_str(&format!(
+                    "    {name:<width$}  {} (default {})\n",
+                    d.range, d.default
+                )),
+                None => out.push_str(&format!("    {name}\n")),
+            }
+        }
+        out.push('\n');
     }
     out
 }
@@ -44,11 +54,16 @@ pub struct Prepared {
     pub fingerprint: String,
     /// Thresholds of `--until` (flags and `[validate]` of the config are separate).
     pub until: Vec<String>,
+    /// The search of `--search` or `[search]`.
+    pub search: Option<SearchConfig>,
+    /// `--cv K` with `--test-data` (no search): the folds are reported next to the test metrics.
+    pub cv_with_test_data: Option<usize>,
 }
 
 pub fn prepare(args: &TrainArgs) -> Result<Prepared> {
     let read = args.read.options()?;
-    let mut config = match &args.config {
+    let config_path = args.config.clone();
+    let mut config = match &config_path {
         Some(path) => PipelineConfig::load(path)?,
         None => PipelineConfig::default(),
     };
@@ -72,6 +87,24 @@ pub fn prepare(args: &TrainArgs) -> Result<Prepared> {
     };
     let seed = args.seed.or(config.seed).unwrap_or(DEFAULT_SEED);
     let source = args.data.display().to_string();
+    let search = search_config(args, &config, config_path.as_deref())?;
+    let select = &args.select;
+    if !args.until.is_empty() && select.cv.is_some() {
+        bail!(Config: "--cv does not apply to --until, which scores candidates on a validation split; drop one");
+    }
+    if let Some(k) = select.cv {
+        if k < 2 {
+            bail!(Config: "--cv must be at least 2 folds, got {k}");
+        }
+    }
+    // Without a search, --cv is the evaluation: it uses every row, so no rows are held out.
+    let cv_evaluation = select.cv.filter(|_| search.is_none());
+    if cv_evaluation.is_some() && args.test_fraction.is_some() {
+        bail!(Config: "--cv evaluates on every row of --data; drop --test-fraction (or add --search, whose candidates --cv scores)");
+    }
+    if cv_evaluation.is_some() && args.test_data.is_none() && args.search.no_refit {
+        bail!(Config: "--no-refit ships the evaluated model, but --cv evaluates one model per fold; use --test-fraction for a hold-out split instead");
+    }
 
     let data = read_table(&args.data, &read)?;
     let label = |frame| -> Result<_> {
@@ -91,16 +124,24 @@ pub fn prepare(args: &TrainArgs) -> Result<Prepared> {
                 source: test_source,
             }
         }
-        None => {
-            let fraction = args
-                .test_fraction
-                .or(config.test_fraction)
-                .unwrap_or(DEFAULT_TEST_FRACTION);
-            if !(fraction > 0.0 && fraction < 1.0) {
-                bail!(Config: "--test-fraction must be between 0 and 1 (exclusive), got {fraction}");
+        None => match cv_evaluation {
+            Some(k) => Holdout::CrossValidation(k),
+            None => {
+                let fraction = args
+                    .test_fraction
+                    .or(config.test_fraction)
+                    .unwrap_or(DEFAULT_TEST_FRACTION);
+                if !(fraction > 0.0 && fraction < 1.0) {
+                    bail!(Config: "--test-fraction must be between 0 and 1 (exclusive), got {fraction}");
+                }
+                Holdout::Fraction(fraction)
             }
-            Holdout::Fraction(fraction)
-        }
+        },
+    };
+    let split_by = match (&select.group, &select.time) {
+        (Some(g), _) => SplitBy::Group(g.clone()),
+        (None, Some(t)) => SplitBy::Time(t.clone()),
+        (None, None) => SplitBy::Rows,
     };
     let mut params = config.model_params();
     params.extend(parse_pairs(&args.params).map_err(|e| e.prefixed("--param "))?);
@@ -121,12 +162,72 @@ pub fn prepare(args: &TrainArgs) -> Result<Prepared> {
             seed,
             holdout,
             max_classes: args.max_classes,
+            split_by,
+            refit: !args.search.no_refit,
         },
         frame,
         source,
         fingerprint: data.fingerprint,
         until: args.until.clone(),
+        cv_with_test_data: cv_evaluation.filter(|_| args.test_data.is_some()),
+        search,
     })
+}
+
+/// The search that `--search` and `[search]` ask for, if any (flags win over the file).
+fn search_config(
+    args: &TrainArgs,
+    config: &PipelineConfig,
+    path: Option<&std::path::Path>,
+) -> Result<Option<SearchConfig>> {
+    let section = config.search.as_ref();
+    let method = match (&args.search.search, section) {
+        (Some(m), _) => Some(m.clone()),
+        (None, Some(s)) => Some(s.method.clone().unwrap_or_else(|| "random".into())),
+        (None, None) => None,
+    };
+    let Some(method) = method else {
+        if args.search.trials.is_some() || args.select.metric.is_some() {
+            bail!(Config: "--trials and --metric choose how a search runs; add --search grid|random|halving (or a [search] section)");
+        }
+        return Ok(None);
+    };
+    let method: SearchMethod = method
+        .parse()
+        .map_err(|e: Error| e.prefixed("--search: "))?;
+    let mut search = SearchConfig::new(method);
+    if let Some(s) = section {
+        search.space = s.space(path.unwrap_or(std::path::Path::new("config")))?;
+        search.trials = s.trials;
+        search.metric = s.metric.clone();
+        if let Some(f) = s.validation_fraction {
+            if !(f > 0.0 && f < 1.0) {
+                bail!(Config: "[search] validation_fraction must be between 0 and 1 (exclusive), got {f}");
+            }
+            search.scoring = Scoring::Validation(f);
+        }
+        if let Some(k) = s.cv {
+            search.scoring = Scoring::CrossValidation(k);
+        }
+    }
+    if let Some(t) = args.search.trials {
+        search.trials = Some(t);
+    }
+    if let Some(m) = &args.select.metric {
+        search.metric = Some(m.clone());
+    }
+    if let Some(k) = args.select.cv {
+        search.scoring = Scoring::CrossValidation(k);
+    }
+    if let Scoring::CrossValidation(k) = search.scoring {
+        if k < 2 {
+            bail!(Config: "cross-validation needs at least 2 folds, got {k}");
+        }
+    }
+    if search.trials == Some(0) {
+        bail!(Config: "--trials must be at least 1");
+    }
+    Ok(Some(search))
 }
 
 pub fn run(args: &TrainArgs) -> Result<ExitCode> {
@@ -136,16 +237,20 @@ pub fn run(args: &TrainArgs) -> Result<ExitCode> {
     }
     let prepared = prepare(args)?;
     if !prepared.until.is_empty() {
-        return super::search::run(args, &prepared);
+        return super::search::run_until(args, &prepared);
+    }
+    if let Some(search) = &prepared.search {
+        return super::search::run_search(args, &prepared, search);
+    }
+    let mut extra = serde_json::Map::new();
+    if let Some(k) = prepared.cv_with_test_data {
+        // The folds of --data as an estimate next to the test data's metrics.
+        let cv = cross_validate(&prepared.frame, &prepared.source, &prepared.config, k)?;
+        print_cv(&cv, prepared.frame.height());
+        extra.insert("cv".into(), json!(cv));
     }
     let run = train(&prepared.frame, &prepared.source, &prepared.config)?;
-    finish(
-        args,
-        &prepared,
-        &prepared.config,
-        &run,
-        serde_json::Map::new(),
-    )?;
+    finish(args, &prepared, &prepared.config, &run, extra)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -164,26 +269,44 @@ pub fn finish(
         fingerprint: prepared.fingerprint.clone(),
         rows: prepared.frame.height(),
     };
+    // The header shows the parameters the shipped model was fitted with (a refit gbdt's rounds).
+    let shipped = TrainConfig {
+        model: run.model.clone(),
+        ..config.clone()
+    };
     let artifact = Artifact {
-        header: ArtifactHeader::for_run(run, config, data, super::now_unix()),
+        header: ArtifactHeader::for_run(run, &shipped, data, super::now_unix()),
         model: run.fitted.clone(),
     };
-    let test_source = match &config.holdout {
-        Holdout::Fraction(f) => format!(
-            "{f} of {source} (seeded, {})",
-            if run.fitted.task() == Task::Classification {
-                "stratified"
-            } else {
-                "random"
-            }
+    let classes = run.fitted.task() == Task::Classification;
+    let (evaluation, test_source) = match &config.holdout {
+        Holdout::Fraction(f) => (
+            "holdout",
+            format!(
+                "{f} of {source} (seeded, {})",
+                match &config.split_by {
+                    SplitBy::Rows if classes => "stratified".to_string(),
+                    SplitBy::Rows => "random".to_string(),
+                    SplitBy::Group(c) => format!("whole groups of '{c}'"),
+                    SplitBy::Time(c) => format!("the latest by '{c}'"),
+                }
+            ),
         ),
-        Holdout::Frame { source, .. } => source.clone(),
+        Holdout::Frame { source, .. } => ("test_data", source.clone()),
+        Holdout::CrossValidation(k) => (
+            "cv",
+            format!(
+                "{k}-fold cross-validation of {source}, {}",
+                config.split_by.describe(classes)
+            ),
+        ),
     };
     // The artifact and the report are replaced together or not at all.
     let mut outputs = OutputSet::new();
     outputs.stage(&args.out, &artifact.to_bytes()?)?;
     if let Some(path) = &args.report {
         let mut report = train_report(run, &artifact.header, &test_source, &args.out);
+        report["evaluation"] = json!(evaluation);
         report.as_object_mut().expect("a JSON object").extend(extra);
         outputs.stage(path, &json_bytes(&report))?;
     }
@@ -205,6 +328,7 @@ fn train_report(
         "model_description": header.model_description,
         "model_params": header.model_params,
         "target": header.target,
+        "refit": run.refit,
         "rows_train": run.rows_train,
         "rows_test": run.rows_test,
         "rows_dropped_missing_target": run.rows_missing_target,
@@ -218,6 +342,15 @@ fn train_report(
         "data": header.data,
         "artifact": out.display().to_string(),
     });
+    if let Some(rows) = run.rows_train_evaluated {
+        report["rows_train_evaluated"] = json!(rows);
+    }
+    if let Some(cv) = &run.cv {
+        report["cv"] = json!(cv);
+    }
+    if let Some(rounds) = &run.refit_rounds {
+        report["refit_rounds"] = json!(rounds);
+    }
     if !header.classes.is_empty() {
         report["classes"] = json!(header.classes);
     }
@@ -238,6 +371,22 @@ fn print_summary(
         "trained {} ({}) to predict '{}' on {} rows in {:.2}s",
         header.model, header.task, header.target, run.rows_train, run.train_seconds
     );
+    if run.refit {
+        match run.rows_train_evaluated {
+            Some(rows) => println!(
+                "  refit on every labeled row after the evaluation; the metrics below are those of the same configuration fitted on {rows} rows"
+            ),
+            None => println!(
+                "  fitted on every labeled row after the cross-validation, whose means are the metrics below"
+            ),
+        }
+    }
+    if let Some(r) = &run.refit_rounds {
+        println!(
+            "  gbdt rounds: early stopping kept {:.0} on {:.0} rows; the refit trained {} on {} rows without it",
+            r.kept, r.rows_boosted, r.n_rounds, r.rows_refit
+        );
+    }
     if run.rows_missing_target > 0 {
         println!(
             "  dropped {} training rows with no '{}' value",
@@ -258,7 +407,37 @@ fn print_summary(
         header.features.len(),
         header.input_schema.columns.len()
     );
-    println!("test metrics on {} rows ({test_source}):", run.rows_test);
-    print!("{}", metrics_table(&run.evaluation, "  "));
+    match &run.cv {
+        Some(cv) => print_cv(cv, run.rows_test),
+        None => {
+            println!("test metrics on {} rows ({test_source}):", run.rows_test);
+            print!("{}", metrics_table(&run.evaluation, "  "));
+        }
+    }
     println!("wrote {}", out.display());
+}
+
+/// The folds' mean ± standard deviation of every metric, the main ones first.
+pub fn print_cv(cv: &CvRun, rows: usize) {
+    println!(
+        "cross-validation metrics ({} folds, {}, {rows} rows; mean ± std over the folds):",
+        cv.k, cv.split
+    );
+    const MAIN: &[&str] = &["accuracy", "f1_macro", "roc_auc", "rmse", "mae", "r2"];
+    let mut names: Vec<&String> = cv.metrics.keys().collect();
+    names.sort_by_key(|n| {
+        (
+            MAIN.iter().position(|m| m == n).unwrap_or(MAIN.len()),
+            n.to_string(),
+        )
+    });
+    let width = names.iter().map(|n| n.len()).max().unwrap_or(0);
+    for name in names {
+        let s = &cv.metrics[name];
+        println!(
+            "  {name:<width$}  {} ± {}",
+            format_metric(s.mean),
+            format_metric(s.std)
+        );
+    }
 }

@@ -28,6 +28,8 @@ fn artifact(frame: &DataFrame, model: &str, params: &[(&str, &str)]) -> Artifact
         seed: 5,
         holdout: Holdout::Fraction(0.25),
         max_classes: crisp_train::DEFAULT_MAX_CLASSES,
+        split_by: crisp_train::SplitBy::Rows,
+        refit: false,
     };
     let run = train(frame, "penguins.csv", &config).unwrap();
     let data = DataInfo {

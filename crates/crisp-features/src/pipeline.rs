@@ -47,7 +47,7 @@ pub struct FittedPipeline {
 impl FittedPipeline {
     /// Checks a pipeline decoded from bytes before it is applied: input and feature names are
     /// unique, categorical indices point at features, and every step is consistent (see
-    /// [`FittedTransform::validate`]). A pipeline from `fit` always passes.
+    /// [`crate::FittedTransform::validate`]). A pipeline from `fit` always passes.
     pub fn validate(&self) -> Result<()> {
         fn repeated<'a>(mut names: impl Iterator<Item = &'a str>) -> Option<&'a str> {
             let mut seen = std::collections::HashSet::new();

@@ -2,31 +2,45 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod bayes;
 mod candidates;
+mod cv;
+pub mod elasticnet;
 mod fitted;
 mod gate;
+mod inputs;
+pub mod knn;
 pub mod linfa_models;
 pub mod linfa_tree;
+pub mod logistic;
 mod model;
 mod params;
 mod profile;
+mod search;
+pub mod svm;
 mod target;
 mod train;
 pub mod tree_models;
 mod until;
 
 pub use candidates::candidates;
+pub use cv::{cross_validate, fold_plan, holdout_split, CvRun, FoldResult, MetricSummary, SplitBy};
 pub use fitted::{FittedModel, Scored};
 pub use gate::{data_checks, gate_model, GateRun};
+pub use inputs::ParamDoc;
 pub use model::{
     default_model, find_model, ModelInfo, ModelSpec, Predictions, TrainedModel, TrainingData,
     MODELS,
 };
 pub use params::{parse_pairs, Params};
 pub use profile::{drift_of, profile_frame};
+pub use search::{
+    compare, default_metric, default_space, search, Leaderboard, ParamRange, Rung, Scoring,
+    SearchConfig, SearchMethod, SearchOutcome, SearchSpace, Trial,
+};
 pub use target::{
     drop_missing_target, infer_task, TargetInfo, TargetValues, DEFAULT_MAX_CLASSES,
     MAX_INTEGER_CLASSES,
 };
-pub use train::{split_labeled, train, Holdout, TrainConfig, TrainRun};
+pub use train::{split_labeled, train, Holdout, RefitRounds, TrainConfig, TrainRun};
 pub use until::{train_until, Attempt, UntilConfig, UntilOutcome, VALIDATION_FRACTION};

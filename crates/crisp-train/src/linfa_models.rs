@@ -6,6 +6,7 @@ use linfa::prelude::*;
 use linfa_trees::{DecisionTree, SplitQuality};
 use serde::{Deserialize, Serialize};
 
+use crate::inputs::{doc, ParamDoc};
 use crate::linfa_tree::LinfaTree;
 use crate::model::{Predictions, TrainingData};
 use crate::params::Params;
@@ -31,6 +32,35 @@ pub const RANDOM_FOREST_PARAMS: &[&str] = &[
 ];
 /// Parameters of `linear_regression`.
 pub const LINEAR_PARAMS: &[&str] = &["fit_intercept"];
+
+const DEPTH: ParamDoc = doc("max_depth", "unlimited", "an integer >= 1");
+const LEAF: ParamDoc = doc("min_samples_leaf", "1", "a number >= 1");
+const SPLIT: ParamDoc = doc("min_samples_split", "2", "a number >= 2");
+const CRITERION: ParamDoc = doc("criterion", "gini", "gini or entropy");
+
+/// What `crisp models` shows of `linfa_decision_tree`'s parameters.
+pub const DECISION_TREE_PARAM_DOCS: &[ParamDoc] = &[DEPTH, LEAF, SPLIT, CRITERION];
+/// What `crisp models` shows of `linfa_random_forest`'s parameters.
+pub const RANDOM_FOREST_PARAM_DOCS: &[ParamDoc] = &[
+    doc("n_trees", "100", "an integer >= 1"),
+    DEPTH,
+    LEAF,
+    SPLIT,
+    CRITERION,
+    doc(
+        "colsample",
+        "1 / sqrt(number of features)",
+        "a fraction in (0, 1]: features per tree",
+    ),
+    doc(
+        "subsample",
+        "1.0",
+        "a fraction in (0, 1]: bootstrap rows per tree",
+    ),
+    doc("seed", "the run's seed", "an integer >= 0"),
+];
+/// What `crisp models` shows of `linear_regression`'s parameters.
+pub const LINEAR_PARAM_DOCS: &[ParamDoc] = &[doc("fit_intercept", "true", "true or false")];
 
 fn classes(data: &TrainingData) -> Result<Array1<usize>> {
     match data.y {

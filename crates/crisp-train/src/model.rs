@@ -14,9 +14,15 @@ use crisp_validate::Task;
 use linfa::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::bayes::{self, GaussianNbModel};
+use crate::elasticnet::{self, ElasticNetModel, Penalty};
+use crate::inputs::ParamDoc;
+use crate::knn::{self, Knn, KnnClassifier, KnnRegressor};
 use crate::linfa_models::{self, LinfaForest};
 use crate::linfa_tree::LinfaTree;
+use crate::logistic::{self, MultinomialLogistic};
 use crate::params::Params;
+use crate::svm::{self, SvmModel};
 use crate::target::TargetValues;
 use crate::tree_models::{self, from_proba_matrix};
 
@@ -76,6 +82,9 @@ pub struct ModelInfo {
     pub encoding: Encoding,
     /// Hyperparameter names it accepts.
     pub params: &'static [&'static str],
+    /// Its hyperparameters with their defaults and ranges, for `crisp models` (in the order of
+    /// `params`).
+    pub param_docs: &'static [ParamDoc],
     fit: FitFn,
 }
 
@@ -92,6 +101,7 @@ pub const MODELS: &[ModelInfo] = &[
         tasks: BOTH,
         encoding: Encoding::Native,
         params: tree_models::GBDT_PARAMS,
+        param_docs: tree_models::GBDT_PARAM_DOCS,
         fit: tree_models::fit_gbdt,
     },
     ModelInfo {
@@ -100,6 +110,7 @@ pub const MODELS: &[ModelInfo] = &[
         tasks: BOTH,
         encoding: Encoding::Native,
         params: tree_models::RANDOM_FOREST_PARAMS,
+        param_docs: tree_models::RANDOM_FOREST_PARAM_DOCS,
         fit: tree_models::fit_random_forest,
     },
     ModelInfo {
@@ -108,6 +119,7 @@ pub const MODELS: &[ModelInfo] = &[
         tasks: BOTH,
         encoding: Encoding::Native,
         params: tree_models::DECISION_TREE_PARAMS,
+        param_docs: tree_models::DECISION_TREE_PARAM_DOCS,
         fit: tree_models::fit_decision_tree,
     },
     ModelInfo {
@@ -116,6 +128,7 @@ pub const MODELS: &[ModelInfo] = &[
         tasks: CLASSIFICATION,
         encoding: Encoding::OneHot,
         params: linfa_models::DECISION_TREE_PARAMS,
+        param_docs: linfa_models::DECISION_TREE_PARAM_DOCS,
         fit: |p, d| {
             Ok(TrainedModel::LinfaDecisionTree(
                 linfa_models::fit_decision_tree(p, d)?,
@@ -128,6 +141,7 @@ pub const MODELS: &[ModelInfo] = &[
         tasks: CLASSIFICATION,
         encoding: Encoding::OneHot,
         params: linfa_models::RANDOM_FOREST_PARAMS,
+        param_docs: linfa_models::RANDOM_FOREST_PARAM_DOCS,
         fit: |p, d| {
             Ok(TrainedModel::LinfaRandomForest(
                 linfa_models::fit_random_forest(p, d)?,
@@ -140,9 +154,96 @@ pub const MODELS: &[ModelInfo] = &[
         tasks: REGRESSION,
         encoding: Encoding::OneHot,
         params: linfa_models::LINEAR_PARAMS,
+        param_docs: linfa_models::LINEAR_PARAM_DOCS,
         fit: |p, d| {
             Ok(TrainedModel::LinearRegression(linfa_models::fit_linear(
                 p, d,
+            )?))
+        },
+    },
+    ModelInfo {
+        name: "logistic_regression",
+        description: "linfa-logistic logistic regression (binary, or multinomial beyond 2 classes), L2 penalty",
+        tasks: CLASSIFICATION,
+        encoding: Encoding::OneHot,
+        params: logistic::LOGISTIC_PARAMS,
+        param_docs: logistic::LOGISTIC_PARAM_DOCS,
+        fit: logistic::fit_logistic,
+    },
+    ModelInfo {
+        name: "gaussian_nb",
+        description: "linfa-bayes Gaussian naive Bayes",
+        tasks: CLASSIFICATION,
+        encoding: Encoding::OneHot,
+        params: bayes::GAUSSIAN_NB_PARAMS,
+        param_docs: bayes::GAUSSIAN_NB_PARAM_DOCS,
+        fit: |p, d| Ok(TrainedModel::GaussianNb(bayes::fit_gaussian_nb(p, d)?)),
+    },
+    ModelInfo {
+        name: "svm",
+        description: "linfa-svm support vector classifier (one-vs-rest beyond 2 classes; at most max_rows rows)",
+        tasks: CLASSIFICATION,
+        encoding: Encoding::OneHot,
+        params: svm::SVM_PARAMS,
+        param_docs: svm::SVM_PARAM_DOCS,
+        fit: |p, d| Ok(TrainedModel::Svm(svm::fit_svm(p, d)?)),
+    },
+    ModelInfo {
+        name: "knn",
+        description: "k nearest neighbours on linfa-nn's k-d and ball trees (vote or mean)",
+        tasks: BOTH,
+        encoding: Encoding::OneHot,
+        params: knn::KNN_PARAMS,
+        param_docs: knn::KNN_PARAM_DOCS,
+        fit: |p, d| {
+            Ok(match knn::fit_knn(p, d)? {
+                Knn::Classifier(m) => TrainedModel::KnnClassifier(m),
+                Knn::Regressor(m) => TrainedModel::KnnRegressor(m),
+            })
+        },
+    },
+    ModelInfo {
+        name: "ridge",
+        description: "linfa-elasticnet ridge regression (L2 penalty)",
+        tasks: REGRESSION,
+        encoding: Encoding::OneHot,
+        params: elasticnet::RIDGE_LASSO_PARAMS,
+        param_docs: elasticnet::RIDGE_PARAM_DOCS,
+        fit: |p, d| {
+            Ok(TrainedModel::ElasticNet(elasticnet::fit_elastic_net(
+                p,
+                d,
+                Penalty::Ridge,
+            )?))
+        },
+    },
+    ModelInfo {
+        name: "lasso",
+        description: "linfa-elasticnet lasso regression (L1 penalty)",
+        tasks: REGRESSION,
+        encoding: Encoding::OneHot,
+        params: elasticnet::RIDGE_LASSO_PARAMS,
+        param_docs: elasticnet::LASSO_PARAM_DOCS,
+        fit: |p, d| {
+            Ok(TrainedModel::ElasticNet(elasticnet::fit_elastic_net(
+                p,
+                d,
+                Penalty::Lasso,
+            )?))
+        },
+    },
+    ModelInfo {
+        name: "elastic_net",
+        description: "linfa-elasticnet elastic net regression (L1 and L2 penalties)",
+        tasks: REGRESSION,
+        encoding: Encoding::OneHot,
+        params: elasticnet::ELASTIC_NET_PARAMS,
+        param_docs: elasticnet::ELASTIC_NET_PARAM_DOCS,
+        fit: |p, d| {
+            Ok(TrainedModel::ElasticNet(elasticnet::fit_elastic_net(
+                p,
+                d,
+                Penalty::ElasticNet,
             )?))
         },
     },
@@ -166,6 +267,22 @@ pub fn default_model(_task: Task) -> &'static str {
 }
 
 impl ModelInfo {
+    /// Its default feature pipeline, in words (for `crisp models`).
+    pub fn pipeline_in_words(&self) -> &'static str {
+        match self.encoding {
+            Encoding::OneHot => {
+                "missing numbers imputed with the mean, numbers standard-scaled, text one-hot \
+                 encoded (at most 64 columns each, rarer values pooled), identifier-like text \
+                 and dates dropped"
+            }
+            Encoding::Native => {
+                "numbers as they are (missing values go where the trees learn), text as \
+                 category codes split natively (frequency-encoded above 255 values), \
+                 identifier-like text and dates dropped"
+            }
+        }
+    }
+
     /// Fit this model with the hyperparameters in `spec`.
     pub fn fit(&self, spec: &ModelSpec, task: Task, data: &TrainingData) -> Result<TrainedModel> {
         if !self.tasks.contains(&task) {
@@ -206,6 +323,20 @@ pub enum TrainedModel {
     GbdtClassifier(crisp_trees::GradientBoosting<usize>),
     /// crisp-trees gradient boosting, regression.
     GbdtRegressor(crisp_trees::GradientBoosting<f64>),
+    /// linfa-logistic binary logistic regression.
+    LogisticBinary(linfa_logistic::FittedLogisticRegression<f64, usize>),
+    /// linfa-logistic multinomial logistic regression.
+    LogisticMultinomial(MultinomialLogistic),
+    /// linfa-bayes Gaussian naive Bayes (its statistics sorted by class).
+    GaussianNb(GaussianNbModel),
+    /// linfa-svm support vector classifier(s).
+    Svm(SvmModel),
+    /// k nearest neighbours, classification.
+    KnnClassifier(KnnClassifier),
+    /// k nearest neighbours, regression.
+    KnnRegressor(KnnRegressor),
+    /// linfa-elasticnet ridge, lasso or elastic net.
+    ElasticNet(ElasticNetModel),
 }
 
 /// Model outputs for a batch of rows.
@@ -289,6 +420,13 @@ impl TrainedModel {
             TrainedModel::TreeRegressor(m) => Predictions::Values(m.predict(x).to_vec()),
             TrainedModel::ForestRegressor(m) => Predictions::Values(m.predict(x).to_vec()),
             TrainedModel::GbdtRegressor(m) => Predictions::Values(m.predict(x).to_vec()),
+            TrainedModel::LogisticBinary(m) => logistic::predict_binary(m, x),
+            TrainedModel::LogisticMultinomial(m) => logistic::predict_multinomial(m, x),
+            TrainedModel::GaussianNb(m) => m.predict(x),
+            TrainedModel::Svm(m) => m.predict(x),
+            TrainedModel::KnnClassifier(m) => m.predict(x),
+            TrainedModel::KnnRegressor(m) => m.predict(x),
+            TrainedModel::ElasticNet(m) => Predictions::Values(m.predict(x)),
         }
     }
 
@@ -304,6 +442,13 @@ impl TrainedModel {
             TrainedModel::ForestRegressor(m) => m.n_features(),
             TrainedModel::GbdtClassifier(m) => m.n_features(),
             TrainedModel::GbdtRegressor(m) => m.n_features(),
+            TrainedModel::LogisticBinary(m) => m.params().len(),
+            TrainedModel::LogisticMultinomial(m) => m.model.params().nrows(),
+            TrainedModel::GaussianNb(m) => m.n_features,
+            TrainedModel::Svm(m) => m.n_features,
+            TrainedModel::KnnClassifier(m) => m.neighbours.x.ncols(),
+            TrainedModel::KnnRegressor(m) => m.neighbours.x.ncols(),
+            TrainedModel::ElasticNet(m) => m.n_features(),
         }
     }
 
@@ -318,6 +463,8 @@ impl TrainedModel {
                 | TrainedModel::TreeRegressor(_)
                 | TrainedModel::ForestRegressor(_)
                 | TrainedModel::GbdtRegressor(_)
+                | TrainedModel::KnnRegressor(_)
+                | TrainedModel::ElasticNet(_)
         );
         if classifier != (n_classes > 0) {
             bail!(
@@ -356,6 +503,23 @@ impl TrainedModel {
             TrainedModel::TreeRegressor(m) => m.validate().map(|()| 0)?,
             TrainedModel::ForestRegressor(m) => m.validate().map(|()| 0)?,
             TrainedModel::GbdtRegressor(m) => m.validate().map(|()| 0)?,
+            TrainedModel::LogisticBinary(m) => {
+                logistic::validate_binary(m, n_classes).map_err(crisp_core::Error::artifact)?
+            }
+            TrainedModel::LogisticMultinomial(m) => {
+                logistic::validate_multinomial(m).map_err(crisp_core::Error::artifact)?
+            }
+            TrainedModel::GaussianNb(m) => m.validate().map_err(crisp_core::Error::artifact)?,
+            TrainedModel::Svm(m) => m.validate(n_classes).map_err(crisp_core::Error::artifact)?,
+            TrainedModel::KnnClassifier(m) => m.validate().map_err(crisp_core::Error::artifact)?,
+            TrainedModel::KnnRegressor(m) => m
+                .validate()
+                .map(|()| 0)
+                .map_err(crisp_core::Error::artifact)?,
+            TrainedModel::ElasticNet(m) => m
+                .validate()
+                .map(|()| 0)
+                .map_err(crisp_core::Error::artifact)?,
         };
         if model_classes != n_classes {
             bail!(Artifact: "the model predicts {model_classes} classes, the target has {n_classes}");
@@ -405,6 +569,25 @@ impl TrainedModel {
                 m.n_rounds(),
                 m.loss()
             ),
+            TrainedModel::LogisticBinary(m) => format!(
+                "linfa-logistic binary logistic regression: {} coefficients, intercept {:.6}",
+                m.params().len(),
+                m.intercept()
+            ),
+            TrainedModel::LogisticMultinomial(m) => format!(
+                "linfa-logistic multinomial logistic regression: {} features x {} classes",
+                m.model.params().nrows(),
+                m.model.params().ncols()
+            ),
+            TrainedModel::GaussianNb(m) => format!(
+                "linfa-bayes Gaussian naive Bayes: {} classes, {} features",
+                m.classes.len(),
+                m.n_features
+            ),
+            TrainedModel::Svm(m) => m.describe(),
+            TrainedModel::KnnClassifier(m) => m.describe(),
+            TrainedModel::KnnRegressor(m) => m.describe(),
+            TrainedModel::ElasticNet(m) => m.describe(),
         }
     }
 }

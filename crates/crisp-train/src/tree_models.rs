@@ -6,6 +6,7 @@ use crisp_core::{Error, Result};
 use crisp_trees::{DecisionTree, GradientBoosting, HyperParams, RandomForest};
 use linfa::prelude::*;
 
+use crate::inputs::ParamDoc;
 use crate::model::{Predictions, TrainedModel, TrainingData};
 use crate::params::Params;
 use crate::target::TargetValues;
@@ -16,6 +17,130 @@ pub const DECISION_TREE_PARAMS: &[&str] = crisp_trees::DecisionTreeParams::PARAM
 pub const RANDOM_FOREST_PARAMS: &[&str] = crisp_trees::RandomForestParams::PARAM_NAMES;
 /// Parameters of `gbdt`.
 pub const GBDT_PARAMS: &[&str] = crisp_trees::GradientBoostingParams::PARAM_NAMES;
+
+const fn doc(name: &'static str, default: &'static str, range: &'static str) -> ParamDoc {
+    ParamDoc {
+        name,
+        default,
+        range,
+    }
+}
+
+const DEPTH: ParamDoc = doc("max_depth", "unlimited", "an integer >= 1");
+const LEAVES: ParamDoc = doc("max_leaves", "unlimited", "an integer >= 2");
+const SPLIT: ParamDoc = doc("min_samples_split", "2", "an integer >= 2");
+const BINS: ParamDoc = doc("max_bins", "255", "an integer in 2..=255");
+const CRITERION: ParamDoc = doc("criterion", "gini", "gini or entropy (classification)");
+const SEED: ParamDoc = doc("seed", "the run's seed", "an integer >= 0");
+const N_CLASSES: ParamDoc = doc("n_classes", "set by crisp", "an integer >= 1");
+const CATEGORICAL: ParamDoc = doc(
+    "categorical_features",
+    "set by crisp (the pipeline's category codes)",
+    "feature indices",
+);
+
+/// What `crisp models` shows of `decision_tree`'s parameters.
+pub const DECISION_TREE_PARAM_DOCS: &[ParamDoc] = &[
+    DEPTH,
+    LEAVES,
+    doc("min_samples_leaf", "1", "an integer >= 1"),
+    SPLIT,
+    BINS,
+    CRITERION,
+    doc(
+        "colsample",
+        "1.0",
+        "a fraction in (0, 1]: features tried at each split",
+    ),
+    doc(
+        "max_features",
+        "all",
+        "all, sqrt, log2, a fraction or a count: features tried at each split",
+    ),
+    SEED,
+    N_CLASSES,
+    CATEGORICAL,
+];
+
+/// What `crisp models` shows of `random_forest`'s parameters.
+pub const RANDOM_FOREST_PARAM_DOCS: &[ParamDoc] = &[
+    doc("n_trees", "100", "an integer >= 1"),
+    DEPTH,
+    LEAVES,
+    doc("min_samples_leaf", "1", "an integer >= 1"),
+    SPLIT,
+    BINS,
+    CRITERION,
+    doc(
+        "colsample",
+        "as max_features",
+        "a fraction in (0, 1]: candidate features",
+    ),
+    doc(
+        "max_features",
+        "auto (sqrt for classification, all for regression)",
+        "auto, all, sqrt, log2, a fraction or a count",
+    ),
+    doc(
+        "feature_sampling",
+        "split",
+        "split or tree: where features are drawn",
+    ),
+    doc(
+        "subsample",
+        "1.0",
+        "a fraction in (0, 1]: rows drawn per tree",
+    ),
+    doc(
+        "bootstrap",
+        "true",
+        "true or false: draw rows with replacement",
+    ),
+    SEED,
+    N_CLASSES,
+    CATEGORICAL,
+];
+
+/// What `crisp models` shows of `gbdt`'s parameters.
+pub const GBDT_PARAM_DOCS: &[ParamDoc] = &[
+    doc("n_rounds", "100", "an integer >= 1"),
+    doc("learning_rate", "0.1", "a number > 0"),
+    DEPTH,
+    doc("max_leaves", "31", "an integer >= 2"),
+    doc("min_samples_leaf", "20", "an integer >= 1"),
+    SPLIT,
+    doc("l2", "0", "a number >= 0: L2 penalty on leaf values"),
+    doc("subsample", "1.0", "a fraction in (0, 1]: rows per round"),
+    doc(
+        "colsample",
+        "1.0",
+        "a fraction in (0, 1]: features per round",
+    ),
+    BINS,
+    SEED,
+    doc(
+        "min_child_weight",
+        "0.001",
+        "a number >= 0: least hessian sum in a leaf",
+    ),
+    doc(
+        "early_stopping",
+        "auto (on above 10,000 rows)",
+        "auto, true or false",
+    ),
+    doc(
+        "early_stopping_rounds",
+        "10",
+        "an integer >= 1: rounds of patience",
+    ),
+    doc(
+        "validation_fraction",
+        "0.1",
+        "a number in (0, 1): rows held out for early stopping",
+    ),
+    N_CLASSES,
+    CATEGORICAL,
+];
 
 fn model_error(model: &str) -> impl Fn(crisp_trees::TreeError) -> Error + '_ {
     move |e| Error::from(e).context(model)

@@ -1,18 +1,18 @@
 //! Train until the thresholds hold: try candidate models, cheapest first, on a validation split
 //! of the training rows until one clears every threshold; then train that candidate on all
-//! training rows and evaluate it once on the held-out rows, which the search never saw.
+//! training rows, evaluate it once on the held-out rows, which the search never saw, and (with
+//! [`TrainConfig::refit`]) fit it again on every labeled row.
 
 use std::collections::BTreeMap;
 
 use crisp_core::{bail, Result};
-use crisp_validate::{CheckStatus, Metric, Task, Threshold};
+use crisp_validate::{CheckStatus, Evaluation, Metric, Task, Threshold};
 use polars::prelude::*;
 use serde::Serialize;
 
 use crate::candidates::candidates;
 use crate::model::ModelSpec;
-use crate::target::{drop_missing_target, infer_task, TargetInfo};
-use crate::train::{split_labeled, train, Holdout, TrainConfig, TrainRun};
+use crate::train::{train, Labeled, TrainConfig, TrainRun};
 
 /// The default share of the training rows held out to choose between candidates.
 pub const VALIDATION_FRACTION: f64 = 0.2;
@@ -80,15 +80,18 @@ pub struct UntilOutcome {
     pub chosen: Option<usize>,
     /// The index of the attempt with the largest margin (the best even if none passed).
     pub best: Option<usize>,
-    /// The chosen candidate trained on all training rows and evaluated on the held-out rows,
-    /// with the configuration it was trained with.
+    /// The chosen candidate trained on all training rows and evaluated on the held-out rows
+    /// (then refit on every labeled row when the configuration asks), with the configuration
+    /// it was trained with.
     pub model: Option<(TrainConfig, TrainRun)>,
 }
 
 /// Tries the candidates of [`candidates`] (only `base.model`'s variations when it names a
 /// model) in order on a seeded validation split of the training rows, calling `on_attempt`
 /// after each, until one clears every threshold of `until` or the budget is spent. The one
-/// that clears them is trained on all training rows and evaluated on `base.holdout`.
+/// that clears them is trained on all training rows and evaluated on `base.holdout` (and
+/// refit on every labeled row when `base.refit` says so). The validation split is made as
+/// `base.split_by` says.
 ///
 /// # Errors
 /// A threshold of the other task or one relative to a baseline, a budget of 0, and the errors
@@ -100,11 +103,8 @@ pub fn train_until(
     until: &UntilConfig,
     mut on_attempt: impl FnMut(usize, &Attempt),
 ) -> Result<UntilOutcome> {
-    let (labeled, _) = drop_missing_target(frame, &base.target, source)?;
-    let task = match base.task {
-        Some(t) => t,
-        None => infer_task(&labeled, &base.target, source)?,
-    };
+    let labeled = Labeled::new(frame, source, base)?;
+    let task = labeled.task;
     for t in &until.thresholds {
         t.validate_for(task)?;
         if t.needs_baseline() {
@@ -114,32 +114,15 @@ pub fn train_until(
     crisp_core::ensure!(until.budget > 0, Config { value: 0 }: "the search budget must be at least 1");
 
     // Rows for the final evaluation are set aside first and never seen by the search.
-    let target =
-        TargetInfo::fit_with_limit(&labeled, &base.target, task, source, base.max_classes)?;
-    let (train_rows, test) = match &base.holdout {
-        Holdout::Fraction(f) => {
-            let (train_rows, test) = split_labeled(&labeled, &target, *f, base.seed, source)?;
-            (
-                train_rows,
-                Holdout::Frame {
-                    frame: test,
-                    source: format!("{f} of {source} (seeded split)"),
-                },
-            )
-        }
-        frame @ Holdout::Frame { .. } => (labeled.clone(), frame.clone()),
-    };
-    let (fit_rows, validation_rows) = split_labeled(
-        &train_rows,
-        &target,
+    let keys = labeled.keys(&base.split_by)?;
+    let search_rows = labeled.search_rows(&keys, base)?;
+    let validation = keys.subset(&search_rows).holdout(
+        search_rows.len(),
         until.validation_fraction,
         base.seed,
-        source,
     )?;
-    let validation = Holdout::Frame {
-        frame: validation_rows,
-        source: format!("validation split of {source}"),
-    };
+    let fit_rows: Vec<usize> = validation.train.iter().map(|&r| search_rows[r]).collect();
+    let validation_rows: Vec<usize> = validation.test.iter().map(|&r| search_rows[r]).collect();
 
     let explicit_model = (!base.model.name.is_empty()).then_some(base.model.name.as_str());
     let mut outcome = UntilOutcome {
@@ -154,14 +137,9 @@ pub fn train_until(
         .take(until.budget)
         .enumerate()
     {
-        let config = TrainConfig {
-            task: Some(task),
-            model: candidate.clone(),
-            holdout: validation.clone(),
-            ..base.clone()
-        };
-        let run = train(&fit_rows, source, &config)?;
-        let attempt = score_attempt(candidate, &run, &until.thresholds);
+        let fit = labeled.fit(base, &candidate, Some(&fit_rows))?;
+        let evaluation = labeled.evaluate(&fit.fitted, &validation_rows)?;
+        let attempt = score_attempt(candidate, &evaluation, fit.seconds, &until.thresholds);
         on_attempt(i, &attempt);
         if outcome
             .best
@@ -173,13 +151,14 @@ pub fn train_until(
         let spec = attempt.spec.clone();
         outcome.attempts.push(attempt);
         if passed {
+            // The same hold-out split as above (same seed and keys): evaluated once on rows
+            // the search never saw, then refit on every labeled row when the config asks.
             let config = TrainConfig {
                 task: Some(task),
                 model: spec,
-                holdout: test,
                 ..base.clone()
             };
-            let run = train(&train_rows, source, &config)?;
+            let run = train(frame, source, &config)?;
             outcome.chosen = Some(i);
             outcome.model = Some((config, run));
             return Ok(outcome);
@@ -189,12 +168,17 @@ pub fn train_until(
 }
 
 /// The thresholds checked on a candidate's validation metrics.
-fn score_attempt(spec: ModelSpec, run: &TrainRun, thresholds: &[Threshold]) -> Attempt {
+fn score_attempt(
+    spec: ModelSpec,
+    evaluation: &Evaluation,
+    train_seconds: f64,
+    thresholds: &[Threshold],
+) -> Attempt {
     let mut observed = BTreeMap::new();
     let mut passed = true;
     let mut margin = f64::INFINITY;
     for t in thresholds {
-        let value = run.evaluation.get(&t.metric).ok();
+        let value = evaluation.get(&t.metric).ok();
         let ok = value.is_some_and(|v| t.check(v, None).status == CheckStatus::Passed);
         passed &= ok;
         if let (Some(v), Some(bound)) = (value, t.target.resolve(None)) {
@@ -214,7 +198,7 @@ fn score_attempt(spec: ModelSpec, run: &TrainRun, thresholds: &[Threshold]) -> A
         spec,
         validation_metrics: observed,
         passed,
-        train_seconds: run.train_seconds,
+        train_seconds,
         margin,
     }
 }
