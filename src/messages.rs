@@ -32,6 +32,9 @@ fn flag_hint(hint: Hint) -> &'static str {
         Hint::TiePolicy => " (see --tie-policy)",
         Hint::AskForClassification => "; use --task classification",
         Hint::GiveABaseline => " and needs --baseline",
+        Hint::QuoteTheField => {
+            "; quote the whole field (a quote inside written twice), or give another --quote"
+        }
         Hint::TooManyClasses => {
             "; if it is a number to predict, use --task regression, or raise --max-classes"
         }

@@ -27,7 +27,7 @@ fn rows_for(schema: &Schema) -> Option<DataFrame> {
             }
         })
         .collect();
-    DataFrame::new(columns).ok()
+    DataFrame::new(4, columns).ok()
 }
 
 fuzz_target!(|data: &[u8]| {

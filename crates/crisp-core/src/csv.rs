@@ -200,6 +200,11 @@ pub(crate) struct RecordShape<'a> {
     expected: Option<usize>,
     fields: usize,
     in_quotes: bool,
+    /// No byte of the current field has been seen yet: a quote here opens a quoted field.
+    field_start: bool,
+    /// The last byte closed a quoted field: only a quote (an escaped one), a separator or a
+    /// line break may follow.
+    after_close: bool,
     line: usize,
     record_start_line: usize,
     record_is_blank: bool,
@@ -273,6 +278,8 @@ impl<'a> RecordShape<'a> {
             expected: None,
             fields: 1,
             in_quotes: false,
+            field_start: true,
+            after_close: false,
             line: 1,
             record_start_line: 1,
             record_is_blank: true,
@@ -362,6 +369,14 @@ impl<'a> RecordShape<'a> {
         self.line
     }
 
+    /// Reads `bytes`, the next piece of the file.
+    ///
+    /// Quoting is strict, as RFC 4180 has it: a quote opens a quoted field only as the field's
+    /// first byte; inside, a doubled quote is a quote; after the closing quote only a separator
+    /// or a line break may come. A quote elsewhere is an error naming its line: Polars splits
+    /// lines and fields by different rules around such a quote (lines toggle on any quote,
+    /// fields only on a leading one), so a stray `5'10"` could silently merge rows, and the
+    /// in-memory and streamed readers could disagree on the columns.
     pub(crate) fn feed(&mut self, bytes: &[u8]) -> Result<()> {
         let (separator, quote) = (self.separator, self.quote);
         let (separators, quotes) = (splat(separator), splat(quote));
@@ -371,15 +386,17 @@ impl<'a> RecordShape<'a> {
         while i < bytes.len() {
             // Fast path, 8 bytes at a time: a word with no quote and no line break only adds
             // its separators (outside quotes) and makes the record non-blank unless it is all
-            // `\r`.
-            if let Some(word) = bytes.get(i..i + 8) {
+            // `\r`; a field starts after it only when it ends with a separator.
+            if let (Some(word), false) = (bytes.get(i..i + 8), self.after_close) {
                 let x = u64::from_le_bytes(word.try_into().expect("8 bytes"));
                 if matches(x, quotes) | matches(x, NEWLINES) == 0 {
                     if !self.in_quotes {
-                        self.fields += matches(x, separators).count_ones() as usize;
-                    }
-                    if matches(x, RETURNS) != HIGH_BITS {
-                        self.record_is_blank = false;
+                        let seps = matches(x, separators);
+                        self.fields += seps.count_ones() as usize;
+                        if matches(x, RETURNS) != HIGH_BITS {
+                            self.record_is_blank = false;
+                            self.field_start = seps >> 56 != 0;
+                        }
                     }
                     i += 8;
                     continue;
@@ -387,32 +404,64 @@ impl<'a> RecordShape<'a> {
             }
             let b = bytes[i];
             i += 1;
+            if self.in_quotes {
+                if b == quote {
+                    self.in_quotes = false;
+                    self.after_close = true;
+                } else if b == b'\n' {
+                    self.line += 1;
+                }
+                continue;
+            }
+            if self.after_close {
+                self.after_close = false;
+                if b == quote {
+                    // A doubled quote inside the field: still quoted.
+                    self.in_quotes = true;
+                    continue;
+                }
+                if b != separator && b != b'\n' && b != b'\r' {
+                    return Err(self.stray_quote("text after the closing quote of a quoted field"));
+                }
+            }
             if b == quote {
-                self.in_quotes = !self.in_quotes;
+                if !self.field_start {
+                    return Err(self.stray_quote("a quote character inside an unquoted field"));
+                }
+                self.in_quotes = true;
+                self.field_start = false;
                 self.record_is_blank = false;
             } else if b == separator {
-                if !self.in_quotes {
-                    self.fields += 1;
-                }
+                self.fields += 1;
+                self.field_start = true;
                 self.record_is_blank = false;
             } else if b == b'\n' {
                 self.line += 1;
-                if !self.in_quotes {
-                    self.end_record(self.offset + i)?;
-                    if self.header_end.is_none() && self.records == 1 {
-                        self.header_end = Some(self.offset + i);
-                    }
-                    self.checkpoint(self.offset + i);
-                    self.fields = 1;
-                    self.record_is_blank = true;
-                    self.record_start_line = self.line;
+                self.end_record(self.offset + i)?;
+                if self.header_end.is_none() && self.records == 1 {
+                    self.header_end = Some(self.offset + i);
                 }
+                self.checkpoint(self.offset + i);
+                self.fields = 1;
+                self.field_start = true;
+                self.record_is_blank = true;
+                self.record_start_line = self.line;
             } else if b != b'\r' {
+                self.field_start = false;
                 self.record_is_blank = false;
             }
         }
         self.offset += bytes.len();
         Ok(())
+    }
+
+    /// The error for a quote where the strict quoting rules do not allow one.
+    fn stray_quote(&self, what: &str) -> Error {
+        let (source, line, field) = (self.source, self.line, self.fields);
+        Error::data(format!("{source}: line {line}, field {field}: {what}"))
+            .file(source)
+            .line(line)
+            .with_hint(crate::Hint::QuoteTheField)
     }
 
     /// Check the last record (text after the last line break, if any).
@@ -459,6 +508,75 @@ mod tests {
         assert_eq!(df.column("b").unwrap().dtype(), &DataType::String);
         assert_eq!(df.column("a").unwrap().null_count(), 1);
         assert_eq!(df.column("b").unwrap().null_count(), 1);
+    }
+
+    #[test]
+    fn quotes_follow_strict_rules_and_a_stray_quote_is_refused_on_both_paths() {
+        let ok = parse_csv(
+            b"\"size \"\"in\"\" cm\",note\r\n1,\"a, \"\"b\"\"\nc\"\r\n\"\",x\n",
+            "ok.csv",
+        )
+        .unwrap();
+        assert_eq!(ok.get_column_names(), ["size \"in\" cm", "note"]);
+        assert_eq!(ok.height(), 2);
+        for (bytes, expected) in [
+            (
+                &b"height,name\n5'10\",bob\n6',al\n"[..],
+                "s.csv: line 2, field 1: a quote character inside an unquoted field; quote the whole field",
+            ),
+            (
+                &b"a,b\n\"x\"y,1\n"[..],
+                "s.csv: line 2, field 1: text after the closing quote of a quoted field",
+            ),
+        ] {
+            let err = parse_csv(bytes, "s.csv").unwrap_err();
+            assert!(err.to_string().starts_with(expected), "{err}");
+            assert_eq!(err.location().line, Some(2));
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("s.csv");
+            std::fs::write(&path, bytes).unwrap();
+            let streamed = crate::DataFile::check(&path).unwrap_err();
+            let file = path.display().to_string();
+            assert_eq!(streamed.message(), err.message().replacen("s.csv", &file, 1));
+        }
+    }
+
+    /// Inputs the fuzz target `csv` (fuzz/) once crashed on, replayed as it reads them: the
+    /// first byte picks the separator and the encoding, the rest is the file. Both readers must
+    /// refuse such a file or agree on its columns.
+    #[test]
+    fn fuzz_regressions_read_alike_in_memory_and_streamed() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/regressions/csv");
+        let tmp = tempfile::tempdir().unwrap();
+        let mut seen = 0;
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let data = std::fs::read(entry.unwrap().path()).unwrap();
+            let Some((&choice, bytes)) = data.split_first() else {
+                continue;
+            };
+            seen += 1;
+            let options = ReadOptions::default()
+                .with_separator([b',', b';', b'\t', b'|'][usize::from(choice & 3)])
+                .with_encoding(if choice & 4 == 0 {
+                    crate::Encoding::Utf8
+                } else {
+                    crate::Encoding::Latin1
+                });
+            let path = tmp.path().join("f.csv");
+            std::fs::write(&path, bytes).unwrap();
+            let in_memory = parse_csv_with(bytes, "f.csv", &options);
+            let streamed = crate::DataFile::check_with(&path, &options);
+            if let (Ok(frame), Ok(file)) = (&in_memory, &streamed) {
+                let names: Vec<String> = frame
+                    .get_column_names()
+                    .iter()
+                    .map(|n| n.to_string())
+                    .collect();
+                assert_eq!(names, file.header());
+            }
+            assert_eq!(in_memory.is_ok(), streamed.is_ok());
+        }
+        assert!(seen > 0, "no regression input in {}", dir.display());
     }
 
     #[test]

@@ -99,6 +99,9 @@ pub enum Hint {
     /// A classification target with more classes than the limit: a number to regress on, or a
     /// higher limit.
     TooManyClasses,
+    /// A quote character where strict CSV quoting allows none: quote the whole field, or read
+    /// the file with another quote character.
+    QuoteTheField,
     /// A data file is not UTF-8: name its encoding (Latin-1, Windows-1252).
     GiveAnEncoding,
 }
@@ -123,6 +126,9 @@ impl Hint {
             Hint::GiveABaseline => " and needs a baseline model",
             Hint::TooManyClasses => {
                 "; if it is a number to predict, use the regression task, or raise `max_classes`"
+            }
+            Hint::QuoteTheField => {
+                "; quote the whole field (a quote inside written twice), or read the file with another quote character (`quote` in ReadOptions)"
             }
             Hint::GiveAnEncoding => {
                 "; if the file is Latin-1, read it with the latin1 encoding (`encoding` in ReadOptions)"
