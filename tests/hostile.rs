@@ -63,6 +63,29 @@ fn refused(dir: &Dir, name: &str, expected: &[&str]) {
     );
 }
 
+/// `body` with the value at the JSON pointer `pointer` replaced by `value`.
+fn edited(body: &Value, pointer: &str, value: Value) -> Value {
+    let mut edited = body.clone();
+    *edited
+        .pointer_mut(pointer)
+        .unwrap_or_else(|| panic!("no {pointer} in the model's JSON")) = value;
+    edited
+}
+
+/// Forges `body` with `value` at `pointer` as `name`, which `crisp predict` must refuse naming
+/// `expected`.
+fn refuse_edit(
+    dir: &Dir,
+    artifact: &Artifact,
+    body: &Value,
+    name: &str,
+    (pointer, value): (&str, Value),
+    expected: &[&str],
+) {
+    forge(dir, name, artifact, edited(body, pointer, value));
+    refused(dir, name, expected);
+}
+
 /// The first split node of tree `t` of a crisp-trees model body at `path`.
 fn first_split(body: &Value, trees: &str, t: usize) -> usize {
     body.pointer(&format!("{trees}/{t}/nodes"))
@@ -80,32 +103,8 @@ fn edited_crisp_trees_models_are_refused_before_they_predict() {
     let (artifact, body) = trained(&dir, "gbdt", &["n_rounds=5"]);
     let trees = "/model/GbdtClassifier/trees";
     let split = first_split(&body, trees, 0);
-    let node = |b: &mut Value, field: &str, value: Value| {
-        *b.pointer_mut(&format!("{trees}/0/nodes/{split}/{field}"))
-            .unwrap() = value;
-    };
-
-    // A child index past the node array.
-    let mut past = body.clone();
-    node(&mut past, "left", json!(1_000_000));
-    forge(&dir, "past.crisp", &artifact, past);
-    refused(&dir, "past.crisp", &["past.crisp", "tree 0", "children"]);
-
-    // A child pointing back at an ancestor: routing would loop forever.
-    let mut cycle = body.clone();
-    node(&mut cycle, "left", json!(split));
-    forge(&dir, "cycle.crisp", &artifact, cycle);
-    refused(&dir, "cycle.crisp", &["children come after their parent"]);
-
-    // A feature index beyond the schema.
-    let mut feature = body.clone();
-    node(&mut feature, "feature", json!(999));
-    forge(&dir, "feature.crisp", &artifact, feature);
-    refused(&dir, "feature.crisp", &["reads feature 999"]);
-
-    // A leaf whose values lie outside the value array.
-    let mut leaf = body.clone();
-    let leaf_index = body
+    let node = |field: &str| format!("{trees}/0/nodes/{split}/{field}");
+    let leaf = body
         .pointer(&format!("{trees}/0/nodes"))
         .unwrap()
         .as_array()
@@ -113,39 +112,60 @@ fn edited_crisp_trees_models_are_refused_before_they_predict() {
         .iter()
         .position(|n| n["flags"].as_u64().unwrap() & 1 == 1)
         .unwrap();
-    *leaf
-        .pointer_mut(&format!("{trees}/0/nodes/{leaf_index}/feature"))
-        .unwrap() = json!(1 << 30);
-    forge(&dir, "leaf.crisp", &artifact, leaf);
-    refused(&dir, "leaf.crisp", &["points at leaf"]);
-
-    // More classes in the model than the target has.
-    let mut classes = body.clone();
-    *classes
-        .pointer_mut("/model/GbdtClassifier/n_classes")
-        .unwrap() = json!(7);
-    forge(&dir, "classes.crisp", &artifact, classes);
-    refused(&dir, "classes.crisp", &["the model is invalid"]);
-
-    // An empty class list.
-    let mut empty = body.clone();
-    *empty.pointer_mut("/target/classes").unwrap() = json!([]);
-    forge(&dir, "empty.crisp", &artifact, empty);
-    refused(&dir, "empty.crisp", &["lists 0 classes"]);
-
-    // A model that reads more features than the pipeline makes.
-    let mut wide = body.clone();
-    *wide
-        .pointer_mut("/model/GbdtClassifier/n_features")
-        .unwrap() = json!(50);
-    forge(&dir, "wide.crisp", &artifact, wide);
-    refused(&dir, "wide.crisp", &["the model is invalid"]);
-
-    // A pipeline that marks a feature past its last as categorical.
-    let mut categorical = body;
-    *categorical.pointer_mut("/pipeline/categorical").unwrap() = json!([40]);
-    forge(&dir, "categorical.crisp", &artifact, categorical);
-    refused(&dir, "categorical.crisp", &["marks feature 40 categorical"]);
+    let leaf_feature = format!("{trees}/0/nodes/{leaf}/feature");
+    for (name, edit, expected) in [
+        // A child index past the node array.
+        (
+            "past.crisp",
+            (node("left"), json!(1_000_000)),
+            &["past.crisp", "tree 0", "children"][..],
+        ),
+        // A child pointing back at an ancestor: routing would loop forever.
+        (
+            "cycle.crisp",
+            (node("left"), json!(split)),
+            &["children come after their parent"],
+        ),
+        // A feature index beyond the schema.
+        (
+            "feature.crisp",
+            (node("feature"), json!(999)),
+            &["reads feature 999"],
+        ),
+        // A leaf whose values lie outside the value array.
+        (
+            "leaf.crisp",
+            (leaf_feature.clone(), json!(1 << 30)),
+            &["points at leaf"],
+        ),
+        // More classes in the model than the target has.
+        (
+            "classes.crisp",
+            ("/model/GbdtClassifier/n_classes".into(), json!(7)),
+            &["the model is invalid"],
+        ),
+        // An empty class list.
+        (
+            "empty.crisp",
+            ("/target/classes".into(), json!([])),
+            &["lists 0 classes"],
+        ),
+        // A model that reads more features than the pipeline makes.
+        (
+            "wide.crisp",
+            ("/model/GbdtClassifier/n_features".into(), json!(50)),
+            &["the model is invalid"],
+        ),
+        // A pipeline that marks a feature past its last as categorical.
+        (
+            "categorical.crisp",
+            ("/pipeline/categorical".into(), json!([40])),
+            &["marks feature 40 categorical"],
+        ),
+    ] {
+        let (pointer, value) = edit;
+        refuse_edit(&dir, &artifact, &body, name, (&pointer, value), expected);
+    }
 }
 
 #[test]
@@ -167,12 +187,14 @@ fn edited_linfa_trees_are_refused_and_deep_ones_cannot_overflow_the_stack() {
     forge(&dir, "class.crisp", &artifact, class);
     refused(&dir, "class.crisp", &["predicts class 7 of 3"]);
 
-    let mut cycle = body.clone();
-    *cycle
-        .pointer_mut(&format!("{nodes}/0/Split/right"))
-        .unwrap() = json!(0);
-    forge(&dir, "cycle.crisp", &artifact, cycle);
-    refused(&dir, "cycle.crisp", &["children come after their parent"]);
+    refuse_edit(
+        &dir,
+        &artifact,
+        &body,
+        "cycle.crisp",
+        (&format!("{nodes}/0/Split/right"), json!(0)),
+        &["children come after their parent"],
+    );
 
     // A tree 50,000 levels deep (linfa's own recursive form overflowed the stack while
     // decoding it): the flat form decodes, checks and routes it in loops.
@@ -241,21 +263,26 @@ fn edited_feature_steps_are_refused() {
     let artifact = Artifact::read(&dir.path("m.crisp")).unwrap();
     let body = serde_json::to_value(&artifact.model).unwrap();
 
-    let mut edges = body.clone();
-    *edges
-        .pointer_mut("/pipeline/steps/0/Bin/columns/0/edges")
-        .unwrap() = json!([40.0, 35.0, 50.0]);
-    forge(&dir, "edges.crisp", &artifact, edges);
-    refused(&dir, "edges.crisp", &["feature step 1", "not increasing"]);
-
-    let mut encodings = body;
-    *encodings
-        .pointer_mut("/pipeline/steps/1/TargetEncode/columns/0/categories")
-        .unwrap() = json!(["Biscoe"]);
-    forge(&dir, "encodings.crisp", &artifact, encodings);
-    refused(
+    refuse_edit(
         &dir,
+        &artifact,
+        &body,
+        "edges.crisp",
+        (
+            "/pipeline/steps/0/Bin/columns/0/edges",
+            json!([40.0, 35.0, 50.0]),
+        ),
+        &["feature step 1", "not increasing"],
+    );
+    refuse_edit(
+        &dir,
+        &artifact,
+        &body,
         "encodings.crisp",
+        (
+            "/pipeline/steps/1/TargetEncode/columns/0/categories",
+            json!(["Biscoe"]),
+        ),
         &["feature step 2", "do not line up"],
     );
 }
@@ -438,13 +465,6 @@ fn a_bootstrap_without_resamples_is_an_error() {
 #[test]
 fn edited_linfa_family_models_are_refused_before_they_predict() {
     let dir = Dir::new();
-    let edit = |body: &Value, pointer: &str, value: Value| -> Value {
-        let mut edited = body.clone();
-        *edited
-            .pointer_mut(pointer)
-            .unwrap_or_else(|| panic!("{pointer} in {body:#}")) = value;
-        edited
-    };
 
     // k nearest neighbours: targets that do not line up with the stored rows, and rows so far
     // apart that a squared distance would overflow (linfa-nn panics on an infinite distance).
@@ -452,27 +472,30 @@ fn edited_linfa_family_models_are_refused_before_they_predict() {
     let classes = body["model"]["KnnClassifier"]["classes"]
         .as_array()
         .unwrap();
-    let short = edit(
-        &body,
-        "/model/KnnClassifier/classes",
-        json!(classes[1..].to_vec()),
-    );
-    forge(&dir, "knn_short.crisp", &artifact, short);
-    refused(
-        &dir,
-        "knn_short.crisp",
-        &["275 training rows with 274 targets"],
-    );
-    let far = edit(
-        &body,
-        "/model/KnnClassifier/neighbours/x/data/0",
-        json!(1e300),
-    );
-    forge(&dir, "knn_far.crisp", &artifact, far);
-    refused(&dir, "knn_far.crisp", &["too far apart to measure"]);
-    let class = edit(&body, "/model/KnnClassifier/classes/0", json!(3));
-    forge(&dir, "knn_class.crisp", &artifact, class);
-    refused(&dir, "knn_class.crisp", &["a training row of class 3 of 3"]);
+    let short = json!(classes[1..].to_vec());
+    let knn = "/model/KnnClassifier";
+    for (name, pointer, value, expected) in [
+        (
+            "knn_short.crisp",
+            format!("{knn}/classes"),
+            short,
+            "275 training rows with 274 targets",
+        ),
+        (
+            "knn_far.crisp",
+            format!("{knn}/neighbours/x/data/0"),
+            json!(1e300),
+            "too far apart to measure",
+        ),
+        (
+            "knn_class.crisp",
+            format!("{knn}/classes/0"),
+            json!(3),
+            "a training row of class 3 of 3",
+        ),
+    ] {
+        refuse_edit(&dir, &artifact, &body, name, (&pointer, value), &[expected]);
+    }
 
     // Multinomial logistic regression: one intercept short.
     let (artifact, body) = trained(&dir, "logistic_regression", &[]);
@@ -502,25 +525,26 @@ fn edited_linfa_family_models_are_refused_before_they_predict() {
         &["svm machine 0", "a linear hyperplane of 2 values"],
     );
     let (artifact, body) = trained(&dir, "svm", &[]);
-    let width = edit(
-        &body,
-        "/model/Svm/machines/1/kernel_method",
-        json!({"Gaussian": 0.0}),
-    );
-    forge(&dir, "svm_kernel.crisp", &artifact, width);
-    refused(
+    refuse_edit(
         &dir,
+        &artifact,
+        &body,
         "svm_kernel.crisp",
+        (
+            "/model/Svm/machines/1/kernel_method",
+            json!({"Gaussian": 0.0}),
+        ),
         &["svm machine 1", "kernel has a constant out of range"],
     );
 
     // Gaussian naive Bayes: a variance of 0 (a division by zero when predicting).
     let (artifact, body) = trained(&dir, "gaussian_nb", &[]);
-    let zero = edit(&body, "/model/GaussianNb/classes/1/variance/2", json!(0.0));
-    forge(&dir, "nb.crisp", &artifact, zero);
-    refused(
+    refuse_edit(
         &dir,
+        &artifact,
+        &body,
         "nb.crisp",
+        ("/model/GaussianNb/classes/1/variance/2", json!(0.0)),
         &["class 1 has a prior or variance that is not positive"],
     );
 }
