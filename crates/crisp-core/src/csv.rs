@@ -157,7 +157,12 @@ pub(crate) fn header_names(bytes: &[u8], dialect: &Dialect) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
     let mut field = Vec::new();
     let mut in_quotes = false;
-    let mut i = 0;
+    // Blank lines before the header are not the header (the record-shape check and Polars
+    // skip them too).
+    let mut i = bytes
+        .iter()
+        .position(|&b| b != b'\n' && b != b'\r')
+        .unwrap_or(bytes.len());
     while let Some(&b) = bytes.get(i) {
         i += 1;
         if in_quotes {
@@ -539,6 +544,19 @@ mod tests {
             let file = path.display().to_string();
             assert_eq!(streamed.message(), err.message().replacen("s.csv", &file, 1));
         }
+    }
+
+    #[test]
+    fn blank_lines_before_the_header_are_skipped_on_both_paths() {
+        let bytes = b"\n\r\n\na,b\n1,2\n";
+        let frame = parse_csv(bytes, "b.csv").unwrap();
+        assert_eq!(frame.get_column_names(), ["a", "b"]);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("b.csv");
+        std::fs::write(&path, bytes).unwrap();
+        let file = crate::DataFile::check(&path).unwrap();
+        assert_eq!(file.header(), ["a", "b"]);
+        assert_eq!(file.rows(), 1);
     }
 
     /// Inputs the fuzz target `csv` (fuzz/) once crashed on, replayed as it reads them: the
