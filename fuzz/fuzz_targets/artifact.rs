@@ -36,7 +36,7 @@ fn rows_for(schema: &Schema) -> Option<DataFrame> {
 fn with_valid_checksum(data: &[u8]) -> Vec<u8> {
     let mut bytes = data.to_vec();
     let len = |at: usize| -> Option<usize> {
-        let b = bytes.get(at..at + 8)?;
+        let b = bytes.get(at..at.checked_add(8)?)?;
         usize::try_from(u64::from_le_bytes(b.try_into().ok()?)).ok()
     };
     let Some(header_len) = len(12) else {
