@@ -53,6 +53,7 @@ fn training(c: &mut Criterion) {
         max_classes: crisp_train::DEFAULT_MAX_CLASSES,
         split_by: crisp_train::SplitBy::Rows,
         refit: false,
+        weighting: Default::default(),
     };
     group.bench_function("linfa_decision_tree/depth8", |b| {
         b.iter(|| train(&frame, "adult", &config).unwrap())

@@ -80,6 +80,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         max_classes: crisp_train::DEFAULT_MAX_CLASSES,
         split_by: crisp_train::SplitBy::Rows,
         refit: false,
+        weighting: Default::default(),
     };
     let run = train(frame, "adult.csv", &config)?;
     println!(

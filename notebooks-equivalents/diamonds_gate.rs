@@ -30,6 +30,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         max_classes: crisp_train::DEFAULT_MAX_CLASSES,
         split_by: crisp_train::SplitBy::Rows,
         refit: false,
+        weighting: Default::default(),
     };
     println!("\n## Baseline and candidate (same seeded split)");
     let baseline = train(&diamonds, "diamonds.csv", &config("linear_regression"))?;

@@ -52,7 +52,8 @@ pub struct TrainArgs {
     /// Fraction of --data held out for testing [default: 0.2].
     #[arg(long, value_name = "F")]
     pub test_fraction: Option<f64>,
-    /// Model to train (`crisp models` lists them; `--model help` too).
+    /// Model to train (`crisp models` lists them; `--model help` too), or `auto`: a
+    /// budgeted search over gradient boosting settings and the linear baseline.
     #[arg(long, value_name = "NAME")]
     pub model: Option<String>,
     /// Model hyperparameter, repeatable: --param max_depth=6.
@@ -89,6 +90,8 @@ pub struct TrainArgs {
     #[command(flatten)]
     pub search: SearchArgs,
     #[command(flatten)]
+    pub weights: WeightArgs,
+    #[command(flatten)]
     pub read: ReadArgs,
 }
 
@@ -107,7 +110,8 @@ pub struct SelectArgs {
     /// Split in time order by this column: every evaluation part comes after its training rows.
     #[arg(long, value_name = "COLUMN")]
     pub time: Option<String>,
-    /// Metric that ranks candidates [default: roc_auc for classes, rmse for numbers].
+    /// Metric that ranks candidates [default: roc_auc for classes (log_loss with --model auto),
+    /// rmse for numbers].
     #[arg(long, value_name = "NAME")]
     pub metric: Option<String>,
 }
@@ -120,9 +124,14 @@ pub struct SearchArgs {
     /// halving; the best candidate is trained and shipped.
     #[arg(long, value_name = "METHOD", conflicts_with = "until")]
     pub search: Option<String>,
-    /// Candidates to try [default: the whole grid; random 20; halving 50].
+    /// Candidates to try [default: the whole grid; random 20; halving 50; auto: as many as
+    /// the time budget allows].
     #[arg(long, value_name = "N")]
     pub trials: Option<usize>,
+    /// Time for --model auto or a --search: no candidate starts after it (60s, 2m, or 90 for
+    /// seconds) [default for --model auto: 60s].
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
+    pub time_budget: Option<String>,
     /// Ship the model evaluated on the hold-out split instead of refitting it on every
     /// labeled row.
     #[arg(long)]
@@ -339,4 +348,22 @@ fn one_character(flag: &str, text: &str) -> Result<u8> {
         ))
         .value(text)
     })
+}
+
+/// `train --class-weight`, `--sample-weight` and `--weighted-metrics`.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Weights")]
+pub struct WeightArgs {
+    /// Weigh classes: `balanced` (n_rows / (n_classes * rows of the class)) or CLASS=WEIGHT
+    /// pairs, comma-separated ('>50K=3'); classification, models that take weights.
+    #[arg(long, value_name = "balanced|C=W,...")]
+    pub class_weight: Option<String>,
+    /// Weigh each row by this numeric column (values >= 0; not a feature, not needed to
+    /// predict); models that take sample weights.
+    #[arg(long, value_name = "COLUMN")]
+    pub sample_weight: Option<String>,
+    /// Weigh the evaluated rows in the report's metrics too (by their sample and class
+    /// weights); without it every row counts once.
+    #[arg(long)]
+    pub weighted_metrics: bool,
 }

@@ -19,6 +19,11 @@
 //! dtype = "numeric"
 //! strategy = "median"
 //!
+//! [train]                     # optional: weights (classification: class_weight)
+//! class_weight = "balanced"   # or { ">50K" = 3.0 }
+//! sample_weight = "fnlwgt"    # a numeric column, not a feature
+//! weighted_metrics = false    # weigh the report's metrics too
+//!
 //! [validate]
 //! thresholds = ["accuracy>=0.8"]
 //! data = { max_psi = 0.2, max_null_rate_increase = 0.05 }
@@ -41,7 +46,7 @@ use std::path::Path;
 
 use crisp_core::{Error, Result};
 use crisp_features::PipelineSpec;
-use crisp_train::{ParamRange, SearchSpace};
+use crisp_train::{ClassWeight, ParamRange, SearchSpace};
 use serde::Deserialize;
 
 #[derive(Debug, Default, Deserialize)]
@@ -56,6 +61,53 @@ pub struct PipelineConfig {
     pub features: Option<PipelineSpec>,
     pub validate: Option<ValidateConfig>,
     pub search: Option<SearchSection>,
+    pub train: Option<TrainSection>,
+}
+
+/// `[train]`: how rows are weighted.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrainSection {
+    /// `"balanced"` or a table `{ class = weight }`.
+    pub class_weight: Option<toml::Value>,
+    pub sample_weight: Option<String>,
+    pub weighted_metrics: Option<bool>,
+}
+
+impl TrainSection {
+    /// The class weights of `class_weight`, if given. `path` names the file in errors.
+    pub fn class_weight(&self, path: &Path) -> Result<Option<ClassWeight>> {
+        let at = || format!("{}: [train] class_weight", path.display());
+        match &self.class_weight {
+            None => Ok(None),
+            Some(toml::Value::String(text)) => text
+                .parse()
+                .map(Some)
+                .map_err(|e: Error| e.prefixed(format!("{}: ", at()))),
+            Some(toml::Value::Table(table)) => {
+                let pairs = table
+                    .iter()
+                    .map(|(class, w)| match w {
+                        toml::Value::Integer(i) => Ok((class.clone(), *i as f64)),
+                        toml::Value::Float(f) => Ok((class.clone(), *f)),
+                        other => Err(Error::config(format!(
+                            "{}: the weight of class '{class}' must be a number, got a {}",
+                            at(),
+                            other.type_str()
+                        ))),
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                ClassWeight::given(pairs)
+                    .map(Some)
+                    .map_err(|e| e.prefixed(format!("{}: ", at())))
+            }
+            Some(other) => Err(Error::config(format!(
+                "{}: \"balanced\" or a table of class = weight, got a {}",
+                at(),
+                other.type_str()
+            ))),
+        }
+    }
 }
 
 /// `[search]`: the method, trials, metric, scoring and the space per model.

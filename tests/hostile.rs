@@ -493,6 +493,18 @@ fn edited_linfa_family_models_are_refused_before_they_predict() {
             json!(3),
             "a training row of class 3 of 3",
         ),
+        (
+            "knn_class_weight.crisp",
+            format!("{knn}/class_weights/1"),
+            json!(-1.0),
+            "3 class weights for 3 classes, or one outside [1e-9, 1e12]",
+        ),
+        (
+            "knn_class_weights.crisp",
+            format!("{knn}/class_weights"),
+            json!([1.0]),
+            "1 class weights for 3 classes",
+        ),
     ] {
         refuse_edit(&dir, &artifact, &body, name, (&pointer, value), &[expected]);
     }

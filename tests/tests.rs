@@ -34,3 +34,10 @@ mod models;
 // Model selection: cross-validation by rows, groups and time, grid / random / halving
 // searches, crisp compare, the refit on every labeled row, reproducible model bytes.
 mod selection;
+// `train --model auto`: the budgeted search over gradient boosting settings and the linear
+// baseline on adult and diamonds, its time budget, reproducibility within --trials, mistakes.
+mod auto;
+// Class and sample weights (issue #13, class imbalance): minority recall on held-out adult
+// rows, a weight column that is no input, --weighted-metrics against weighted sums by hand,
+// weights in folds and searches, refusals.
+mod weights;

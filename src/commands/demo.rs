@@ -85,6 +85,7 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
         max_classes: crisp_train::DEFAULT_MAX_CLASSES,
         select: Default::default(),
         search: Default::default(),
+        weights: Default::default(),
         read: ReadArgs::default(),
     })?;
 

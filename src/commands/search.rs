@@ -1,13 +1,14 @@
-//! `crisp train --until RULE --budget N` and `crisp train --search METHOD`: flags, printing and
-//! the report around `crisp_train::train_until` and `crisp_train::search`. `--until` exits 1
-//! with the best attempt's report when the budget runs out.
+//! `crisp train --until RULE --budget N`, `crisp train --search METHOD` and `crisp train --model
+//! auto`: flags, printing and the report around `crisp_train::train_until`,
+//! `crisp_train::search` and `crisp_train::auto`. `--until` exits 1 with the best attempt's
+//! report when the budget runs out.
 
 use std::process::ExitCode;
 
 use crisp_core::{bail, Result};
 use crisp_train::{
-    drop_missing_target, infer_task, search, train_until, Scoring, SearchConfig, SearchMethod,
-    TrainConfig, UntilConfig, VALIDATION_FRACTION,
+    auto, drop_missing_target, infer_task, search, train_until, AutoConfig, Scoring, SearchConfig,
+    SearchMethod, TrainConfig, UntilConfig, VALIDATION_FRACTION,
 };
 use crisp_validate::Threshold;
 use serde_json::json;
@@ -162,4 +163,101 @@ pub fn run_search(
     };
     super::train::finish(args, prepared, &config, &outcome.run, extra)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `crisp train --model auto [--time-budget 60s]`: the budgeted search over gradient boosting
+/// settings and the linear baseline, its leaderboard, and the best candidate trained,
+/// evaluated and (by default) refit like a plain `train`.
+pub fn run_auto(args: &TrainArgs, prepared: &Prepared, config: &AutoConfig) -> Result<ExitCode> {
+    let base = &prepared.config;
+    let limits = match (config.time_budget, config.trials) {
+        (Some(b), Some(t)) => format!("a time budget of {}, at most {t} candidates", seconds(b)),
+        (Some(b), None) => format!("a time budget of {}", seconds(b)),
+        (None, Some(t)) => format!("{t} candidates"),
+        (None, None) => format!("{} candidates", AutoConfig::DEFAULT_TRIALS_WITHOUT_BUDGET),
+    };
+    println!("auto: gradient boosting settings and the linear baseline, {limits}");
+    let outcome = auto(&prepared.frame, &prepared.source, base, config)?;
+    let board = &outcome.leaderboard;
+    let scoring = match outcome.scoring {
+        Scoring::Validation(f) => format!("a {f} validation split of the training rows"),
+        Scoring::CrossValidation(k) => format!("{k}-fold cross-validation of the training rows"),
+    };
+    println!(
+        "  {} candidates scored on {scoring} in {:.1}s{}",
+        board.entries.len(),
+        outcome.search_seconds,
+        if outcome.budget_hit {
+            "; the time budget stopped the search"
+        } else {
+            ""
+        }
+    );
+    for f in &outcome.failed {
+        println!(
+            "  candidate {} ({} {}) failed and is left out: {}",
+            f.candidate + 1,
+            f.model,
+            super::compare::params_text(&f.params),
+            f.error
+        );
+    }
+    print!("{}", super::compare::table(board, 10));
+    let best = &board.entries[0];
+    println!(
+        "best: {} {}",
+        best.model,
+        super::compare::params_text(&best.params)
+    );
+    if let Some(r) = &outcome.refit_rounds {
+        println!(
+            "  gbdt rounds: early stopping kept {:.0} on {:.0} rows in the search; the final model trains {} for {} rows without it",
+            r.kept, r.rows_boosted, r.n_rounds, r.rows_refit
+        );
+    }
+    let (fraction, folds) = match outcome.scoring {
+        Scoring::Validation(f) => (Some(f), None),
+        Scoring::CrossValidation(k) => (None, Some(k)),
+    };
+    let mut extra = serde_json::Map::new();
+    extra.insert("leaderboard".into(), json!(board));
+    extra.insert(
+        "auto".into(),
+        json!({
+            "time_budget_seconds": outcome.time_budget.map(|b| b.as_secs_f64()),
+            "trials": config.trials,
+            "seconds": outcome.search_seconds,
+            "budget_hit": outcome.budget_hit,
+            "scoring": board.scoring,
+            "validation_fraction": fraction,
+            "folds": folds,
+            "candidates": board.entries.len(),
+            "skipped": board.skipped,
+            "failed": outcome.failed,
+            "best": { "model": outcome.best.name, "params": outcome.best.params },
+            "refit_rounds": outcome.refit_rounds,
+        }),
+    );
+    let config = TrainConfig {
+        task: Some(outcome.task),
+        model: outcome.shipped.clone(),
+        ..base.clone()
+    };
+    super::train::finish(args, prepared, &config, &outcome.run, extra)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A duration as `60s`, `1.5s` or `2m 30s`.
+fn seconds(d: std::time::Duration) -> String {
+    let s = d.as_secs_f64();
+    if s >= 60.0 && s.fract() == 0.0 {
+        let (m, rest) = ((s / 60.0).floor(), s % 60.0);
+        if rest == 0.0 {
+            format!("{m}m")
+        } else {
+            format!("{m}m {rest}s")
+        }
+    } else {
+        format!("{s}s")
+    }
 }

@@ -4,9 +4,10 @@
 use crisp_artifact::{Artifact, ArtifactHeader, DataInfo};
 use crisp_core::{bail, read_table, Error, OutputSet, Result};
 use crisp_train::{
-    cross_validate, parse_pairs, train, CvRun, Holdout, ModelSpec, Scoring, SearchConfig,
-    SearchMethod, SplitBy, TrainConfig, TrainRun, MODELS,
+    cross_validate, parse_pairs, parse_time_budget, train, AutoConfig, CvRun, Holdout, ModelSpec,
+    Scoring, SearchConfig, SearchMethod, SplitBy, TrainConfig, TrainRun, MODELS,
 };
+use crisp_train::{ClassWeight, WeightSupport, Weighting};
 use crisp_validate::Task;
 use std::process::ExitCode;
 
@@ -30,6 +31,14 @@ pub fn models_list() -> String {
         out.push_str(&format!("{} ({})\n", m.name, tasks.join(", ")));
         out.push_str(&format!("    {}\n", m.description));
         out.push_str(&format!("    pipeline: {}\n", m.pipeline_in_words()));
+        out.push_str(&format!(
+            "    weights: {}\n",
+            match m.weights {
+                WeightSupport::SampleWeights => "class and sample weights",
+                WeightSupport::ClassWeights => "class weights (no sample weights)",
+                WeightSupport::Unweighted => "none",
+            }
+        ));
         let width = m.params.iter().map(|p| p.len()).max().unwrap_or(0);
         for name in m.params {
             match m.param_docs.iter().find(|d| d.name == *name) {
@@ -56,6 +65,8 @@ pub struct Prepared {
     pub until: Vec<String>,
     /// The search of `--search` or `[search]`.
     pub search: Option<SearchConfig>,
+    /// `--model auto`: its budget, trials, metric and scoring.
+    pub auto: Option<AutoConfig>,
     /// `--cv K` with `--test-data` (no search): the folds are reported next to the test metrics.
     pub cv_with_test_data: Option<usize>,
 }
@@ -87,7 +98,20 @@ pub fn prepare(args: &TrainArgs) -> Result<Prepared> {
     };
     let seed = args.seed.or(config.seed).unwrap_or(DEFAULT_SEED);
     let source = args.data.display().to_string();
-    let search = search_config(args, &config, config_path.as_deref())?;
+    let model_name = args
+        .model
+        .clone()
+        .or_else(|| config.model.as_ref().and_then(|m| m.name.clone()))
+        .unwrap_or_default();
+    let auto = if model_name == "auto" {
+        Some(auto_config(args, &config)?)
+    } else {
+        None
+    };
+    let search = match auto {
+        Some(_) => None,
+        None => search_config(args, &config, config_path.as_deref())?,
+    };
     let select = &args.select;
     if !args.until.is_empty() && select.cv.is_some() {
         bail!(Config: "--cv does not apply to --until, which scores candidates on a validation split; drop one");
@@ -98,7 +122,7 @@ pub fn prepare(args: &TrainArgs) -> Result<Prepared> {
         }
     }
     // Without a search, --cv is the evaluation: it uses every row, so no rows are held out.
-    let cv_evaluation = select.cv.filter(|_| search.is_none());
+    let cv_evaluation = select.cv.filter(|_| search.is_none() && auto.is_none());
     if cv_evaluation.is_some() && args.test_fraction.is_some() {
         bail!(Config: "--cv evaluates on every row of --data; drop --test-fraction (or add --search, whose candidates --cv scores)");
     }
@@ -145,17 +169,20 @@ pub fn prepare(args: &TrainArgs) -> Result<Prepared> {
     };
     let mut params = config.model_params();
     params.extend(parse_pairs(&args.params).map_err(|e| e.prefixed("--param "))?);
-    let model_name = args
-        .model
-        .clone()
-        .or_else(|| config.model.as_ref().and_then(|m| m.name.clone()))
-        .unwrap_or_default();
+    if auto.is_some() && !params.is_empty() {
+        bail!(Config: "--model auto chooses the models and their parameters; drop --param (and the [model] params of the config)");
+    }
     Ok(Prepared {
         config: TrainConfig {
             target,
             task,
             model: ModelSpec {
-                name: model_name,
+                // auto is not a model: it chooses one.
+                name: if auto.is_some() {
+                    String::new()
+                } else {
+                    model_name
+                },
                 params,
             },
             features: config.features.clone(),
@@ -164,6 +191,7 @@ pub fn prepare(args: &TrainArgs) -> Result<Prepared> {
             max_classes: args.max_classes,
             split_by,
             refit: !args.search.no_refit,
+            weighting: weighting(args, &config, config_path.as_deref())?,
         },
         frame,
         source,
@@ -171,7 +199,76 @@ pub fn prepare(args: &TrainArgs) -> Result<Prepared> {
         until: args.until.clone(),
         cv_with_test_data: cv_evaluation.filter(|_| args.test_data.is_some()),
         search,
+        auto,
     })
+}
+
+/// What `--model auto` runs: `--time-budget` (default one minute), `--trials`, `--metric`, and
+/// `--cv K` to score every candidate by K folds whatever the size of the data.
+fn auto_config(args: &TrainArgs, config: &PipelineConfig) -> Result<AutoConfig> {
+    if args.search.search.is_some() || config.search.is_some() {
+        bail!(Config: "--model auto searches models and parameters itself; drop --search (and the [search] section of the config)");
+    }
+    if !args.until.is_empty() {
+        bail!(Config: "--until tries candidates until one clears its thresholds, --model auto searches for the best within a time budget; use one of them");
+    }
+    let mut auto = AutoConfig::new();
+    if let Some(text) = &args.search.time_budget {
+        auto.time_budget = Some(time_budget(text)?);
+    }
+    if let Some(t) = args.search.trials {
+        if t == 0 {
+            bail!(Config: "--trials must be at least 1");
+        }
+        auto.trials = Some(t);
+    }
+    auto.metric = args.select.metric.clone();
+    if let Some(k) = args.select.cv {
+        if k < 2 {
+            bail!(Config: "--cv must be at least 2 folds, got {k}");
+        }
+        auto.scoring = Some(Scoring::CrossValidation(k));
+    }
+    Ok(auto)
+}
+
+/// The duration of `--time-budget`.
+fn time_budget(text: &str) -> Result<std::time::Duration> {
+    parse_time_budget(text).map_err(|e| e.prefixed("--time-budget: "))
+}
+
+/// The weights of `--class-weight`, `--sample-weight` and `--weighted-metrics`, or of the
+/// config's `[train]` (flags win over the file).
+fn weighting(
+    args: &TrainArgs,
+    config: &PipelineConfig,
+    path: Option<&std::path::Path>,
+) -> Result<Weighting> {
+    let section = config.train.as_ref();
+    let class_weight = match &args.weights.class_weight {
+        Some(text) => Some(
+            text.parse::<ClassWeight>()
+                .map_err(|e| e.prefixed("--class-weight: "))?,
+        ),
+        None => match section {
+            Some(s) => s.class_weight(path.unwrap_or(std::path::Path::new("config")))?,
+            None => None,
+        },
+    };
+    let weighting = Weighting {
+        class_weight,
+        sample_weight: args
+            .weights
+            .sample_weight
+            .clone()
+            .or_else(|| section.and_then(|s| s.sample_weight.clone())),
+        weighted_metrics: args.weights.weighted_metrics
+            || section.and_then(|s| s.weighted_metrics).unwrap_or(false),
+    };
+    if weighting.weighted_metrics && !weighting.is_weighted() {
+        bail!(Config: "--weighted-metrics weighs the metrics by the rows' weights; give --class-weight or --sample-weight too");
+    }
+    Ok(weighting)
 }
 
 /// The search that `--search` and `[search]` ask for, if any (flags win over the file).
@@ -188,7 +285,10 @@ fn search_config(
     };
     let Some(method) = method else {
         if args.search.trials.is_some() || args.select.metric.is_some() {
-            bail!(Config: "--trials and --metric choose how a search runs; add --search grid|random|halving (or a [search] section)");
+            bail!(Config: "--trials and --metric choose how a search runs; add --search grid|random|halving (or a [search] section, or --model auto)");
+        }
+        if args.search.time_budget.is_some() {
+            bail!(Config: "--time-budget limits a search; add --model auto or --search grid|random|halving");
         }
         return Ok(None);
     };
@@ -227,6 +327,9 @@ fn search_config(
     if search.trials == Some(0) {
         bail!(Config: "--trials must be at least 1");
     }
+    if let Some(text) = &args.search.time_budget {
+        search.time_budget = Some(time_budget(text)?);
+    }
     Ok(Some(search))
 }
 
@@ -241,6 +344,9 @@ pub fn run(args: &TrainArgs) -> Result<ExitCode> {
     }
     if let Some(search) = &prepared.search {
         return super::search::run_search(args, &prepared, search);
+    }
+    if let Some(auto) = &prepared.auto {
+        return super::search::run_auto(args, &prepared, auto);
     }
     let mut extra = serde_json::Map::new();
     if let Some(k) = prepared.cv_with_test_data {
@@ -351,6 +457,9 @@ fn train_report(
     if let Some(rounds) = &run.refit_rounds {
         report["refit_rounds"] = json!(rounds);
     }
+    if let Some(weights) = &run.weighting {
+        report["weights"] = json!(weights);
+    }
     if !header.classes.is_empty() {
         report["classes"] = json!(header.classes);
     }
@@ -407,6 +516,9 @@ fn print_summary(
         header.features.len(),
         header.input_schema.columns.len()
     );
+    if let Some(w) = &run.weighting {
+        print_weights(w);
+    }
     match &run.cv {
         Some(cv) => print_cv(cv, run.rows_test),
         None => {
@@ -415,6 +527,32 @@ fn print_summary(
         }
     }
     println!("wrote {}", out.display());
+}
+
+/// How the rows were weighted, in one line.
+fn print_weights(w: &crisp_train::WeightSummary) {
+    let mut parts = Vec::new();
+    if let (Some(kind), Some(classes)) = (&w.class_weight, &w.class_weights) {
+        let each: Vec<String> = classes
+            .iter()
+            .map(|(c, v)| format!("{c} {}", format_metric(*v)))
+            .collect();
+        parts.push(format!("class weights {kind} ({})", each.join(", ")));
+    }
+    if let Some(column) = &w.sample_weight {
+        parts.push(format!(
+            "sample weights from '{column}' (scaled to a mean of 1)"
+        ));
+    }
+    println!(
+        "  weighted by {}; metrics {}",
+        parts.join(" and "),
+        if w.weighted_metrics {
+            "weighted too"
+        } else {
+            "unweighted (every row counts once)"
+        }
+    );
 }
 
 /// The folds' mean ± standard deviation of every metric, the main ones first.

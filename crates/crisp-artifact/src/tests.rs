@@ -30,6 +30,7 @@ fn artifact(frame: &DataFrame, model: &str, params: &[(&str, &str)]) -> Artifact
         max_classes: crisp_train::DEFAULT_MAX_CLASSES,
         split_by: crisp_train::SplitBy::Rows,
         refit: false,
+        weighting: Default::default(),
     };
     let run = train(frame, "penguins.csv", &config).unwrap();
     let data = DataInfo {

@@ -242,6 +242,7 @@ mod tests {
             n_classes: 3,
             categorical: &[],
             seed: 1,
+            weights: None,
         };
         let values = BTreeMap::from([("var_smoothing".to_string(), "1e-9".to_string())]);
         let params = Params::new(NAME, &values, GAUSSIAN_NB_PARAMS).unwrap();

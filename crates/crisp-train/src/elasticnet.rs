@@ -269,6 +269,7 @@ mod tests {
             n_classes: 0,
             categorical: &[],
             seed: 1,
+            weights: None,
         };
         let names = match penalty {
             Penalty::ElasticNet => ELASTIC_NET_PARAMS,

@@ -94,6 +94,18 @@ impl FittedModel {
             .map_err(|e| Error::model(format!("cannot evaluate the model: {e}")))
     }
 
+    /// Metrics of `predictions` against `truth`, each row weighing its weight in `weights`
+    /// (scikit-learn's `sample_weight`; see [`Evaluation::from_input_weighted`]).
+    pub fn score_weighted(
+        &self,
+        truth: &TargetValues,
+        predictions: &Predictions,
+        weights: &[f64],
+    ) -> Result<Evaluation> {
+        Evaluation::from_input_weighted(&self.eval_input(truth, predictions)?, weights)
+            .map_err(|e| Error::model(format!("cannot evaluate the model: {e}")))
+    }
+
     /// `truth` and `predictions` in the form crisp-validate computes metrics on.
     pub fn eval_input<'a>(
         &'a self,

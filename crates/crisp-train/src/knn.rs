@@ -26,6 +26,12 @@ const NAME: &str = "knn";
 /// prune little in many dimensions).
 const KD_TREE_MAX_FEATURES: usize = 20;
 
+/// The lightest class weight a stored model may hold (a vote weighed so little would vanish
+/// next to a neighbour at a small distance).
+const MIN_CLASS_WEIGHT: f64 = 1e-9;
+/// The heaviest (times a distance weight it must stay finite).
+const MAX_CLASS_WEIGHT: f64 = 1e12;
+
 /// Parameters of `knn`.
 pub const KNN_PARAMS: &[&str] = &["k", "weights", "algorithm"];
 
@@ -75,6 +81,8 @@ pub struct KnnClassifier {
     pub classes: Vec<usize>,
     /// Number of classes of the target.
     pub n_classes: usize,
+    /// The weight of each class's votes (all 1 unless the run gave class weights).
+    pub class_weights: Vec<f64>,
 }
 
 /// k nearest neighbours, regression.
@@ -142,6 +150,10 @@ pub fn fit_knn(p: &Params, data: &TrainingData) -> Result<Knn> {
             neighbours,
             classes: class_targets(data, NAME)?.to_vec(),
             n_classes: data.n_classes,
+            class_weights: match data.weights.and_then(|w| w.classes) {
+                Some(w) => w.to_vec(),
+                None => vec![1.0; data.n_classes],
+            },
         }),
         TargetValues::Values(_) => Knn::Regressor(KnnRegressor {
             neighbours,
@@ -286,13 +298,15 @@ impl Neighbours {
 
 impl KnnClassifier {
     /// The weighted vote shares of every class, and the class with the most (ties to the lowest).
+    /// A neighbour's vote weighs its weight (1, or 1 / its distance) times its class's weight.
     pub fn predict(&self, x: &Array2<f64>) -> Predictions {
         let k = self.n_classes;
         let mut proba = vec![0.0; x.nrows() * k];
         for (i, found) in self.neighbours.search(x).iter().enumerate() {
             let votes = &mut proba[i * k..(i + 1) * k];
             for ((row, _), w) in found.iter().zip(self.neighbours.weigh(found)) {
-                votes[self.classes[*row]] += w;
+                let class = self.classes[*row];
+                votes[class] += w * self.class_weights[class];
             }
             // The total of the class sums is at least each of them, so no share exceeds 1.
             let total: f64 = votes.iter().sum();
@@ -308,13 +322,37 @@ impl KnnClassifier {
         if let Some(c) = self.classes.iter().find(|&&c| c >= self.n_classes) {
             return Err(format!("a training row of class {c} of {}", self.n_classes));
         }
+        if self.class_weights.len() != self.n_classes
+            || self
+                .class_weights
+                .iter()
+                .any(|w| !(*w >= MIN_CLASS_WEIGHT && *w <= MAX_CLASS_WEIGHT))
+        {
+            return Err(format!(
+                "a knn model with {} class weights for {} classes, or one outside [1e-9, 1e12]",
+                self.class_weights.len(),
+                self.n_classes
+            ));
+        }
         Ok(self.n_classes)
     }
 
     /// A one-line description.
     pub fn describe(&self) -> String {
+        let weighted = if self.class_weights.iter().all(|&w| w == 1.0) {
+            String::new()
+        } else {
+            format!(
+                ", class weights {}",
+                self.class_weights
+                    .iter()
+                    .map(|w| format!("{w:.3}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            )
+        };
         format!(
-            "k nearest neighbours (vote): {}",
+            "k nearest neighbours (vote): {}{weighted}",
             self.neighbours.describe()
         )
     }
@@ -378,6 +416,7 @@ mod tests {
             n_classes,
             categorical: &[],
             seed: 1,
+            weights: None,
         };
         fit_knn(&Params::new(NAME, &values, KNN_PARAMS).unwrap(), &data).unwrap()
     }
@@ -461,6 +500,7 @@ mod tests {
             n_classes: 0,
             categorical: &[],
             seed: 1,
+            weights: None,
         };
         let err = fit_knn(&Params::new(NAME, &values, KNN_PARAMS).unwrap(), &data).unwrap_err();
         assert!(

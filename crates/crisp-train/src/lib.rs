@@ -2,6 +2,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod auto;
 pub mod bayes;
 mod candidates;
 mod cv;
@@ -22,7 +23,11 @@ mod target;
 mod train;
 pub mod tree_models;
 mod until;
+mod weights;
 
+pub use auto::{
+    auto, auto_candidates, auto_metric, parse_time_budget, AutoConfig, AutoOutcome, FailedCandidate,
+};
 pub use candidates::candidates;
 pub use cv::{cross_validate, fold_plan, holdout_split, CvRun, FoldResult, MetricSummary, SplitBy};
 pub use fitted::{FittedModel, Scored};
@@ -44,3 +49,4 @@ pub use target::{
 };
 pub use train::{split_labeled, train, Holdout, RefitRounds, TrainConfig, TrainRun};
 pub use until::{train_until, Attempt, UntilConfig, UntilOutcome, VALIDATION_FRACTION};
+pub use weights::{ClassWeight, RowWeights, WeightSummary, WeightSupport, Weighting};

@@ -106,8 +106,11 @@ fn tree_params(p: &Params) -> Result<linfa_trees::DecisionTreeParams<f64, usize>
 }
 
 /// linfa-trees' CART decision tree (classification), kept in its flat form.
+///
+/// It reads the training rows' weights (class and sample weights): class frequencies are sums
+/// of weights, and `min_samples_leaf` / `min_samples_split` bound weight sums.
 pub fn fit_decision_tree(p: &Params, data: &TrainingData) -> Result<LinfaTree> {
-    let dataset = Dataset::new(data.x.clone(), classes(data)?);
+    let dataset = crate::tree_models::weighted(Dataset::new(data.x.clone(), classes(data)?), data);
     let tree = tree_params(p)?
         .fit(&dataset)
         .map_err(|e| Error::model(format!("linfa_decision_tree: {e}")))?;

@@ -233,6 +233,7 @@ mod tests {
             n_classes: 2,
             categorical: &[],
             seed: 1,
+            weights: None,
         };
         let params = Params::new(NAME, &BTreeMap::new(), LOGISTIC_PARAMS).unwrap();
         let TrainedModel::LogisticBinary(model) = fit_logistic(&params, &data).unwrap() else {

@@ -25,6 +25,7 @@ use crate::params::Params;
 use crate::svm::{self, SvmModel};
 use crate::target::TargetValues;
 use crate::tree_models::{self, from_proba_matrix};
+use crate::weights::{RowWeights, WeightSupport};
 
 /// A model choice: registry name and raw hyperparameters.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -65,6 +66,9 @@ pub struct TrainingData<'a> {
     pub categorical: &'a [usize],
     /// Seed for anything random in the model.
     pub seed: u64,
+    /// The weights of the training rows and classes, when the run weighs them (see
+    /// [`ModelInfo::weights`]: [`ModelInfo::fit`] refuses weights a model does not take).
+    pub weights: Option<RowWeights<'a>>,
 }
 
 type FitFn = fn(&Params, &TrainingData) -> Result<TrainedModel>;
@@ -85,6 +89,9 @@ pub struct ModelInfo {
     /// Its hyperparameters with their defaults and ranges, for `crisp models` (in the order of
     /// `params`).
     pub param_docs: &'static [ParamDoc],
+    /// The weights it takes: a weight per row (sample and class weights), class weights only,
+    /// or none.
+    pub weights: WeightSupport,
     fit: FitFn,
 }
 
@@ -102,6 +109,7 @@ pub const MODELS: &[ModelInfo] = &[
         encoding: Encoding::Native,
         params: tree_models::GBDT_PARAMS,
         param_docs: tree_models::GBDT_PARAM_DOCS,
+        weights: WeightSupport::SampleWeights,
         fit: tree_models::fit_gbdt,
     },
     ModelInfo {
@@ -111,6 +119,7 @@ pub const MODELS: &[ModelInfo] = &[
         encoding: Encoding::Native,
         params: tree_models::RANDOM_FOREST_PARAMS,
         param_docs: tree_models::RANDOM_FOREST_PARAM_DOCS,
+        weights: WeightSupport::SampleWeights,
         fit: tree_models::fit_random_forest,
     },
     ModelInfo {
@@ -120,6 +129,7 @@ pub const MODELS: &[ModelInfo] = &[
         encoding: Encoding::Native,
         params: tree_models::DECISION_TREE_PARAMS,
         param_docs: tree_models::DECISION_TREE_PARAM_DOCS,
+        weights: WeightSupport::SampleWeights,
         fit: tree_models::fit_decision_tree,
     },
     ModelInfo {
@@ -129,6 +139,7 @@ pub const MODELS: &[ModelInfo] = &[
         encoding: Encoding::OneHot,
         params: linfa_models::DECISION_TREE_PARAMS,
         param_docs: linfa_models::DECISION_TREE_PARAM_DOCS,
+        weights: WeightSupport::SampleWeights,
         fit: |p, d| {
             Ok(TrainedModel::LinfaDecisionTree(
                 linfa_models::fit_decision_tree(p, d)?,
@@ -142,6 +153,7 @@ pub const MODELS: &[ModelInfo] = &[
         encoding: Encoding::OneHot,
         params: linfa_models::RANDOM_FOREST_PARAMS,
         param_docs: linfa_models::RANDOM_FOREST_PARAM_DOCS,
+        weights: WeightSupport::Unweighted,
         fit: |p, d| {
             Ok(TrainedModel::LinfaRandomForest(
                 linfa_models::fit_random_forest(p, d)?,
@@ -155,6 +167,7 @@ pub const MODELS: &[ModelInfo] = &[
         encoding: Encoding::OneHot,
         params: linfa_models::LINEAR_PARAMS,
         param_docs: linfa_models::LINEAR_PARAM_DOCS,
+        weights: WeightSupport::Unweighted,
         fit: |p, d| {
             Ok(TrainedModel::LinearRegression(linfa_models::fit_linear(
                 p, d,
@@ -168,6 +181,7 @@ pub const MODELS: &[ModelInfo] = &[
         encoding: Encoding::OneHot,
         params: logistic::LOGISTIC_PARAMS,
         param_docs: logistic::LOGISTIC_PARAM_DOCS,
+        weights: WeightSupport::Unweighted,
         fit: logistic::fit_logistic,
     },
     ModelInfo {
@@ -177,6 +191,7 @@ pub const MODELS: &[ModelInfo] = &[
         encoding: Encoding::OneHot,
         params: bayes::GAUSSIAN_NB_PARAMS,
         param_docs: bayes::GAUSSIAN_NB_PARAM_DOCS,
+        weights: WeightSupport::Unweighted,
         fit: |p, d| Ok(TrainedModel::GaussianNb(bayes::fit_gaussian_nb(p, d)?)),
     },
     ModelInfo {
@@ -186,6 +201,7 @@ pub const MODELS: &[ModelInfo] = &[
         encoding: Encoding::OneHot,
         params: svm::SVM_PARAMS,
         param_docs: svm::SVM_PARAM_DOCS,
+        weights: WeightSupport::ClassWeights,
         fit: |p, d| Ok(TrainedModel::Svm(svm::fit_svm(p, d)?)),
     },
     ModelInfo {
@@ -195,6 +211,7 @@ pub const MODELS: &[ModelInfo] = &[
         encoding: Encoding::OneHot,
         params: knn::KNN_PARAMS,
         param_docs: knn::KNN_PARAM_DOCS,
+        weights: WeightSupport::ClassWeights,
         fit: |p, d| {
             Ok(match knn::fit_knn(p, d)? {
                 Knn::Classifier(m) => TrainedModel::KnnClassifier(m),
@@ -209,6 +226,7 @@ pub const MODELS: &[ModelInfo] = &[
         encoding: Encoding::OneHot,
         params: elasticnet::RIDGE_LASSO_PARAMS,
         param_docs: elasticnet::RIDGE_PARAM_DOCS,
+        weights: WeightSupport::Unweighted,
         fit: |p, d| {
             Ok(TrainedModel::ElasticNet(elasticnet::fit_elastic_net(
                 p,
@@ -224,6 +242,7 @@ pub const MODELS: &[ModelInfo] = &[
         encoding: Encoding::OneHot,
         params: elasticnet::RIDGE_LASSO_PARAMS,
         param_docs: elasticnet::LASSO_PARAM_DOCS,
+        weights: WeightSupport::Unweighted,
         fit: |p, d| {
             Ok(TrainedModel::ElasticNet(elasticnet::fit_elastic_net(
                 p,
@@ -239,6 +258,7 @@ pub const MODELS: &[ModelInfo] = &[
         encoding: Encoding::OneHot,
         params: elasticnet::ELASTIC_NET_PARAMS,
         param_docs: elasticnet::ELASTIC_NET_PARAM_DOCS,
+        weights: WeightSupport::Unweighted,
         fit: |p, d| {
             Ok(TrainedModel::ElasticNet(elasticnet::fit_elastic_net(
                 p,
@@ -297,8 +317,40 @@ impl ModelInfo {
                     .join(", ")
             );
         }
+        if let Some(w) = &data.weights {
+            self.check_weights(w.sample)?;
+        }
         let params = Params::new(self.name, &spec.params, self.params)?;
         (self.fit)(&params, data)
+    }
+
+    /// An error unless this model takes sample weights (`sample`; class weights otherwise),
+    /// naming the models that do.
+    pub fn check_weights(&self, sample: bool) -> Result<()> {
+        let takes = |m: &ModelInfo| match m.weights {
+            WeightSupport::SampleWeights => true,
+            WeightSupport::ClassWeights => !sample,
+            WeightSupport::Unweighted => false,
+        };
+        if !takes(self) {
+            let kind = if sample { "sample" } else { "class" };
+            bail!(
+                Config: "model '{}' does not take {kind} weights{}; models that do: {}",
+                self.name,
+                if self.weights == WeightSupport::ClassWeights {
+                    " (only class weights)"
+                } else {
+                    ""
+                },
+                MODELS
+                    .iter()
+                    .filter(|m| takes(m))
+                    .map(|m| m.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        Ok(())
     }
 }
 

@@ -17,7 +17,7 @@ use crate::cv::cross_validate_folds;
 use crate::model::{default_model, find_model, ModelSpec};
 use crate::params::Params;
 use crate::target::{drop_missing_target, TargetValues};
-use crate::train::{train, Holdout, Labeled, TrainConfig, TrainRun};
+use crate::train::{train, Holdout, Labeled, Rounds, TrainConfig, TrainRun};
 
 /// Stream numbers of [`SeededRng::stream`] for the search's draws, apart from the split's.
 const STREAM_CANDIDATES: u64 = 0x5EA2C4;
@@ -435,6 +435,12 @@ pub struct Trial {
     pub std: BTreeMap<String, f64>,
     /// Seconds spent fitting (all folds).
     pub seconds: f64,
+    /// Gradient boosting with early stopping: the rounds it kept (the mean over the folds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rounds: Option<f64>,
+    /// Gradient boosting: the rounds of each fit, for a refit.
+    #[serde(skip)]
+    pub(crate) fit_rounds: Vec<Rounds>,
 }
 
 impl Trial {
@@ -853,7 +859,7 @@ pub fn compare(
 }
 
 /// Where a candidate is fitted and scored.
-enum Plan {
+pub(crate) enum Plan {
     /// Fitted on `fit`, scored on `eval` (rows of the labeled frame).
     Split { fit: Vec<usize>, eval: Vec<usize> },
     /// Cross-validated on `rows`, with folds indexing into `rows`.
@@ -868,7 +874,7 @@ enum Plan {
 }
 
 impl Plan {
-    fn rows(&self) -> usize {
+    pub(crate) fn rows(&self) -> usize {
         match self {
             Plan::Split { fit, .. } | Plan::Frame { fit, .. } => fit.len(),
             Plan::Folds { rows, .. } => rows.len(),
@@ -876,19 +882,34 @@ impl Plan {
     }
 }
 
-struct Engine<'a> {
+pub(crate) struct Engine<'a> {
     labeled: &'a Labeled,
     base: &'a TrainConfig,
     metric: String,
 }
 
 impl Engine<'_> {
-    fn score(&self, candidate: usize, spec: &ModelSpec, rung: usize, plan: &Plan) -> Result<Trial> {
-        let (metrics, std, seconds) = match plan {
+    pub(crate) fn new<'a>(labeled: &'a Labeled, base: &'a TrainConfig, metric: &str) -> Engine<'a> {
+        Engine {
+            labeled,
+            base,
+            metric: metric.to_string(),
+        }
+    }
+
+    pub(crate) fn score(
+        &self,
+        candidate: usize,
+        spec: &ModelSpec,
+        rung: usize,
+        plan: &Plan,
+    ) -> Result<Trial> {
+        let (metrics, std, seconds, fit_rounds) = match plan {
             Plan::Split { fit, eval } => {
                 let fitted = self.labeled.fit(self.base, spec, Some(fit))?;
                 let evaluation = self.labeled.evaluate(&fitted.fitted, eval)?;
-                (evaluation.metrics, BTreeMap::new(), fitted.seconds)
+                let rounds: Vec<Rounds> = fitted.rounds.into_iter().collect();
+                (evaluation.metrics, BTreeMap::new(), fitted.seconds, rounds)
             }
             Plan::Frame {
                 fit,
@@ -899,7 +920,8 @@ impl Engine<'_> {
                 let fitted = self.labeled.fit(self.base, spec, Some(fit))?;
                 let predictions = fitted.fitted.predict(test, source)?;
                 let evaluation = fitted.fitted.score(truth, &predictions)?;
-                (evaluation.metrics, BTreeMap::new(), fitted.seconds)
+                let rounds: Vec<Rounds> = fitted.rounds.into_iter().collect();
+                (evaluation.metrics, BTreeMap::new(), fitted.seconds, rounds)
             }
             Plan::Folds { rows, folds } => {
                 let cv = cross_validate_folds(self.labeled, self.base, spec, folds, Some(rows))?;
@@ -911,9 +933,13 @@ impl Engine<'_> {
                         .collect(),
                     cv.metrics.iter().map(|(k, s)| (k.clone(), s.std)).collect(),
                     seconds,
+                    cv.folds.iter().filter_map(|f| f.rounds).collect(),
                 )
             }
         };
+        let stopped: Vec<&Rounds> = fit_rounds.iter().filter(|r| r.early_stopped).collect();
+        let rounds = (!stopped.is_empty())
+            .then(|| stopped.iter().map(|r| r.kept as f64).sum::<f64>() / stopped.len() as f64);
         Ok(Trial {
             rank: 0,
             candidate,
@@ -925,13 +951,15 @@ impl Engine<'_> {
             metrics,
             std,
             seconds,
+            rounds,
+            fit_rounds,
         })
     }
 }
 
 /// Best first: scored before unscored, then by the metric, then in candidate order; deeper
 /// rungs before shallower ones.
-fn rank_trials(trials: &mut [&Trial], metric: &str) {
+pub(crate) fn rank_trials(trials: &mut [&Trial], metric: &str) {
     let higher = Metric::higher_is_better(metric);
     trials.sort_by(|a, b| {
         b.rung.cmp(&a.rung).then_with(|| {
@@ -953,7 +981,7 @@ fn rank_trials(trials: &mut [&Trial], metric: &str) {
 }
 
 /// Why the default metric cannot rank `trials` (a classification candidate without it).
-fn fallback_reason(trials: &[Trial], metric: &str, task: Task) -> Option<String> {
+pub(crate) fn fallback_reason(trials: &[Trial], metric: &str, task: Task) -> Option<String> {
     if task != Task::Classification {
         return None;
     }
@@ -974,7 +1002,7 @@ fn fallback_reason(trials: &[Trial], metric: &str, task: Task) -> Option<String>
 }
 
 /// The metric named (checked against the task) or the default one.
-fn check_metric(metric: Option<&str>, task: Task) -> Result<String> {
+pub(crate) fn check_metric(metric: Option<&str>, task: Task) -> Result<String> {
     match metric {
         None => Ok(default_metric(task).to_string()),
         Some(name) => {
@@ -992,7 +1020,7 @@ fn check_metric(metric: Option<&str>, task: Task) -> Result<String> {
 }
 
 /// The model `name`, which must exist and do `task`.
-fn check_model(name: &str, task: Task) -> Result<&'static crate::model::ModelInfo> {
+pub(crate) fn check_model(name: &str, task: Task) -> Result<&'static crate::model::ModelInfo> {
     let info = find_model(name)?;
     if !info.tasks.contains(&task) {
         bail!(

@@ -121,19 +121,26 @@ pub fn fit_svm(p: &Params, data: &TrainingData) -> Result<SvmModel> {
         (data.x.clone(), y)
     };
 
-    let params = Svm::<f64, bool>::params()
-        .pos_neg_weights(c, c)
-        .eps(tolerance);
-    let params = match kernel {
-        "linear" => params.linear_kernel(),
-        "rbf" => params.gaussian_kernel(1.0 / gamma),
-        _ => params.polynomial_kernel(coef0, f64::from(degree)),
+    let class_weights = data.weights.and_then(|w| w.classes);
+    let base = Svm::<f64, bool>::params().eps(tolerance);
+    let base = match kernel {
+        "linear" => base.linear_kernel(),
+        "rbf" => base.gaussian_kernel(1.0 / gamma),
+        _ => base.polynomial_kernel(coef0, f64::from(degree)),
     };
-    let params = params.check().map_err(linfa_error(NAME))?;
     let fit_one = |positive: usize| -> Result<Option<Svm<f64, bool>>> {
         if !y.iter().any(|&c| c == positive) {
             return Ok(None);
         }
+        let (c_pos, c_neg) = match class_weights {
+            Some(w) => side_weights(y.as_slice().expect("a vector"), w, positive, c),
+            None => (c, c),
+        };
+        let params = base
+            .clone()
+            .pos_neg_weights(c_pos, c_neg)
+            .check()
+            .map_err(linfa_error(NAME))?;
         let targets: Array1<bool> = y.mapv(|c| c == positive);
         let machine = params
             .fit(&Dataset::new(x.clone(), targets))
@@ -163,6 +170,21 @@ pub fn fit_svm(p: &Params, data: &TrainingData) -> Result<SvmModel> {
         rows_used: x.nrows(),
         rows_given,
     })
+}
+
+/// The penalties `(C of the positive side, C of the negative side)` of the machine of class
+/// `positive` against the others, with class weights `weights`: `c` times the positive
+/// class's weight, and `c` times the mean weight of the other rows (`classes`: the class of
+/// each training row), which gives the negative side the same total penalty as weighing each
+/// of its rows by its class. For two classes that is the weight of the other class.
+fn side_weights(classes: &[usize], weights: &[f64], positive: usize, c: f64) -> (f64, f64) {
+    let (mut sum, mut rows) = (0.0, 0usize);
+    for &class in classes.iter().filter(|&&class| class != positive) {
+        sum += weights[class];
+        rows += 1;
+    }
+    let negative = if rows == 0 { 1.0 } else { sum / rows as f64 };
+    (c * weights[positive], c * negative)
 }
 
 /// `size` rows (in increasing order) drawn without replacement, each class in proportion to
@@ -368,6 +390,17 @@ impl SvmModel {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn class_weights_become_the_penalty_of_each_side() {
+        // Two classes: each side gets its class's weight.
+        let classes = [0, 0, 0, 1];
+        assert_eq!(side_weights(&classes, &[0.5, 2.0], 1, 2.0), (4.0, 1.0));
+        // One against the rest: the rest's mean weight (rows of weight 1, 1 and 4).
+        let classes = [0, 1, 1, 2, 2];
+        let (pos, neg) = side_weights(&classes, &[3.0, 1.0, 4.0], 0, 1.0);
+        assert_eq!((pos, neg), (3.0, 10.0 / 4.0));
+    }
 
     #[test]
     fn the_sample_keeps_class_shares_and_its_size_and_depends_only_on_the_seed() {

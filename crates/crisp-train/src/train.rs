@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use crisp_core::{require_column, train_test_split, Result, Split};
+use crisp_core::{ensure, require_column, train_test_split, Result, Split};
 use crisp_features::{default_pipeline, PipelineSpec};
 use crisp_validate::{Evaluation, Task};
 use linfa::ParamGuard;
@@ -15,6 +15,10 @@ use crate::fitted::FittedModel;
 use crate::model::{default_model, find_model, ModelSpec, TrainedModel, TrainingData};
 use crate::target::{
     drop_missing_target, infer_task, TargetInfo, TargetValues, DEFAULT_MAX_CLASSES,
+};
+use crate::weights::{
+    column_weights, kept, labeled_weights, ClassWeight, LabeledWeights, RowWeights, WeightSummary,
+    Weighting,
 };
 
 /// Where the evaluation rows come from.
@@ -61,6 +65,10 @@ pub struct TrainConfig {
     /// the evaluated model itself is returned. A separate test frame leaves nothing to refit:
     /// the model is fitted on every labeled row of `frame` either way.
     pub refit: bool,
+    /// Class and sample weights of the rows, and whether the metrics are weighted (none by
+    /// default). Every fit of the run gets the weights of its rows; the feature pipeline is
+    /// fitted unweighted.
+    pub weighting: Weighting,
 }
 
 impl TrainConfig {
@@ -83,6 +91,7 @@ impl TrainConfig {
             max_classes: DEFAULT_MAX_CLASSES,
             split_by: SplitBy::Rows,
             refit: false,
+            weighting: Weighting::default(),
         }
     }
 
@@ -132,6 +141,26 @@ impl TrainConfig {
     /// the evaluated model (`false`).
     pub fn refit(mut self, refit: bool) -> Self {
         self.refit = refit;
+        self
+    }
+
+    /// Weighing each class as `class_weight` says (classification; see [`ClassWeight`]).
+    pub fn class_weight(mut self, class_weight: ClassWeight) -> Self {
+        self.weighting.class_weight = Some(class_weight);
+        self
+    }
+
+    /// Weighing each row by its value in `column` (numbers >= 0, scaled to a mean of 1 over
+    /// the labeled rows). The column is not a feature: the model does not read it.
+    pub fn sample_weight(mut self, column: impl Into<String>) -> Self {
+        self.weighting.sample_weight = Some(column.into());
+        self
+    }
+
+    /// Evaluating with the weights of the evaluated rows (`true`) instead of counting each
+    /// row once (`false`, the default).
+    pub fn weighted_metrics(mut self, weighted: bool) -> Self {
+        self.weighting.weighted_metrics = weighted;
         self
     }
 }
@@ -184,6 +213,8 @@ pub struct TrainRun {
     pub train_seconds: f64,
     /// Statistics of the training rows' input columns, for data checks at validation time.
     pub profile: crisp_validate::DataProfile,
+    /// The class and sample weights the model was fitted with, when the run weighed rows.
+    pub weighting: Option<WeightSummary>,
 }
 
 /// Train on `frame` (read from `source`) as `config` says.
@@ -199,6 +230,9 @@ pub struct TrainRun {
 pub fn train(frame: &DataFrame, source: &str, config: &TrainConfig) -> Result<TrainRun> {
     let labeled = Labeled::new(frame, source, config)?;
     let spec = labeled.resolve(&config.model);
+    if let Some(w) = &labeled.weights {
+        find_model(&spec.name)?.check_weights(w.sample)?;
+    }
     let n = labeled.frame.height();
     match &config.holdout {
         Holdout::Fraction(fraction) => {
@@ -226,11 +260,19 @@ pub fn train(frame: &DataFrame, source: &str, config: &TrainConfig) -> Result<Tr
             source: test_source,
         } => {
             require_column(test, &config.target, test_source)?;
+            let test_weights = labeled.frame_weights(test, &config.target, test_source)?;
             let (test, missing) = drop_missing_target(test, &config.target, test_source)?;
             let fit = labeled.fit(config, &spec, None)?;
             let test_truth = fit.fitted.target.encode(&test, test_source)?;
             let predictions = fit.fitted.predict(&test, test_source)?;
-            let evaluation = fit.fitted.score(&test_truth, &predictions)?;
+            let evaluation = match test_weights {
+                Some(sample) => {
+                    let weights = labeled.evaluation_weights(sample, &test_truth);
+                    fit.fitted
+                        .score_weighted(&test_truth, &predictions, &weights)?
+                }
+                None => fit.fitted.score(&test_truth, &predictions)?,
+            };
             let evaluated = Evaluated {
                 evaluation,
                 rows_test: test.height(),
@@ -273,11 +315,11 @@ struct Evaluated {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Rounds {
     /// Rounds kept.
-    kept: usize,
+    pub(crate) kept: usize,
     /// Whether early stopping chose them.
-    early_stopped: bool,
+    pub(crate) early_stopped: bool,
     /// Rows boosted on (training rows less early stopping's validation rows).
-    rows_boosted: f64,
+    pub(crate) rows_boosted: f64,
 }
 
 impl Rounds {
@@ -309,7 +351,7 @@ impl Rounds {
 /// The configuration to refit on `rows_refit` rows after fits that ended with `rounds`
 /// (gradient boosting only; one per fold): early stopping off, and when it chose the rounds,
 /// their mean scaled by the ratio of rows.
-fn refit_spec(
+pub(crate) fn refit_spec(
     spec: &ModelSpec,
     rounds: &[Rounds],
     rows_refit: usize,
@@ -359,12 +401,43 @@ pub(crate) struct Labeled {
     pub target: TargetInfo,
     pub truth: TargetValues,
     pub rows_missing_target: usize,
+    /// The weight of every labeled row, when the run weighs them.
+    pub weights: Option<LabeledWeights>,
 }
 
 impl Labeled {
     pub fn new(frame: &DataFrame, source: &str, config: &TrainConfig) -> Result<Labeled> {
         require_column(frame, &config.target, source)?;
+        let weighting = &config.weighting;
+        let sample = match &weighting.sample_weight {
+            Some(column) => {
+                ensure!(
+                    *column != config.target,
+                    Config { column: column }: "column '{column}' cannot be both the target and the sample weight"
+                );
+                if let SplitBy::Group(c) | SplitBy::Time(c) = &config.split_by {
+                    ensure!(
+                        c != column,
+                        Config { column: column }: "column '{column}' cannot both split the rows and weigh them"
+                    );
+                }
+                Some(column_weights(frame, column, source)?)
+            }
+            None => None,
+        };
         let (labeled, rows_missing_target) = drop_missing_target(frame, &config.target, source)?;
+        let sample = match sample {
+            Some(w) if rows_missing_target > 0 => {
+                let keep = require_column(frame, &config.target, source)?.is_not_null();
+                Some(kept(w, Some(&keep)))
+            }
+            other => other,
+        };
+        // The weight column is not an input of the model.
+        let labeled = match &weighting.sample_weight {
+            Some(column) => labeled.drop(column)?,
+            None => labeled,
+        };
         let task = match config.task {
             Some(t) => t,
             None => infer_task(&labeled, &config.target, source)?,
@@ -372,6 +445,7 @@ impl Labeled {
         let target =
             TargetInfo::fit_with_limit(&labeled, &config.target, task, source, config.max_classes)?;
         let truth = target.encode(&labeled, source)?;
+        let weights = labeled_weights(weighting, sample, &target, &truth)?;
         Ok(Labeled {
             frame: labeled,
             source: source.to_string(),
@@ -379,7 +453,41 @@ impl Labeled {
             target,
             truth,
             rows_missing_target,
+            weights,
         })
+    }
+
+    /// The sample weights of the rows of a separate test frame with a target (`None` unless
+    /// the metrics are weighted; all 1 without a weight column), read before the rows with a
+    /// missing target are dropped so that errors name the file's rows.
+    pub fn frame_weights(
+        &self,
+        test: &DataFrame,
+        target: &str,
+        source: &str,
+    ) -> Result<Option<Vec<f64>>> {
+        let Some(w) = self.weights.as_ref().filter(|w| w.metrics) else {
+            return Ok(None);
+        };
+        let keep = require_column(test, target, source)?.is_not_null();
+        let sample = match &w.summary.sample_weight {
+            Some(column) => column_weights(test, column, source)?,
+            None => vec![1.0; test.height()],
+        };
+        Ok(Some(kept(sample, Some(&keep))))
+    }
+
+    /// The weights of evaluated rows: their `sample` weights times their class weights.
+    pub fn evaluation_weights(&self, mut sample: Vec<f64>, truth: &TargetValues) -> Vec<f64> {
+        if let (Some(classes), TargetValues::Classes(c)) = (
+            self.weights.as_ref().and_then(|w| w.classes.as_ref()),
+            truth,
+        ) {
+            for (w, &class) in sample.iter_mut().zip(c) {
+                *w *= classes[class];
+            }
+        }
+        sample
     }
 
     /// The split keys of every labeled row.
@@ -429,12 +537,22 @@ impl Labeled {
         // Out-of-fold values for supervised steps: the model trains on what fit_transform returns.
         let (pipeline, train_features) = features.fit_transform(&train_frame, &config.target)?;
         let x = crisp_core::to_matrix(&train_features, &pipeline.features)?;
+        let row_weights = self.weights.as_ref().map(|w| w.subset(rows));
         let data = TrainingData {
             x: &x,
             y: &y,
             n_classes: self.target.classes.len(),
             categorical: &pipeline.categorical,
             seed: config.seed,
+            weights: self
+                .weights
+                .as_ref()
+                .zip(row_weights.as_deref())
+                .map(|(w, rows)| RowWeights {
+                    rows,
+                    classes: w.classes.as_deref(),
+                    sample: w.sample,
+                }),
         };
         let model = info.fit(spec, self.task, &data)?;
         let seconds = started.elapsed().as_secs_f64();
@@ -454,11 +572,16 @@ impl Labeled {
         })
     }
 
-    /// The metrics of `fitted` on the labeled `rows`.
+    /// The metrics of `fitted` on the labeled `rows` (weighted by their weights when the
+    /// run's metrics are weighted).
     pub fn evaluate(&self, fitted: &FittedModel, rows: &[usize]) -> Result<Evaluation> {
         let frame = take(&self.frame, rows)?;
         let predictions = fitted.predict(&frame, &self.source)?;
-        fitted.score(&self.truth.subset(rows), &predictions)
+        let truth = self.truth.subset(rows);
+        match self.weights.as_ref().filter(|w| w.metrics) {
+            Some(w) => fitted.score_weighted(&truth, &predictions, &w.subset(Some(rows))),
+            None => fitted.score(&truth, &predictions),
+        }
     }
 
     /// Fits `spec` (with the rounds of its evaluation) on every labeled row.
@@ -498,6 +621,7 @@ impl Labeled {
             rows_missing_target_test: evaluated.rows_missing_target_test,
             train_seconds: fit.seconds,
             fitted: fit.fitted,
+            weighting: self.weights.as_ref().map(|w| w.summary.clone()),
         })
     }
 }

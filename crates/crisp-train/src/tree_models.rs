@@ -146,6 +146,18 @@ fn model_error(model: &str) -> impl Fn(crisp_trees::TreeError) -> Error + '_ {
     move |e| Error::from(e).context(model)
 }
 
+/// `dataset` with the training rows' weights (linfa's `f32` weights), when the run weighs
+/// rows; without them, as it is (crisp-trees then runs its unweighted code).
+pub(crate) fn weighted<R: linfa::dataset::Records, T>(
+    dataset: DatasetBase<R, T>,
+    data: &TrainingData,
+) -> DatasetBase<R, T> {
+    match &data.weights {
+        Some(w) => dataset.with_weights(w.rows.iter().map(|&v| v as f32).collect()),
+        None => dataset,
+    }
+}
+
 /// Apply crisp's defaults (seed, class count, categorical columns) and then the user's
 /// `name=value` parameters, which crisp-trees validates by name.
 macro_rules! configure {
@@ -168,13 +180,19 @@ macro_rules! fit_both {
         let params = configure!($params, $p, $data, $name);
         match $data.y {
             TargetValues::Classes(c) => {
-                let dataset = DatasetBase::new($data.x.view(), Array1::from(c.clone()));
+                let dataset = weighted(
+                    DatasetBase::new($data.x.view(), Array1::from(c.clone())),
+                    $data,
+                );
                 Ok(TrainedModel::$class(
                     params.fit(&dataset).map_err(model_error($name))?,
                 ))
             }
             TargetValues::Values(v) => {
-                let dataset = DatasetBase::new($data.x.view(), Array1::from(v.clone()));
+                let dataset = weighted(
+                    DatasetBase::new($data.x.view(), Array1::from(v.clone())),
+                    $data,
+                );
                 Ok(TrainedModel::$reg(
                     params.fit(&dataset).map_err(model_error($name))?,
                 ))

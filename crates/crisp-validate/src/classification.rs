@@ -10,6 +10,13 @@
 //! - MCC is 0.0 when the predictions are constant (as scikit-learn), but unavailable when
 //!   `y_true` holds a single class;
 //! - Cohen's kappa is unavailable when undefined (scikit-learn returns NaN).
+//!
+//! With a weight per row ([`Evaluation::from_input_weighted`](crate::Evaluation::from_input_weighted))
+//! every count becomes a sum of weights, as scikit-learn's `sample_weight`: accuracy, the
+//! per-class and averaged precision, recall and F1 (the weighted average weighs classes by
+//! their weight), balanced accuracy, MCC and kappa. Which classes enter a macro average still
+//! depends on the rows (scikit-learn's labels), and the confusion matrix and per-class
+//! support still count rows.
 
 use serde::{Deserialize, Serialize};
 
@@ -94,17 +101,23 @@ struct Sums {
     n: f64,
 }
 
-fn sums(counts: &[Vec<u64>]) -> Sums {
-    let k = counts.len();
-    let tp = (0..k).map(|i| counts[i][i] as f64).collect();
-    let true_sum = counts
+/// `counts` as numbers (exact: counts stay far below 2^53).
+fn to_f64(counts: &[Vec<u64>]) -> Vec<Vec<f64>> {
+    counts
         .iter()
-        .map(|r| r.iter().sum::<u64>() as f64)
-        .collect();
+        .map(|r| r.iter().map(|&c| c as f64).collect())
+        .collect()
+}
+
+/// Sums of a confusion matrix of counts or of weights.
+fn sums(counts: &[Vec<f64>]) -> Sums {
+    let k = counts.len();
+    let tp = (0..k).map(|i| counts[i][i]).collect();
+    let true_sum = counts.iter().map(|r| r.iter().sum::<f64>()).collect();
     let pred_sum = (0..k)
-        .map(|j| counts.iter().map(|r| r[j]).sum::<u64>() as f64)
+        .map(|j| counts.iter().map(|r| r[j]).sum::<f64>())
         .collect();
-    let n = counts.iter().flatten().sum::<u64>() as f64;
+    let n = counts.iter().flatten().sum::<f64>();
     Sums {
         tp,
         true_sum,
@@ -113,17 +126,47 @@ fn sums(counts: &[Vec<u64>]) -> Sums {
     }
 }
 
-/// Per-class precision/recall/F1/support, in class order.
-pub(crate) fn per_class(counts: &[Vec<u64>]) -> Vec<ClassMetrics> {
-    let s = sums(counts);
-    (0..counts.len())
+/// The confusion matrix of rows weighted by `weights`: `[true][predicted]` holds the sum of
+/// the weights of those rows (scikit-learn's `confusion_matrix(..., sample_weight=...)`).
+pub(crate) fn weighted_counts(
+    y_true: &[usize],
+    y_pred: &[usize],
+    weights: &[f64],
+    k: usize,
+) -> Vec<Vec<f64>> {
+    let mut counts = vec![vec![0.0; k]; k];
+    for ((&t, &p), &w) in y_true.iter().zip(y_pred).zip(weights) {
+        counts[t][p] += w;
+    }
+    counts
+}
+
+fn per_class_of(s: &Sums, support: &[u64]) -> Vec<ClassMetrics> {
+    (0..s.tp.len())
         .map(|i| ClassMetrics {
             precision: ratio(s.tp[i], s.pred_sum[i]),
             recall: ratio(s.tp[i], s.true_sum[i]),
             f1: ratio(2.0 * s.tp[i], s.true_sum[i] + s.pred_sum[i]),
-            support: s.true_sum[i] as u64,
+            support: support[i],
         })
         .collect()
+}
+
+/// The rows of each true class.
+fn support(counts: &[Vec<u64>]) -> Vec<u64> {
+    counts.iter().map(|r| r.iter().sum()).collect()
+}
+
+/// Per-class precision/recall/F1/support, in class order.
+pub(crate) fn per_class(counts: &[Vec<u64>]) -> Vec<ClassMetrics> {
+    per_class_of(&sums(&to_f64(counts)), &support(counts))
+}
+
+/// Per-class precision/recall/F1 of rows weighted as `weighted` (see [`weighted_counts`])
+/// says, as scikit-learn's `precision_recall_fscore_support` with `sample_weight`; the
+/// support stays the rows of each class (`counts`).
+pub(crate) fn per_class_weighted(counts: &[Vec<u64>], weighted: &[Vec<f64>]) -> Vec<ClassMetrics> {
+    per_class_of(&sums(weighted), &support(counts))
 }
 
 /// Names of the metrics computed by [`confusion_metrics`], in its output order.
@@ -145,20 +188,42 @@ pub(crate) const CONFUSION_METRICS: &[&str] = &[
 
 /// All confusion-matrix metrics, named as in [`CONFUSION_METRICS`].
 pub(crate) fn confusion_metrics(counts: &[Vec<u64>]) -> Vec<(&'static str, Computed)> {
-    let s = sums(counts);
-    if s.n == 0.0 {
+    metrics_of(counts, &to_f64(counts))
+}
+
+/// All confusion-matrix metrics of rows weighted as `weighted` (see [`weighted_counts`]) says,
+/// as scikit-learn's with `sample_weight`; `counts` (rows) decides which classes are present
+/// (scikit-learn's labels come from the rows, whatever their weights).
+pub(crate) fn confusion_metrics_weighted(
+    counts: &[Vec<u64>],
+    weighted: &[Vec<f64>],
+) -> Vec<(&'static str, Computed)> {
+    metrics_of(counts, weighted)
+}
+
+fn metrics_of(counts: &[Vec<u64>], weighted: &[Vec<f64>]) -> Vec<(&'static str, Computed)> {
+    let rows = sums(&to_f64(counts));
+    let s = sums(weighted);
+    let reason = if rows.n == 0.0 {
+        Some("there are no rows")
+    } else if s.n <= 0.0 {
+        Some("the weights of the rows sum to 0")
+    } else {
+        None
+    };
+    if let Some(reason) = reason {
         return CONFUSION_METRICS
             .iter()
-            .map(|&m| (m, Err("there are no rows".to_string())))
+            .map(|&m| (m, Err(reason.to_string())))
             .collect();
     }
     let k = counts.len();
-    let pc = per_class(counts);
+    let pc = per_class_of(&s, &support(counts));
     let present: Vec<usize> = (0..k)
-        .filter(|&i| s.true_sum[i] + s.pred_sum[i] > 0.0)
+        .filter(|&i| rows.true_sum[i] + rows.pred_sum[i] > 0.0)
         .collect();
     let macro_avg = |f: fn(&ClassMetrics) -> f64| mean(present.iter().map(|&i| f(&pc[i])));
-    let weighted = |f: fn(&ClassMetrics) -> f64| {
+    let weighted_avg = |f: fn(&ClassMetrics) -> f64| {
         ratio(
             present.iter().map(|&i| f(&pc[i]) * s.true_sum[i]).sum(),
             s.n,
@@ -181,15 +246,15 @@ pub(crate) fn confusion_metrics(counts: &[Vec<u64>]) -> Vec<(&'static str, Compu
         ),
         ("precision_macro", Ok(macro_avg(|c| c.precision))),
         ("precision_micro", Ok(ratio(tp, pred_all))),
-        ("precision_weighted", Ok(weighted(|c| c.precision))),
+        ("precision_weighted", Ok(weighted_avg(|c| c.precision))),
         ("recall_macro", Ok(macro_avg(|c| c.recall))),
         ("recall_micro", Ok(ratio(tp, true_all))),
-        ("recall_weighted", Ok(weighted(|c| c.recall))),
+        ("recall_weighted", Ok(weighted_avg(|c| c.recall))),
         ("f1_macro", Ok(macro_avg(|c| c.f1))),
         ("f1_micro", Ok(ratio(2.0 * tp, true_all + pred_all))),
-        ("f1_weighted", Ok(weighted(|c| c.f1))),
+        ("f1_weighted", Ok(weighted_avg(|c| c.f1))),
         ("mcc", mcc(&s, classes_in_true)),
-        ("cohen_kappa", cohen_kappa(&s, counts)),
+        ("cohen_kappa", cohen_kappa(&s, weighted)),
     ]
 }
 
@@ -213,12 +278,12 @@ fn mcc(s: &Sums, classes_in_true: usize) -> Computed {
 }
 
 /// Unweighted Cohen's kappa between `y_true` and `y_pred`, as scikit-learn.
-fn cohen_kappa(s: &Sums, counts: &[Vec<u64>]) -> Computed {
+fn cohen_kappa(s: &Sums, counts: &[Vec<f64>]) -> Computed {
     let (mut observed, mut expected) = (0.0, 0.0);
     for (i, row) in counts.iter().enumerate() {
         for (j, &count) in row.iter().enumerate() {
             if i != j {
-                observed += count as f64;
+                observed += count;
                 // scikit-learn: outer(pred_sum, true_sum) / n
                 expected += s.pred_sum[i] * s.true_sum[j] / s.n;
             }

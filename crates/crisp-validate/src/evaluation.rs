@@ -69,6 +69,37 @@ impl Evaluation {
     /// # Errors
     /// [`ValidateError::InvalidInput`] if `input` does not validate.
     pub fn from_input(input: &EvalInput<'_>) -> Result<Evaluation> {
+        Self::evaluate(input, None)
+    }
+
+    /// Evaluates either kind of input with a weight per row, as scikit-learn's `sample_weight`
+    /// (see the docs of [`classification`], [`ranking`], [`probability`] and [`regression`]):
+    /// every metric is weighted; the confusion matrix and the per-class support still count
+    /// rows. A row of weight 2 counts as two rows of weight 1. When the weights sum to 0 every
+    /// metric is unavailable.
+    ///
+    /// ```
+    /// use crisp_validate::{EvalInput, Evaluation};
+    ///
+    /// let classes = vec!["no".to_string(), "yes".to_string()];
+    /// let input = EvalInput::classification(&[0, 0, 1, 1], &[0, 1, 1, 0], None, &classes);
+    /// // The rows predicted right weigh 3 and 1, the wrong ones 1 and 1.
+    /// let eval = Evaluation::from_input_weighted(&input, &[3.0, 1.0, 1.0, 1.0])?;
+    /// assert_eq!(eval.get("accuracy")?, 4.0 / 6.0);
+    /// assert_eq!(eval.get("recall[no]")?, 3.0 / 4.0);
+    /// assert_eq!(eval.per_class.unwrap()["no"].support, 2);
+    /// # Ok::<(), crisp_validate::ValidateError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`ValidateError::InvalidInput`] if `input` does not validate, or a weight is negative,
+    /// not finite, or there are not as many weights as rows.
+    pub fn from_input_weighted(input: &EvalInput<'_>, weights: &[f64]) -> Result<Evaluation> {
+        input.validate_weights(weights)?;
+        Self::evaluate(input, Some(weights))
+    }
+
+    fn evaluate(input: &EvalInput<'_>, weights: Option<&[f64]>) -> Result<Evaluation> {
         input.validate()?;
         let mut eval = Evaluation {
             task: input.task(),
@@ -79,23 +110,36 @@ impl Evaluation {
             confusion_matrix: None,
         };
         let computed: Vec<(&str, Computed)> = match *input {
-            EvalInput::Regression { y_true, y_pred } => {
-                regression::regression_metrics(y_true, y_pred)
-            }
+            EvalInput::Regression { y_true, y_pred } => match weights {
+                None => regression::regression_metrics(y_true, y_pred),
+                Some(w) => regression::regression_metrics_weighted(y_true, y_pred, w),
+            },
             EvalInput::Classification {
                 y_true,
                 y_pred,
                 proba,
                 class_names,
             } => {
+                let k = class_names.len();
                 let cm = ConfusionMatrix::from_labels(y_true, y_pred, class_names);
-                let mut out = classification::confusion_metrics(&cm.counts);
+                let weighted =
+                    weights.map(|w| classification::weighted_counts(y_true, y_pred, w, k));
+                let mut out = match &weighted {
+                    None => classification::confusion_metrics(&cm.counts),
+                    Some(wc) => classification::confusion_metrics_weighted(&cm.counts, wc),
+                };
                 if !y_true.is_empty() {
-                    let pc = classification::per_class(&cm.counts);
+                    let pc = match &weighted {
+                        None => classification::per_class(&cm.counts),
+                        Some(wc) => classification::per_class_weighted(&cm.counts, wc),
+                    };
                     eval.per_class = Some(class_names.iter().cloned().zip(pc).collect());
                 }
                 eval.confusion_matrix = Some(cm);
-                out.extend(probability_metrics(y_true, proba, class_names.len()));
+                out.extend(match weights {
+                    None => probability_metrics(y_true, proba, k),
+                    Some(w) => weighted_probability_metrics(y_true, proba, k, w),
+                });
                 out
             }
         };
@@ -201,6 +245,26 @@ fn probability_metrics(
             ("pr_auc", ranking::pr_auc(y_true, p, k)),
             ("log_loss", probability::log_loss(y_true, p, k)),
             ("brier", probability::brier(y_true, p, k)),
+        ],
+    }
+}
+
+fn weighted_probability_metrics(
+    y_true: &[usize],
+    proba: Option<&[f64]>,
+    k: usize,
+    weights: &[f64],
+) -> Vec<(&'static str, Computed)> {
+    match proba {
+        None => probability_metrics(y_true, None, k),
+        Some(p) => vec![
+            ("roc_auc", ranking::roc_auc_weighted(y_true, p, k, weights)),
+            ("pr_auc", ranking::pr_auc_weighted(y_true, p, k, weights)),
+            (
+                "log_loss",
+                probability::log_loss_weighted(y_true, p, k, weights),
+            ),
+            ("brier", probability::brier_weighted(y_true, p, k, weights)),
         ],
     }
 }
@@ -370,6 +434,38 @@ mod tests {
         let r = Evaluation::regression(&[], &[]).unwrap();
         assert!(r.metrics.is_empty() && r.unavailable.len() == 7);
         assert!(r.per_class.is_none() && r.confusion_matrix.is_none());
+    }
+
+    #[test]
+    fn unit_weights_give_the_unweighted_evaluation_and_bad_weights_are_refused() {
+        let c = names(&["a", "b", "c"]);
+        let yt = [0, 1, 2, 2, 1, 0, 0];
+        let yp = [0, 2, 2, 1, 1, 0, 1];
+        let p: Vec<f64> = (0..21).map(|i| ((i * 7) % 10) as f64 / 10.0).collect();
+        let input = EvalInput::classification(&yt, &yp, Some(&p), &c);
+        let plain = Evaluation::from_input(&input).unwrap();
+        let unit = Evaluation::from_input_weighted(&input, &[1.0; 7]).unwrap();
+        assert_eq!(
+            plain.metrics.keys().collect::<Vec<_>>(),
+            unit.metrics.keys().collect::<Vec<_>>()
+        );
+        for (name, v) in &plain.metrics {
+            assert!((v - unit.metrics[name]).abs() < 1e-12, "{name}");
+        }
+        assert_eq!(plain.confusion_matrix, unit.confusion_matrix);
+        for w in [
+            vec![1.0; 6],
+            vec![1.0, 1.0, -1.0, 1.0, 1.0, 1.0, 1.0],
+            vec![f64::NAN; 7],
+        ] {
+            assert!(matches!(
+                Evaluation::from_input_weighted(&input, &w),
+                Err(ValidateError::InvalidInput(_))
+            ));
+        }
+        let zero = Evaluation::from_input_weighted(&input, &[0.0; 7]).unwrap();
+        assert!(zero.metrics.is_empty());
+        assert!(zero.unavailable["accuracy"].contains("sum to 0"));
     }
 
     #[test]

@@ -145,6 +145,29 @@ impl<'a> EvalInput<'a> {
     }
 }
 
+impl EvalInput<'_> {
+    /// Checks a weight per row: as many as rows, each finite and not negative.
+    pub(crate) fn validate_weights(&self, weights: &[f64]) -> Result<()> {
+        if weights.len() != self.rows() {
+            return Err(ValidateError::InvalidInput(format!(
+                "{} weights for {} rows",
+                weights.len(),
+                self.rows()
+            )));
+        }
+        if let Some((row, w)) = weights
+            .iter()
+            .enumerate()
+            .find(|(_, w)| !(w.is_finite() && **w >= 0.0))
+        {
+            return Err(ValidateError::InvalidInput(format!(
+                "weight[{row}] = {w} is not a finite number >= 0"
+            )));
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

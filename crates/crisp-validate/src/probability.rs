@@ -48,6 +48,55 @@ pub(crate) fn brier(y_true: &[usize], proba: &[f64], k: usize) -> Computed {
     Ok(total / y_true.len() as f64)
 }
 
+/// The weighted mean of `loss(row)` over the rows (numpy's `average(..., weights=...)`).
+fn weighted_mean(weights: &[f64], loss: impl Fn(usize) -> f64) -> Computed {
+    if weights.is_empty() {
+        return Err("there are no rows".into());
+    }
+    let total: f64 = weights.iter().sum();
+    if total <= 0.0 {
+        return Err("the weights of the rows sum to 0".into());
+    }
+    Ok(weights
+        .iter()
+        .enumerate()
+        .map(|(r, w)| w * loss(r))
+        .sum::<f64>()
+        / total)
+}
+
+/// [`log_loss`] with a weight per row: scikit-learn's `log_loss(..., sample_weight=...)`.
+pub(crate) fn log_loss_weighted(
+    y_true: &[usize],
+    proba: &[f64],
+    k: usize,
+    weights: &[f64],
+) -> Computed {
+    let eps = f64::EPSILON;
+    weighted_mean(weights, |r| {
+        -proba[r * k + y_true[r]].clamp(eps, 1.0 - eps).ln()
+    })
+}
+
+/// [`brier`] with a weight per row: scikit-learn's `brier_score_loss(..., sample_weight=...)`.
+pub(crate) fn brier_weighted(
+    y_true: &[usize],
+    proba: &[f64],
+    k: usize,
+    weights: &[f64],
+) -> Computed {
+    let indicator = |r: usize, c: usize| if y_true[r] == c { 1.0 } else { 0.0 };
+    if k == 2 {
+        weighted_mean(weights, |r| (proba[r * 2 + 1] - indicator(r, 1)).powi(2))
+    } else {
+        weighted_mean(weights, |r| {
+            (0..k)
+                .map(|c| (proba[r * k + c] - indicator(r, c)).powi(2))
+                .sum::<f64>()
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,6 +6,10 @@
 //! (scikit-learn's `multi_class="ovr", average="macro"`). scikit-learn refuses multiclass
 //! inputs where a class is absent from `y_true`; here such classes are left out of the
 //! average. Both metrics are unavailable when `y_true` holds fewer than two classes.
+//!
+//! With a weight per row, both are scikit-learn's with `sample_weight`: the ROC curve and the
+//! precision-recall curve count weights instead of rows (the area under the weighted ROC
+//! curve is its trapezoidal area), and the one-vs-rest average stays unweighted over classes.
 
 use crate::classification::Computed;
 
@@ -62,12 +66,74 @@ fn binary_average_precision(is_pos: &[bool], scores: &[f64]) -> Computed {
     Ok(ap.max(0.0))
 }
 
+/// The weighted true and false positives above each distinct score, from the highest score
+/// down (scikit-learn's `_binary_clf_curve` with `sample_weight`), and their totals.
+fn weighted_curve(is_pos: &[bool], scores: &[f64], weights: &[f64]) -> Vec<(f64, f64)> {
+    let (mut tp, mut fp) = (0.0, 0.0);
+    tie_groups(scores)
+        .into_iter()
+        .rev()
+        .map(|g| {
+            for i in g {
+                if is_pos[i] {
+                    tp += weights[i];
+                } else {
+                    fp += weights[i];
+                }
+            }
+            (tp, fp)
+        })
+        .collect()
+}
+
+/// ROC AUC with a weight per row: the trapezoidal area under the ROC curve of weighted true
+/// and false positive rates, as scikit-learn's `roc_auc_score(..., sample_weight=...)`.
+fn weighted_roc_auc(is_pos: &[bool], scores: &[f64], weights: &[f64]) -> Computed {
+    let curve = weighted_curve(is_pos, scores, weights);
+    let (pos, neg) = curve.last().copied().unwrap_or((0.0, 0.0));
+    if pos <= 0.0 || neg <= 0.0 {
+        return Err(
+            "y_true contains a single class (among rows of positive weight), so ROC AUC is undefined"
+                .into(),
+        );
+    }
+    let (mut area, mut prev) = (0.0, (0.0, 0.0));
+    for &(tp, fp) in &curve {
+        area += (fp - prev.1) * (tp + prev.0) / 2.0;
+        prev = (tp, fp);
+    }
+    Ok(area / (pos * neg))
+}
+
+/// Average precision with a weight per row, as scikit-learn's
+/// `average_precision_score(..., sample_weight=...)`.
+fn weighted_average_precision(is_pos: &[bool], scores: &[f64], weights: &[f64]) -> Computed {
+    let curve = weighted_curve(is_pos, scores, weights);
+    let (pos, neg) = curve.last().copied().unwrap_or((0.0, 0.0));
+    if pos <= 0.0 || neg <= 0.0 {
+        return Err(
+            "y_true contains a single class (among rows of positive weight), so average precision is undefined"
+                .into(),
+        );
+    }
+    let (mut prev_recall, mut ap) = (0.0, 0.0);
+    for &(tp, fp) in &curve {
+        if tp + fp <= 0.0 {
+            continue;
+        }
+        let recall = tp / pos;
+        ap += (recall - prev_recall) * (tp / (tp + fp));
+        prev_recall = recall;
+    }
+    Ok(ap.max(0.0))
+}
+
 /// Binary on column 1, or one-vs-rest macro average over the classes present in `y_true`.
 fn one_vs_rest(
     y_true: &[usize],
     proba: &[f64],
     k: usize,
-    metric: fn(&[bool], &[f64]) -> Computed,
+    metric: impl Fn(&[bool], &[f64]) -> Computed,
 ) -> Computed {
     let column = |c: usize| -> Vec<f64> { (0..y_true.len()).map(|r| proba[r * k + c]).collect() };
     let indicator = |c: usize| -> Vec<bool> { y_true.iter().map(|&y| y == c).collect() };
@@ -93,6 +159,30 @@ pub(crate) fn roc_auc(y_true: &[usize], proba: &[f64], k: usize) -> Computed {
 /// Average precision (binary, or one-vs-rest macro).
 pub(crate) fn pr_auc(y_true: &[usize], proba: &[f64], k: usize) -> Computed {
     one_vs_rest(y_true, proba, k, binary_average_precision)
+}
+
+/// ROC AUC with a weight per row (binary, or one-vs-rest macro).
+pub(crate) fn roc_auc_weighted(
+    y_true: &[usize],
+    proba: &[f64],
+    k: usize,
+    weights: &[f64],
+) -> Computed {
+    one_vs_rest(y_true, proba, k, |pos, scores| {
+        weighted_roc_auc(pos, scores, weights)
+    })
+}
+
+/// Average precision with a weight per row (binary, or one-vs-rest macro).
+pub(crate) fn pr_auc_weighted(
+    y_true: &[usize],
+    proba: &[f64],
+    k: usize,
+    weights: &[f64],
+) -> Computed {
+    one_vs_rest(y_true, proba, k, |pos, scores| {
+        weighted_average_precision(pos, scores, weights)
+    })
 }
 
 #[cfg(test)]
@@ -126,5 +216,32 @@ mod tests {
         ];
         assert_eq!(roc_auc(&y, &p, 3), Ok(1.0));
         assert!(roc_auc(&[2, 2], &[0.1, 0.1, 0.8, 0.1, 0.1, 0.8], 3).is_err());
+    }
+
+    #[test]
+    fn unit_weights_give_the_unweighted_values() {
+        let pos = [false, false, true, true, false, true, false];
+        let s = [0.1, 0.4, 0.35, 0.8, 0.4, 0.4, 0.9];
+        let w = [1.0; 7];
+        let close = |a: Computed, b: Computed| (a.unwrap() - b.unwrap()).abs() < 1e-12;
+        assert!(close(
+            weighted_roc_auc(&pos, &s, &w),
+            binary_roc_auc(&pos, &s)
+        ));
+        assert!(close(
+            weighted_average_precision(&pos, &s, &w),
+            binary_average_precision(&pos, &s)
+        ));
+        // Doubling a row's weight is counting it twice.
+        let twice_pos = [false, false, true, true, true, false, true, false];
+        let twice_s = [0.1, 0.4, 0.35, 0.35, 0.8, 0.4, 0.4, 0.9];
+        let w = [1.0, 1.0, 2.0, 1.0, 1.0, 1.0, 1.0];
+        assert!(close(
+            weighted_roc_auc(&pos, &s, &w),
+            binary_roc_auc(&twice_pos, &twice_s)
+        ));
+        // Zero weights leave a single class: undefined.
+        let w = [1.0, 1.0, 0.0, 0.0, 1.0, 0.0, 1.0];
+        assert!(weighted_roc_auc(&pos, &s, &w).is_err());
     }
 }

@@ -85,43 +85,53 @@ def bad_regression_case():
     return np.array(y_true), np.array(y_pred)
 
 
-def classification_metrics(y_true, y_pred, proba, k=None):
+def row_weights(n, seed):
+    """A weight per row for the weighted cases: 0, 0.5, ..., 3 (some rows weigh nothing)."""
+    g = Lcg(seed)
+    return np.array([(g.next() % 7) / 2 for _ in range(n)])
+
+
+def classification_metrics(y_true, y_pred, proba, k=None, sample_weight=None):
     k = proba.shape[1] if proba is not None else k
     labels = list(range(k))
-    out = {"accuracy": M.accuracy_score(y_true, y_pred),
-           "balanced_accuracy": M.balanced_accuracy_score(y_true, y_pred)}
+    w = {"sample_weight": sample_weight}
+    out = {"accuracy": M.accuracy_score(y_true, y_pred, **w),
+           "balanced_accuracy": M.balanced_accuracy_score(y_true, y_pred, **w)}
     for avg in ["macro", "micro", "weighted"]:
-        out[f"precision_{avg}"] = M.precision_score(y_true, y_pred, average=avg, zero_division=0)
-        out[f"recall_{avg}"] = M.recall_score(y_true, y_pred, average=avg, zero_division=0)
-        out[f"f1_{avg}"] = M.f1_score(y_true, y_pred, average=avg, zero_division=0)
+        out[f"precision_{avg}"] = M.precision_score(y_true, y_pred, average=avg, zero_division=0, **w)
+        out[f"recall_{avg}"] = M.recall_score(y_true, y_pred, average=avg, zero_division=0, **w)
+        out[f"f1_{avg}"] = M.f1_score(y_true, y_pred, average=avg, zero_division=0, **w)
     if proba is None:
         pass
     elif k == 2:
-        out["roc_auc"] = M.roc_auc_score(y_true, proba[:, 1])
-        out["pr_auc"] = M.average_precision_score(y_true, proba[:, 1])
-        out["brier"] = M.brier_score_loss(y_true, proba[:, 1])
+        out["roc_auc"] = M.roc_auc_score(y_true, proba[:, 1], **w)
+        out["pr_auc"] = M.average_precision_score(y_true, proba[:, 1], **w)
+        out["brier"] = M.brier_score_loss(y_true, proba[:, 1], **w)
     else:
-        out["roc_auc"] = M.roc_auc_score(y_true, proba, multi_class="ovr", average="macro")
-        out["pr_auc"] = M.average_precision_score(y_true, proba, average="macro")
-        out["brier"] = M.brier_score_loss(y_true, proba, labels=labels)
+        out["roc_auc"] = M.roc_auc_score(y_true, proba, multi_class="ovr", average="macro", **w)
+        out["pr_auc"] = M.average_precision_score(y_true, proba, average="macro", **w)
+        out["brier"] = M.brier_score_loss(y_true, proba, labels=labels, **w)
     if proba is not None:
-        out["log_loss"] = M.log_loss(y_true, proba, labels=labels)
-    out["mcc"] = M.matthews_corrcoef(y_true, y_pred)
-    out["cohen_kappa"] = M.cohen_kappa_score(y_true, y_pred)
-    p, r, f, s = M.precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=0)
+        out["log_loss"] = M.log_loss(y_true, proba, labels=labels, **w)
+    out["mcc"] = M.matthews_corrcoef(y_true, y_pred, **w)
+    out["cohen_kappa"] = M.cohen_kappa_score(y_true, y_pred, **w)
+    p, r, f, s = M.precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=0, **w)
+    # The support crisp reports counts rows, weighted or not.
+    _, _, _, s = M.precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=0)
     cm = M.confusion_matrix(y_true, y_pred, labels=labels)
     return out, (p, r, f, s), cm
 
 
-def regression_metrics(y_true, y_pred):
+def regression_metrics(y_true, y_pred, sample_weight=None):
+    w = {"sample_weight": sample_weight}
     return {
-        "mae": M.mean_absolute_error(y_true, y_pred),
-        "mse": M.mean_squared_error(y_true, y_pred),
-        "rmse": M.root_mean_squared_error(y_true, y_pred),
-        "r2": M.r2_score(y_true, y_pred),
-        "mape": M.mean_absolute_percentage_error(y_true, y_pred),
-        "median_ae": M.median_absolute_error(y_true, y_pred),
-        "explained_variance": M.explained_variance_score(y_true, y_pred),
+        "mae": M.mean_absolute_error(y_true, y_pred, **w),
+        "mse": M.mean_squared_error(y_true, y_pred, **w),
+        "rmse": M.root_mean_squared_error(y_true, y_pred, **w),
+        "r2": M.r2_score(y_true, y_pred, **w),
+        "mape": M.mean_absolute_percentage_error(y_true, y_pred, **w),
+        "median_ae": M.median_absolute_error(y_true, y_pred, **w),
+        "explained_variance": M.explained_variance_score(y_true, y_pred, **w),
     }
 
 
@@ -139,6 +149,11 @@ def main():
         ("MULTICLASS", multiclass_case()),
         ("ZERO_DIVISION", (*zero_division_case(), None, 3)),
     ]
+    binary, multiclass = binary_case(), multiclass_case()
+    cases += [
+        ("WEIGHTED_BINARY", (*binary, None, row_weights(48, 11))),
+        ("WEIGHTED_MULTICLASS", (*multiclass, None, row_weights(60, 12))),
+    ]
     for name, case in cases:
         scalars, (p, r, f, s), cm = classification_metrics(*case)
         print_scalars(name, scalars)
@@ -153,6 +168,10 @@ def main():
         print("];")
     for name, case in [("REGRESSION", regression_case()), ("BAD_REGRESSION", bad_regression_case())]:
         print_scalars(name, regression_metrics(*case))
+    print_scalars("WEIGHTED_REGRESSION", regression_metrics(*regression_case(), row_weights(50, 13)))
+    print_scalars(
+        "WEIGHTED_BAD_REGRESSION", regression_metrics(*bad_regression_case(), row_weights(40, 14))
+    )
 
 
 if __name__ == "__main__":
