@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{ArgAction, Args, Parser, Subcommand};
 use crisp_core::{Encoding, ReadOptions, Result};
 
 /// crisp: label, engineer features, train, validate and ship tabular models.
@@ -11,6 +11,14 @@ use crisp_core::{Encoding, ReadOptions, Result};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Log what crisp does on stderr: -v info (folds, candidates, early stopping), -vv debug
+    /// (every boosting round), -vvv trace. RUST_LOG takes any filter instead (RUST_LOG=crisp=debug).
+    #[arg(short, long, action = ArgAction::Count, global = true)]
+    pub verbose: u8,
+    /// No progress bar and no log lines but errors (results still print). The bar is drawn
+    /// only when stderr is a terminal.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -5,7 +5,9 @@
 mod cli;
 mod commands;
 mod config;
+mod logging;
 mod messages;
+mod progress_bar;
 mod report;
 
 use std::process::ExitCode;
@@ -15,7 +17,8 @@ use clap::Parser;
 fn main() -> ExitCode {
     reset_sigpipe();
     let cli = cli::Cli::parse();
-    match commands::run(cli) {
+    let result = logging::install(cli.verbose, cli.quiet).and_then(|()| commands::run(cli));
+    match result {
         Ok(code) => code,
         Err(err) => {
             eprintln!("crisp: error: {}", messages::error_message(&err));

@@ -41,3 +41,6 @@ mod auto;
 // rows, a weight column that is no input, --weighted-metrics against weighted sums by hand,
 // weights in folds and searches, refusals.
 mod weights;
+
+// Progress bars and logs.
+mod progress;

@@ -94,6 +94,8 @@ impl Dir {
     ) -> Run {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_crisp"));
         cmd.current_dir(self.dir.path()).args(args);
+        // The caller's log filter would add lines to stderr that the tests do not expect.
+        cmd.env_remove("RUST_LOG");
         cmd.envs(env.iter().copied());
         let shown = format!("{cmd:?}");
         let output = cmd.output().expect("run crisp");
@@ -103,6 +105,27 @@ impl Dir {
             dir: self.dir.path().to_path_buf(),
         }
     }
+}
+
+/// `crisp` with `args` on a pseudo-terminal (through util-linux's `script`, which Debian
+/// always has): what a user at a terminal sees, stdout and stderr together, with the
+/// carriage returns and escape codes of any progress bar.
+pub fn crisp_on_terminal(dir: &Dir, args: &[&str]) -> String {
+    let quote = |a: &str| format!("'{}'", a.replace('\'', "'\\''"));
+    let line: Vec<String> = std::iter::once(env!("CARGO_BIN_EXE_crisp"))
+        .chain(args.iter().copied())
+        .map(quote)
+        .collect();
+    let output = Command::new("script")
+        .args(["-qec", &line.join(" "), "/dev/null"])
+        .current_dir(dir.path("."))
+        .env("SHELL", "/bin/sh")
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("run crisp through script(1), from util-linux");
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(output.status.success(), "{:?}\n{text}", output.status);
+    text
 }
 
 /// A metric of a `train` or `validate` JSON report, failing the test if it is absent.

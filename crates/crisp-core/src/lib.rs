@@ -10,6 +10,7 @@ mod error;
 mod fs;
 #[cfg(feature = "polars")]
 mod matrix;
+pub mod progress;
 #[cfg(feature = "polars")]
 mod read;
 pub mod rng;

@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use crisp_core::progress::Progress;
 use crisp_core::{bail, ensure, Error, Result, SeededRng};
 use crisp_validate::{Metric, Task};
 use polars::prelude::*;
@@ -411,15 +412,35 @@ pub fn auto(
     };
     let per_fit_scale = n as f64 / rows_per_fit.max(1) as f64 / fits as f64;
     let deadline = config.time_budget.map(|b| started + b);
-    let scored = score_in_order(&engine, &candidates, &plan, |trials| {
-        let Some(deadline) = deadline else {
-            return true;
-        };
-        // Time for the final fit of the best candidate so far.
-        let reserve =
-            leader(trials, &metric).map_or(0.0, |t| t.seconds * per_fit_scale * final_fits);
-        Instant::now() + Duration::from_secs_f64(reserve.min(1e6)) < deadline
-    });
+    // Counted in candidates when their number bounds the search, in seconds of the budget
+    // otherwise.
+    let progress = match (config.trials, config.time_budget) {
+        (None, Some(budget)) => Progress::start("auto", budget.as_secs().max(1), "s of budget"),
+        _ => Progress::start("auto", candidates.len() as u64, "candidates"),
+    };
+    let by_time = config.trials.is_none() && config.time_budget.is_some();
+    let scored = score_in_order(
+        &engine,
+        &candidates,
+        &plan,
+        || {
+            if by_time {
+                progress.set(started.elapsed().as_secs());
+            } else {
+                progress.step();
+            }
+        },
+        |trials| {
+            let Some(deadline) = deadline else {
+                return true;
+            };
+            // Time for the final fit of the best candidate so far.
+            let reserve =
+                leader(trials, &metric).map_or(0.0, |t| t.seconds * per_fit_scale * final_fits);
+            Instant::now() + Duration::from_secs_f64(reserve.min(1e6)) < deadline
+        },
+    );
+    drop(progress);
     let search_seconds = started.elapsed().as_secs_f64();
 
     let mut trials = Vec::new();
@@ -531,6 +552,7 @@ fn score_in_order(
     engine: &Engine,
     candidates: &[ModelSpec],
     plan: &Plan,
+    scored_one: impl Fn() + Sync,
     may_start: impl Fn(&[Trial]) -> bool + Sync,
 ) -> Scored {
     let next = AtomicUsize::new(0);
@@ -560,6 +582,7 @@ fn score_in_order(
                     }
                 }
                 let result = engine.score(i, &candidates[i], 0, plan);
+                scored_one();
                 if let Ok(t) = &result {
                     done.lock().expect("not poisoned").push(t.clone());
                 }

@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use crisp_core::progress::Progress;
 use crisp_core::{bail, ensure, require_column, train_test_split, Result, SeededRng, Split};
 use crisp_validate::{ConfusionMatrix, Evaluation, Metric};
 use polars::prelude::*;
@@ -526,6 +527,7 @@ pub(crate) fn cross_validate_folds(
             None => rows.to_vec(),
         }
     };
+    let progress = Progress::start("cross-validation", folds.len() as u64, "folds");
     let results: Vec<Result<FoldResult>> = folds
         .par_iter()
         .enumerate()
@@ -534,6 +536,16 @@ pub(crate) fn cross_validate_folds(
             let test = map(&fold.test);
             let fit = labeled.fit(config, spec, Some(&train))?;
             let evaluation = labeled.evaluate(&fit.fitted, &test)?;
+            progress.step();
+            tracing::info!(
+                "{} fold {} of {}: fitted on {} rows in {:.2}s, evaluated on {}",
+                spec.name,
+                i + 1,
+                folds.len(),
+                train.len(),
+                fit.seconds,
+                test.len()
+            );
             Ok(FoldResult {
                 fold: i,
                 rows_train: train.len(),

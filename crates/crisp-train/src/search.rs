@@ -7,6 +7,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::{Duration, Instant};
 
+use crisp_core::progress::Progress;
 use crisp_core::{bail, ensure, Error, Result, SeededRng, Split};
 use crisp_validate::{Metric, Task};
 use polars::prelude::*;
@@ -264,7 +265,7 @@ impl SearchSpace {
 /// | `elastic_net` | alpha 1e-3–10 (log), l1_ratio 0.1, 0.5 or 0.9 |
 /// | `knn` | k 3–31 (log), weights uniform or distance |
 /// | `svm` | c 0.1–100 (log) |
-/// | `gaussian_nb` | var_smoothing 1e-11–1e-5 (log) |
+/// | `gaussian_nb` | var_smoothing 1e-4–1 (log; the default is 0.01) |
 ///
 /// Other models have no default space: one candidate at their defaults.
 pub fn default_space(model: &str) -> Vec<(String, ParamRange)> {
@@ -299,7 +300,7 @@ pub fn default_space(model: &str) -> Vec<(String, ParamRange)> {
             ("weights", l(&["uniform", "distance"])),
         ],
         "svm" => vec![("c", ParamRange::range(0.1, 100.0, true))],
-        "gaussian_nb" => vec![("var_smoothing", ParamRange::range(1e-11, 1e-5, true))],
+        "gaussian_nb" => vec![("var_smoothing", ParamRange::range(1e-4, 1.0, true))],
         _ => Vec::new(),
     };
     let accepted = find_model(model).map(|m| m.params).unwrap_or_default();
@@ -644,15 +645,25 @@ pub fn search(
             }
             _ => unreachable!("a validation split exists for validation scoring"),
         };
+        let work = if schedule.len() > 1 {
+            format!("search, rung {} of {}", rung + 1, schedule.len())
+        } else {
+            "search".to_string()
+        };
+        let progress = Progress::start(&work, alive.len() as u64, "candidates");
         let results: Vec<Option<Result<Trial>>> = alive
             .par_iter()
             .map(|&c| {
                 if c != alive[0] && deadline.is_some_and(|d| Instant::now() >= d) {
+                    progress.step();
                     return None;
                 }
-                Some(engine.score(c, &candidates[c], rung, &plan))
+                let trial = engine.score(c, &candidates[c], rung, &plan);
+                progress.step();
+                Some(trial)
             })
             .collect();
+        drop(progress);
         let mut trials = Vec::with_capacity(results.len());
         for r in results {
             match r {
@@ -814,11 +825,17 @@ pub fn compare(
         base,
         metric: chosen.clone(),
     };
+    let progress = Progress::start("compare", models.len() as u64, "models");
     let results: Vec<Result<Trial>> = models
         .par_iter()
         .enumerate()
-        .map(|(i, m)| engine.score(i, m, 0, &plan))
+        .map(|(i, m)| {
+            let trial = engine.score(i, m, 0, &plan);
+            progress.step();
+            trial
+        })
         .collect();
+    drop(progress);
     let mut trials = results.into_iter().collect::<Result<Vec<_>>>()?;
     let mut fallback = None;
     if metric.is_none() {
@@ -937,6 +954,16 @@ impl Engine<'_> {
                 )
             }
         };
+        tracing::info!(
+            "candidate {candidate} {}{}: {} {} in {seconds:.2}s on {} rows",
+            spec.name,
+            params_text(&spec.params),
+            self.metric,
+            metrics
+                .get(&self.metric)
+                .map_or("not available".to_string(), |v| format!("{v:.6}")),
+            plan.rows()
+        );
         let stopped: Vec<&Rounds> = fit_rounds.iter().filter(|r| r.early_stopped).collect();
         let rounds = (!stopped.is_empty())
             .then(|| stopped.iter().map(|r| r.kept as f64).sum::<f64>() / stopped.len() as f64);
@@ -955,6 +982,15 @@ impl Engine<'_> {
             fit_rounds,
         })
     }
+}
+
+/// ` (name=value, ...)` for a log line, or nothing for defaults.
+fn params_text(params: &BTreeMap<String, String>) -> String {
+    if params.is_empty() {
+        return String::new();
+    }
+    let pairs: Vec<String> = params.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    format!(" ({})", pairs.join(", "))
 }
 
 /// Best first: scored before unscored, then by the metric, then in candidate order; deeper

@@ -241,6 +241,13 @@ pub fn train(frame: &DataFrame, source: &str, config: &TrainConfig) -> Result<Tr
                 .holdout(n, *fraction, config.seed)?;
             let fit = labeled.fit(config, &spec, Some(&split.train))?;
             let evaluation = labeled.evaluate(&fit.fitted, &split.test)?;
+            tracing::info!(
+                "{} fitted on {} rows in {:.2}s, evaluated on {} held-out rows",
+                spec.name,
+                fit.rows,
+                fit.seconds,
+                split.test.len()
+            );
             let evaluated = Evaluated {
                 evaluation,
                 rows_test: split.test.len(),
@@ -556,6 +563,12 @@ impl Labeled {
         };
         let model = info.fit(spec, self.task, &data)?;
         let seconds = started.elapsed().as_secs_f64();
+        tracing::debug!(
+            "fitted {} on {} rows and {} features in {seconds:.2}s",
+            spec.name,
+            train_frame.height(),
+            pipeline.features.len()
+        );
         let rounds = Rounds::of(&model, spec, train_frame.height());
         Ok(Fit {
             fitted: FittedModel {
@@ -593,6 +606,15 @@ impl Labeled {
         evaluated: Evaluated,
     ) -> Result<TrainRun> {
         let (refit, refit_rounds) = refit_spec(spec, rounds, self.frame.height());
+        tracing::info!(
+            "refitting {} on every labeled row ({}){}",
+            refit.name,
+            self.frame.height(),
+            refit_rounds.as_ref().map_or(String::new(), |r| format!(
+                ", {} rounds (early stopping kept {:.1} on {:.0} rows)",
+                r.n_rounds, r.kept, r.rows_boosted
+            ))
+        );
         let fit = self.fit(config, &refit, None)?;
         self.finish(fit, refit, evaluated, true, refit_rounds)
     }

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use crisp_core::progress::Progress;
 use crisp_core::{bail, Result};
 use crisp_validate::{CheckStatus, Evaluation, Metric, Task, Threshold};
 use polars::prelude::*;
@@ -132,14 +133,26 @@ pub fn train_until(
         best: None,
         model: None,
     };
-    for (i, candidate) in candidates(task, explicit_model, &base.model.params)
+    let attempts: Vec<ModelSpec> = candidates(task, explicit_model, &base.model.params)
         .into_iter()
         .take(until.budget)
-        .enumerate()
-    {
+        .collect();
+    let progress = Progress::start("train until", attempts.len() as u64, "attempts");
+    for (i, candidate) in attempts.into_iter().enumerate() {
         let fit = labeled.fit(base, &candidate, Some(&fit_rows))?;
         let evaluation = labeled.evaluate(&fit.fitted, &validation_rows)?;
+        progress.step();
         let attempt = score_attempt(candidate, &evaluation, fit.seconds, &until.thresholds);
+        tracing::info!(
+            "attempt {} ({}): {}",
+            i + 1,
+            attempt.spec.name,
+            if attempt.passed {
+                "cleared every threshold"
+            } else {
+                "missed a threshold"
+            }
+        );
         on_attempt(i, &attempt);
         if outcome
             .best
@@ -151,6 +164,8 @@ pub fn train_until(
         let spec = attempt.spec.clone();
         outcome.attempts.push(attempt);
         if passed {
+            // The final fit draws its own progress.
+            drop(progress);
             // The same hold-out split as above (same seed and keys): evaluated once on rows
             // the search never saw, then refit on every labeled row when the config asks.
             let config = TrainConfig {

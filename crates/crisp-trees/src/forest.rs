@@ -2,6 +2,7 @@
 
 use std::marker::PhantomData;
 
+use crisp_core::progress::Progress;
 use crisp_core::SeededRng;
 use linfa::traits::PredictInplace;
 use linfa::ParamGuard;
@@ -331,6 +332,7 @@ impl<L> RandomForest<L> {
         let n = data.n_rows;
         let n_draw = ((params.subsample * n as f64).round() as usize).clamp(1, n);
         let all_features: Vec<usize> = (0..n_features).collect();
+        let progress = Progress::start("random forest", params.n_trees as u64, "trees");
         let trees: Vec<Tree> = (0..params.n_trees)
             .into_par_iter()
             .map_init(Buffers::default, |bufs, t| {
@@ -385,6 +387,7 @@ impl<L> RandomForest<L> {
                     targets.n_outputs(),
                     bufs,
                 );
+                progress.step();
                 targets.finish(grown)
             })
             .collect();

@@ -3,6 +3,7 @@
 
 use std::marker::PhantomData;
 
+use crisp_core::progress::Progress;
 use crisp_core::SeededRng;
 use linfa::dataset::{AsSingleTargets, DatasetBase};
 use linfa::traits::{Fit, PredictInplace};
@@ -529,6 +530,8 @@ impl GradientBoostingValidParams {
         let mut trees = Vec::new();
         let mut validation_loss = Vec::new();
         let (mut best_loss, mut best_rounds) = (f64::INFINITY, 0);
+        let progress = Progress::start("boosting", self.n_rounds as u64, "rounds");
+        let _entered = progress.span().enter();
         for round in 0..self.n_rounds {
             loss.gradients(y, &scores, &mut g, &mut h);
             if let Some(w) = weights {
@@ -618,15 +621,24 @@ impl GradientBoostingValidParams {
                 indices = grown.indices;
                 trees.push(tree);
             }
+            progress.step();
             if !valid.is_empty() {
                 let l = loss.mean_loss(y, &scores, &valid, weights);
+                tracing::debug!("round {}: validation loss {l:.6}", round + 1);
                 validation_loss.push(l);
                 if l < best_loss - 1e-7 {
                     best_loss = l;
                     best_rounds = round + 1;
                 } else if round + 1 - best_rounds >= self.early_stopping_rounds {
+                    tracing::info!(
+                        "early stopping after round {}: the best validation loss {best_loss:.6} came at round {best_rounds}, {} rounds earlier",
+                        round + 1,
+                        self.early_stopping_rounds
+                    );
                     break;
                 }
+            } else {
+                tracing::trace!("round {} of {}", round + 1, self.n_rounds);
             }
         }
         if !valid.is_empty() {
