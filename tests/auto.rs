@@ -3,46 +3,15 @@
 //! the winner refit on every labeled row, the budget, reproducible bytes when the trials bound
 //! the search, and the mistakes.
 
-use std::path::PathBuf;
-
 use serde_json::Value;
 
-use crate::util::{dataset, metric, Dir};
-
-/// Every `every`-th data row of a bundled CSV, written to `out` in `dir`.
-fn sample(dir: &Dir, data: &str, out: &str, every: usize) -> PathBuf {
-    let text = std::fs::read_to_string(dataset(data)).unwrap();
-    let mut lines = text.lines();
-    let mut csv = format!("{}\n", lines.next().unwrap());
-    for line in lines.step_by(every) {
-        csv.push_str(line);
-        csv.push('\n');
-    }
-    dir.create(out, csv)
-}
-
-/// The model body of an artifact (without the header, which holds the training time).
-fn body(dir: &Dir, name: &str) -> Vec<u8> {
-    let bytes = std::fs::read(dir.path(name)).unwrap();
-    let header_len = u64::from_le_bytes(bytes[12..20].try_into().unwrap()) as usize;
-    let at = 20 + header_len;
-    let body_len = u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap()) as usize;
-    bytes[at + 8..at + 8 + body_len].to_vec()
-}
-
-fn f(v: &Value) -> f64 {
-    v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
-}
-
-fn entries(report: &Value) -> &Vec<Value> {
-    report["leaderboard"]["entries"].as_array().unwrap()
-}
+use crate::util::{body, dataset, entries, f, metric, sample, Dir};
 
 #[test]
 fn auto_on_adult_cross_validates_gbdt_and_logistic_regression_and_ships_the_best_refit() {
     let dir = Dir::new();
     // 4,071 rows: the 3,257 outside the 20% hold-out (814 rows) are few enough for 5-fold CV.
-    let data = sample(&dir, "adult.csv", "a.csv", 8);
+    let data = sample(&dir, "adult.csv", "a.csv", 8, false);
     let out = dir
         .train(
             &data,
@@ -140,7 +109,7 @@ fn auto_on_adult_cross_validates_gbdt_and_logistic_regression_and_ships_the_best
 fn auto_on_diamonds_scores_on_a_validation_split_and_is_reproducible_within_its_trials() {
     let dir = Dir::new();
     // 13,485 rows: the 10,788 outside the hold-out are above the cross-validation limit.
-    let data = sample(&dir, "diamonds.csv", "d.csv", 4);
+    let data = sample(&dir, "diamonds.csv", "d.csv", 4, false);
     let run = |name: &str, threads: &str| {
         dir.crisp_env(
             [

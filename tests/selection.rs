@@ -7,28 +7,7 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
-use crate::util::{dataset, metric, Dir};
-
-/// Every `every`-th data row of a bundled CSV (from the first), with a `row` column (0, 1, ...)
-/// appended when `row_column`; written to `out` in `dir`.
-fn sample(dir: &Dir, data: &str, out: &str, every: usize, row_column: bool) -> PathBuf {
-    let text = std::fs::read_to_string(dataset(data)).unwrap();
-    let mut lines = text.lines();
-    let header = lines.next().unwrap();
-    let mut csv = String::from(header);
-    if row_column {
-        csv.push_str(",row");
-    }
-    csv.push('\n');
-    for (i, line) in lines.step_by(every).enumerate() {
-        csv.push_str(line);
-        if row_column {
-            csv.push_str(&format!(",{i}"));
-        }
-        csv.push('\n');
-    }
-    dir.create(out, csv)
-}
+use crate::util::{body, dataset, entries, f, metric, sample, Dir};
 
 /// `rows` under `header` as a CSV in `dir`.
 fn write_rows(dir: &Dir, out: &str, header: &str, rows: &[&str]) -> PathBuf {
@@ -38,16 +17,6 @@ fn write_rows(dir: &Dir, out: &str, header: &str, rows: &[&str]) -> PathBuf {
         csv.push('\n');
     }
     dir.create(out, csv)
-}
-
-/// The model body of an artifact (the bincode `FittedModel`, without the header that holds the
-/// training time), per docs/artifact-format.md.
-fn body(dir: &Dir, name: &str) -> Vec<u8> {
-    let bytes = std::fs::read(dir.path(name)).unwrap();
-    let header_len = u64::from_le_bytes(bytes[12..20].try_into().unwrap()) as usize;
-    let at = 20 + header_len;
-    let body_len = u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap()) as usize;
-    bytes[at + 8..at + 8 + body_len].to_vec()
 }
 
 /// The values of a text column of a CSV file.
@@ -62,16 +31,8 @@ fn header(dir: &Dir, name: &str) -> Value {
     serde_json::from_str(&dir.crisp(["inspect", name, "--json"]).ok()).unwrap()
 }
 
-fn f(v: &Value) -> f64 {
-    v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
-}
-
 fn u(v: &Value) -> usize {
     v.as_u64().unwrap_or_else(|| panic!("not a count: {v}")) as usize
-}
-
-fn entries(report: &Value) -> &Vec<Value> {
-    report["leaderboard"]["entries"].as_array().unwrap()
 }
 
 /// The scores of a leaderboard's entries are in rank order for its metric's direction.

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use polars::prelude::SerReader;
+use serde_json::Value;
 
 /// A scratch directory for one test, removed when dropped.
 pub struct Dir {
@@ -219,4 +220,45 @@ pub fn values(frame: &polars::prelude::DataFrame, name: &str) -> Vec<f64> {
     crisp_core::to_vector(frame, name)
         .unwrap_or_else(|e| panic!("{name}: {e}"))
         .to_vec()
+}
+
+/// Every `every`-th data row of a bundled CSV (from the first), with a `row` column (0, 1, ...)
+/// appended when `row_column`; written to `out` in `dir`.
+pub fn sample(dir: &Dir, data: &str, out: &str, every: usize, row_column: bool) -> PathBuf {
+    let text = std::fs::read_to_string(dataset(data)).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let mut csv = String::from(header);
+    if row_column {
+        csv.push_str(",row");
+    }
+    csv.push('\n');
+    for (i, line) in lines.step_by(every).enumerate() {
+        csv.push_str(line);
+        if row_column {
+            csv.push_str(&format!(",{i}"));
+        }
+        csv.push('\n');
+    }
+    dir.create(out, csv)
+}
+
+/// The model body of an artifact (the bincode `FittedModel`, without the header that holds the
+/// training time), per docs/artifact-format.md.
+pub fn body(dir: &Dir, name: &str) -> Vec<u8> {
+    let bytes = std::fs::read(dir.path(name)).unwrap();
+    let header_len = u64::from_le_bytes(bytes[12..20].try_into().unwrap()) as usize;
+    let at = 20 + header_len;
+    let body_len = u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap()) as usize;
+    bytes[at + 8..at + 8 + body_len].to_vec()
+}
+
+/// A JSON number, failing the test if it is not one.
+pub fn f(v: &Value) -> f64 {
+    v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
+}
+
+/// The entries of a report's leaderboard.
+pub fn entries(report: &Value) -> &Vec<Value> {
+    report["leaderboard"]["entries"].as_array().unwrap()
 }

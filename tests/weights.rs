@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
-use crate::util::{dataset, metric, values, Dir};
+use crate::util::{body, dataset, metric, values, Dir};
 
 /// Every `every`-th data row of a bundled CSV, without the columns in `drop`, with a column
 /// `extra` of value `value` appended when given; written to `out` in `dir`.
@@ -37,15 +37,6 @@ fn sample(
         csv.push_str(&row(&fields, extra.map(|(_, v)| v)));
     }
     dir.create(out, csv)
-}
-
-/// The model body of an artifact (without the header, which holds the training time).
-fn body(dir: &Dir, name: &str) -> Vec<u8> {
-    let bytes = std::fs::read(dir.path(name)).unwrap();
-    let header_len = u64::from_le_bytes(bytes[12..20].try_into().unwrap()) as usize;
-    let at = 20 + header_len;
-    let body_len = u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap()) as usize;
-    bytes[at + 8..at + 8 + body_len].to_vec()
 }
 
 fn recall(report: &Value, class: &str) -> f64 {
