@@ -178,6 +178,8 @@ pub struct CompareArgs {
     #[command(flatten)]
     pub select: SelectArgs,
     #[command(flatten)]
+    pub weights: WeightArgs,
+    #[command(flatten)]
     pub read: ReadArgs,
 }
 

@@ -513,3 +513,88 @@ fn the_train_section_of_the_pipeline_toml_sets_the_weights() {
     ])
     .error(&["[train] class_weight", "'>50K' must be a number"]);
 }
+
+#[test]
+fn compare_weighs_every_model_alike_and_auto_searches_only_models_that_take_weights() {
+    let dir = Dir::new();
+    let data = sample(&dir, "adult.csv", "adult.csv", 8, &[], None);
+    let models = "gbdt,knn";
+    let run = |report: &str, more: &[&str]| {
+        let mut args = vec![
+            "compare",
+            "--data",
+            data.to_str().unwrap(),
+            "--target",
+            "income",
+            "--models",
+            models,
+            "--report",
+            report,
+        ];
+        args.extend(more);
+        dir.crisp(args).ok();
+        let json = dir.json(report);
+        let by_model: Vec<(String, f64)> = json["leaderboard"]["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["model"].as_str().unwrap().to_string(),
+                    e["metrics"]["balanced_accuracy"].as_f64().unwrap(),
+                )
+            })
+            .collect();
+        (json, by_model)
+    };
+    let (_, plain) = run("plain.json", &[]);
+    let (report, balanced) = run("balanced.json", &["--class-weight", "balanced"]);
+    assert_eq!(report["weights"]["class_weight"], "balanced");
+    // The same held-out rows, unweighted metrics: balanced weights trade accuracy on the
+    // majority class for recall on the minority one, so balanced accuracy rises for each.
+    for (model, before) in &plain {
+        let after = balanced.iter().find(|(m, _)| m == model).unwrap().1;
+        assert!(
+            after > before + 0.01,
+            "{model}: balanced accuracy {before:.3} unweighted, {after:.3} balanced"
+        );
+    }
+    dir.crisp([
+        "compare",
+        "--data",
+        data.to_str().unwrap(),
+        "--target",
+        "income",
+        "--models",
+        "gbdt,gaussian_nb",
+        "--sample-weight",
+        "fnlwgt",
+    ])
+    .error(&["model 'gaussian_nb' does not take sample weights"]);
+
+    // auto with weights: the linear baseline takes none, so every candidate is gbdt, and as
+    // many as asked.
+    dir.train(
+        &data,
+        "income",
+        &[
+            "--model",
+            "auto",
+            "--trials",
+            "5",
+            "--class-weight",
+            "balanced",
+            "--report",
+            "auto.json",
+            "--out",
+            "auto.crisp",
+        ],
+    )
+    .ok();
+    let report = dir.json("auto.json");
+    let list = report["leaderboard"]["entries"].as_array().unwrap();
+    assert_eq!(list.len(), 5);
+    assert!(list.iter().all(|e| e["model"] == "gbdt"), "{list:#?}");
+    assert_eq!(report["auto"]["failed"].as_array().map_or(0, Vec::len), 0);
+    assert!(recall(&report, ">50K") > 0.7, "{report:#}");
+}

@@ -62,6 +62,7 @@ pub fn run(args: &CompareArgs) -> Result<()> {
         .split_by(split_by)
         .max_classes(args.max_classes);
     config.task = task;
+    config.weighting = super::train::weighting(&args.weights, None, None)?;
     let board = compare(
         &frame,
         &source,
@@ -78,6 +79,11 @@ pub fn run(args: &CompareArgs) -> Result<()> {
                 "data": source,
                 "target": args.target,
                 "seed": args.seed,
+                "weights": {
+                    "class_weight": args.weights.class_weight,
+                    "sample_weight": args.weights.sample_weight,
+                    "weighted_metrics": args.weights.weighted_metrics,
+                },
                 "leaderboard": board,
             }),
         )?;

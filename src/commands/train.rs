@@ -191,7 +191,7 @@ pub fn prepare(args: &TrainArgs) -> Result<Prepared> {
             max_classes: args.max_classes,
             split_by,
             refit: !args.search.no_refit,
-            weighting: weighting(args, &config, config_path.as_deref())?,
+            weighting: weighting(&args.weights, config.train.as_ref(), config_path.as_deref())?,
         },
         frame,
         source,
@@ -239,13 +239,12 @@ fn time_budget(text: &str) -> Result<std::time::Duration> {
 
 /// The weights of `--class-weight`, `--sample-weight` and `--weighted-metrics`, or of the
 /// config's `[train]` (flags win over the file).
-fn weighting(
-    args: &TrainArgs,
-    config: &PipelineConfig,
+pub fn weighting(
+    flags: &crate::cli::WeightArgs,
+    section: Option<&crate::config::TrainSection>,
     path: Option<&std::path::Path>,
 ) -> Result<Weighting> {
-    let section = config.train.as_ref();
-    let class_weight = match &args.weights.class_weight {
+    let class_weight = match &flags.class_weight {
         Some(text) => Some(
             text.parse::<ClassWeight>()
                 .map_err(|e| e.prefixed("--class-weight: "))?,
@@ -257,12 +256,11 @@ fn weighting(
     };
     let weighting = Weighting {
         class_weight,
-        sample_weight: args
-            .weights
+        sample_weight: flags
             .sample_weight
             .clone()
             .or_else(|| section.and_then(|s| s.sample_weight.clone())),
-        weighted_metrics: args.weights.weighted_metrics
+        weighted_metrics: flags.weighted_metrics
             || section.and_then(|s| s.weighted_metrics).unwrap_or(false),
     };
     if weighting.weighted_metrics && !weighting.is_weighted() {

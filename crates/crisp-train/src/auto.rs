@@ -13,7 +13,7 @@ use crisp_validate::{Metric, Task};
 use polars::prelude::*;
 use serde::Serialize;
 
-use crate::model::ModelSpec;
+use crate::model::{find_model, ModelSpec};
 use crate::search::{
     check_metric, fallback_reason, rank_trials, Engine, Leaderboard, Plan, Rung, Scoring, Trial,
 };
@@ -318,7 +318,9 @@ pub fn parse_time_budget(text: &str) -> Result<Duration> {
 /// never saw, or on the test frame, then refit on every labeled row when `base.refit` says
 /// so); gradient boosting boosts the rounds early stopping kept in the search (the mean over
 /// the folds), scaled by the ratio of rows, with early stopping off. A candidate that fails to
-/// train is left out and listed; the run fails only when every candidate does.
+/// train is left out and listed; the run fails only when every candidate does. With weighted
+/// rows ([`TrainConfig::weighting`]) the models that take no weights (the linear baselines)
+/// are left out of the candidates.
 ///
 /// # Errors
 /// A metric of the other task, a parameter fixed in `base.model` (auto chooses them), a
@@ -399,7 +401,26 @@ pub fn auto(
         (None, Some(_)) => AutoConfig::MAX_CANDIDATES,
         (None, None) => AutoConfig::DEFAULT_TRIALS_WITHOUT_BUDGET,
     };
-    let candidates = auto_candidates(task, rows_per_fit, count, base.seed);
+    let candidates = match &labeled.weights {
+        None => auto_candidates(task, rows_per_fit, count, base.seed),
+        Some(w) => {
+            // The linear baselines take no weights: a weighted search is over the models
+            // that do, `count` of them (the same prefix-stable order, the others skipped).
+            let takes = |c: &ModelSpec| {
+                find_model(&c.name).is_ok_and(|m| m.check_weights(w.sample).is_ok())
+            };
+            let mut drawn = count;
+            loop {
+                let mut list = auto_candidates(task, rows_per_fit, drawn, base.seed);
+                list.retain(takes);
+                if list.len() >= count || drawn >= 4 * count + 16 {
+                    list.truncate(count);
+                    break list;
+                }
+                drawn += count.max(8);
+            }
+        }
+    };
     let engine = Engine::new(&labeled, base, &metric);
 
     // The rows the final model is fitted on, and how many fits it takes (an evaluation on a

@@ -805,14 +805,17 @@ pub fn compare(
             source: test_source,
         } => {
             crisp_core::require_column(test, &base.target, test_source)?;
+            let test_weights = labeled.frame_weights(test, &base.target, test_source)?;
             let (test, _) = drop_missing_target(test, &base.target, test_source)?;
             let truth = labeled.target.encode(&test, test_source)?;
+            let weights = test_weights.map(|sample| labeled.evaluation_weights(sample, &truth));
             (
                 Plan::Frame {
                     fit: (0..n).collect(),
                     test,
                     truth,
                     source: test_source.clone(),
+                    weights,
                 },
                 "test_data",
                 None,
@@ -887,6 +890,8 @@ pub(crate) enum Plan {
         test: DataFrame,
         truth: TargetValues,
         source: String,
+        /// The test rows' weights when the metrics are weighted.
+        weights: Option<Vec<f64>>,
     },
 }
 
@@ -933,10 +938,14 @@ impl Engine<'_> {
                 test,
                 truth,
                 source,
+                weights,
             } => {
                 let fitted = self.labeled.fit(self.base, spec, Some(fit))?;
                 let predictions = fitted.fitted.predict(test, source)?;
-                let evaluation = fitted.fitted.score(truth, &predictions)?;
+                let evaluation = match weights {
+                    Some(w) => fitted.fitted.score_weighted(truth, &predictions, w)?,
+                    None => fitted.fitted.score(truth, &predictions)?,
+                };
                 let rounds: Vec<Rounds> = fitted.rounds.into_iter().collect();
                 (evaluation.metrics, BTreeMap::new(), fitted.seconds, rounds)
             }
