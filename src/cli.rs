@@ -40,6 +40,9 @@ pub enum Command {
     Bench(crate::commands::bench::BenchCommand),
     /// Score several models on the same split or folds and print the leaderboard.
     Compare(CompareArgs),
+    /// Profile a table: per-column statistics, histograms, top values, correlations and the
+    /// target's balance.
+    Profile(ProfileArgs),
     /// List the models `crisp train --model` accepts.
     Models,
     /// Run the whole cycle on the bundled adult census data.
@@ -179,6 +182,27 @@ pub struct CompareArgs {
     pub select: SelectArgs,
     #[command(flatten)]
     pub weights: WeightArgs,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ProfileArgs {
+    /// Data to profile (CSV with a header row, or Parquet).
+    #[arg(value_name = "DATA")]
+    pub data: PathBuf,
+    /// Column to predict: its class balance (or distribution) and its correlations.
+    #[arg(long, value_name = "COLUMN")]
+    pub target: Option<String>,
+    /// Where to write the whole profile as JSON.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Bins of each numeric column's histogram.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub bins: usize,
+    /// Most frequent values kept per text or boolean column.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub top: usize,
     #[command(flatten)]
     pub read: ReadArgs,
 }

@@ -44,3 +44,6 @@ mod weights;
 
 // Progress bars and logs.
 mod progress;
+
+// crisp profile (issue 15, part): statistics against the file, target balance, Parquet.
+mod profile;

@@ -8,6 +8,7 @@ mod inspect;
 pub mod label;
 mod output;
 mod predict;
+mod profile;
 mod search;
 mod train;
 mod validate;
@@ -28,6 +29,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Features(args) => features::run(&args).map(|_| ExitCode::SUCCESS),
         Command::Bench(command) => bench::run(&command).map(|_| ExitCode::SUCCESS),
         Command::Compare(args) => compare::run(&args).map(|_| ExitCode::SUCCESS),
+        Command::Profile(args) => profile::run(&args).map(|_| ExitCode::SUCCESS),
         Command::Models => {
             print!("{}", train::models_list());
             Ok(ExitCode::SUCCESS)

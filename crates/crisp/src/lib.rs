@@ -38,6 +38,12 @@ pub mod label {
     pub use crisp_label::*;
 }
 
+/// Data understanding: per-column statistics, histograms, top values, correlations and the
+/// target's balance of a frame: `crisp-profile`.
+pub mod profile {
+    pub use crisp_profile::*;
+}
+
 /// The versioned, checksummed model file: `crisp-artifact`.
 pub mod artifact {
     pub use crisp_artifact::*;
