@@ -250,7 +250,7 @@ pub fn profile(frame: &DataFrame, options: &ProfileOptions) -> Result<Profile> {
         .filter(|(_, _, k)| matches!(k, ColumnKind::Text | ColumnKind::Boolean))
         .map(|(n, _, _)| n.as_str())
         .collect();
-    let shapes = queries::shapes(&lazy, &moments, &categorical, options)?;
+    let shapes = queries::shapes(&lazy, &categorical, options)?;
 
     let columns = kinds
         .iter()
@@ -260,7 +260,7 @@ pub fn profile(frame: &DataFrame, options: &ProfileOptions) -> Result<Profile> {
             let numeric = moments
                 .iter()
                 .find(|m| m.column == *name)
-                .and_then(|m| m.summary(shapes.histogram(name)));
+                .and_then(|m| m.summary(options.bins));
             let top = shapes.top(name, non_null);
             ColumnProfile {
                 name: name.clone(),

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crisp_core::polars::prelude::*;
-use crisp_core::Result;
+use crisp_core::{quantile_sorted, Result};
 
 use crate::{
     ColumnKind, ColumnProfile, Correlations, Histogram, NumericSummary, ProfileOptions, Quantile,
@@ -50,46 +50,74 @@ pub(crate) fn counts(
         .collect()
 }
 
-/// The moments and quantiles of a numeric column.
+/// The moments of a numeric column and its sorted values.
 #[derive(Debug, Clone)]
 pub(crate) struct Moments {
     pub column: String,
-    count: u64,
-    min: Option<f64>,
-    max: Option<f64>,
     mean: Option<f64>,
     std: Option<f64>,
-    quantiles: Vec<Option<f64>>,
     zeros: u64,
+    /// The values that are not null, ascending: the quantiles and the histogram come from
+    /// them, one sort per column instead of one per quantile.
+    sorted: Vec<f64>,
 }
 
 impl Moments {
-    /// The summary, with `histogram`; `None` for a column without values.
-    pub fn summary(&self, histogram: Option<Histogram>) -> Option<NumericSummary> {
-        if self.count == 0 {
-            return None;
-        }
+    /// The summary with a `bins`-bin histogram; `None` for a column without values.
+    pub fn summary(&self, bins: usize) -> Option<NumericSummary> {
+        let (&min, &max) = (self.sorted.first()?, self.sorted.last()?);
         Some(NumericSummary {
-            min: self.min?,
-            max: self.max?,
+            min,
+            max,
             mean: self.mean?,
             std: self.std,
             quantiles: QUANTILES
                 .iter()
-                .zip(&self.quantiles)
-                .filter_map(|(&q, v)| v.map(|value| Quantile { q, value }))
+                .map(|&q| Quantile {
+                    q,
+                    value: quantile_sorted(&self.sorted, q),
+                })
                 .collect(),
             zeros: self.zeros,
-            histogram: histogram?,
+            histogram: histogram(&self.sorted, bins),
         })
     }
+}
+
+/// The equal-width histogram of ascending `sorted` (not empty): bin k holds
+/// `[min + k w, min + (k+1) w)`, the maximum joins the last bin, and a constant column is one
+/// bin. Counted by binary search on the sorted values.
+fn histogram(sorted: &[f64], bins: usize) -> Histogram {
+    let (min, max) = (sorted[0], sorted[sorted.len() - 1]);
+    let n = if max > min { bins } else { 1 };
+    let edges: Vec<f64> = (0..=n)
+        .map(|k| {
+            if k == n {
+                max
+            } else {
+                min + (max - min) * k as f64 / n as f64
+            }
+        })
+        .collect();
+    let below = |edge: f64| sorted.partition_point(|&v| v < edge) as u64;
+    let counts = (0..n)
+        .map(|k| {
+            let end = if k + 1 == n {
+                sorted.len() as u64
+            } else {
+                below(edges[k + 1])
+            };
+            end - below(edges[k])
+        })
+        .collect();
+    Histogram { edges, counts }
 }
 
 fn as_f64(name: &str) -> Expr {
     col(name).cast(DataType::Float64)
 }
 
-/// Count, min, max, mean, std (ddof 1), quantiles and zeros of every numeric column.
+/// Mean, std (ddof 1), zeros and the sorted values of every numeric column.
 pub(crate) fn moments(lazy: &LazyFrame, numeric: &[&str]) -> Result<Vec<Moments>> {
     if numeric.is_empty() {
         return Ok(Vec::new());
@@ -97,53 +125,43 @@ pub(crate) fn moments(lazy: &LazyFrame, numeric: &[&str]) -> Result<Vec<Moments>
     let mut exprs = Vec::new();
     for (i, name) in numeric.iter().enumerate() {
         let x = as_f64(name);
-        exprs.push(x.clone().count().alias(format!("count{i}")));
-        exprs.push(x.clone().min().alias(format!("min{i}")));
-        exprs.push(x.clone().max().alias(format!("max{i}")));
         exprs.push(x.clone().mean().alias(format!("mean{i}")));
         exprs.push(x.clone().std(1).alias(format!("std{i}")));
         exprs.push(x.clone().eq(lit(0.0)).sum().alias(format!("zeros{i}")));
-        for (j, &q) in QUANTILES.iter().enumerate() {
-            exprs.push(
-                x.clone()
-                    .quantile(lit(q), QuantileMethod::Linear)
-                    .alias(format!("q{i}_{j}")),
-            );
-        }
+        exprs.push(
+            x.drop_nulls()
+                .sort(SortOptions::default())
+                .implode(true)
+                .alias(format!("sorted{i}")),
+        );
     }
     let out = collect(lazy, exprs)?;
     numeric
         .iter()
         .enumerate()
         .map(|(i, name)| {
+            let sorted = match out.column(&format!("sorted{i}"))?.list()?.get_as_series(0) {
+                Some(values) => values.f64()?.into_no_null_iter().collect(),
+                None => Vec::new(),
+            };
             Ok(Moments {
                 column: name.to_string(),
-                count: u64_at(&out, &format!("count{i}"))?,
-                min: f64_at(&out, &format!("min{i}"))?,
-                max: f64_at(&out, &format!("max{i}"))?,
                 mean: f64_at(&out, &format!("mean{i}"))?,
                 std: f64_at(&out, &format!("std{i}"))?,
-                quantiles: (0..QUANTILES.len())
-                    .map(|j| f64_at(&out, &format!("q{i}_{j}")))
-                    .collect::<Result<_>>()?,
                 zeros: u64_at(&out, &format!("zeros{i}"))?,
+                sorted,
             })
         })
         .collect()
 }
 
-/// Histograms of numeric columns and value counts of text and boolean ones.
+/// The value counts of text and boolean columns.
 pub(crate) struct Shapes {
-    histograms: HashMap<String, Histogram>,
     values: HashMap<String, Vec<(String, u64)>>,
     top: usize,
 }
 
 impl Shapes {
-    pub fn histogram(&self, column: &str) -> Option<Histogram> {
-        self.histograms.get(column).cloned()
-    }
-
     /// The `top` most frequent values of `column`, with their shares of `non_null` rows.
     pub fn top(&self, column: &str, non_null: u64) -> Vec<ValueCount> {
         self.values
@@ -197,76 +215,25 @@ fn counted(expr: Expr) -> Expr {
         .implode(false)
 }
 
-/// Equal-width histograms of the numeric columns (from their `moments`) and the value
-/// counts of the `categorical` columns, in one query.
+/// The value counts of the `categorical` columns, in one query.
 pub(crate) fn shapes(
     lazy: &LazyFrame,
-    moments: &[Moments],
     categorical: &[&str],
     options: &ProfileOptions,
 ) -> Result<Shapes> {
-    let bins = options.bins;
-    let mut exprs = Vec::new();
-    let mut ranges = Vec::new();
-    for (i, m) in moments.iter().enumerate() {
-        let (Some(min), Some(max)) = (m.min, m.max) else {
-            continue;
-        };
-        // A constant column is one bin; otherwise bin k holds [min + k w, min + (k+1) w),
-        // and the maximum joins the last bin.
-        let width = (max - min) / bins as f64;
-        let bin = if width > 0.0 {
-            ((as_f64(&m.column) - lit(min)) / lit(width))
-                .floor()
-                .clip(lit(0.0), lit((bins - 1) as f64))
-                .cast(DataType::Int64)
-        } else {
-            as_f64(&m.column).is_not_null().cast(DataType::Int64) * lit(0i64)
-        };
-        exprs.push(counted(bin).alias(format!("h{i}")));
-        ranges.push((
-            i,
-            m.column.clone(),
-            min,
-            max,
-            if width > 0.0 { bins } else { 1 },
-        ));
-    }
-    for (i, name) in categorical.iter().enumerate() {
-        exprs.push(counted(col(*name).cast(DataType::String)).alias(format!("v{i}")));
-    }
-    if exprs.is_empty() {
-        return Ok(Shapes {
-            histograms: HashMap::new(),
-            values: HashMap::new(),
-            top: options.top,
-        });
-    }
-    let out = collect(lazy, exprs)?;
-    let mut histograms = HashMap::new();
-    for (i, column, min, max, n) in ranges {
-        let mut counts = vec![0u64; n];
-        for (bin, count) in imploded_counts(&out, &format!("h{i}"))? {
-            let bin: usize = bin.parse().unwrap_or(0);
-            counts[bin.min(n - 1)] += count;
-        }
-        let edges = (0..=n)
-            .map(|k| {
-                if k == n {
-                    max
-                } else {
-                    min + (max - min) * k as f64 / n as f64
-                }
-            })
-            .collect();
-        histograms.insert(column, Histogram { edges, counts });
-    }
     let mut values = HashMap::new();
-    for (i, name) in categorical.iter().enumerate() {
-        values.insert(name.to_string(), imploded_counts(&out, &format!("v{i}"))?);
+    if !categorical.is_empty() {
+        let exprs = categorical
+            .iter()
+            .enumerate()
+            .map(|(i, name)| counted(col(*name).cast(DataType::String)).alias(format!("v{i}")))
+            .collect();
+        let out = collect(lazy, exprs)?;
+        for (i, name) in categorical.iter().enumerate() {
+            values.insert(name.to_string(), imploded_counts(&out, &format!("v{i}"))?);
+        }
     }
     Ok(Shapes {
-        histograms,
         values,
         top: options.top,
     })
