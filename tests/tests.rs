@@ -44,3 +44,5 @@ mod weights;
 
 // Progress bars and logs.
 mod progress;
+// Run tracking (issue 14): the run store, `crisp runs list / show / compare`, lineage.
+mod runs;

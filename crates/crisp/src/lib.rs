@@ -38,6 +38,13 @@ pub mod label {
     pub use crisp_label::*;
 }
 
+/// Runs that are remembered: the SQLite run store, filters, comparison and lineage:
+/// `crisp-track` (cargo feature `track`).
+#[cfg(feature = "track")]
+pub mod track {
+    pub use crisp_track::*;
+}
+
 /// The versioned, checksummed model file: `crisp-artifact`.
 pub mod artifact {
     pub use crisp_artifact::*;
