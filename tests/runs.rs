@@ -197,6 +197,37 @@ fn label_train_and_validate_are_recorded_with_lineage_to_inspect() {
     let label_shown = dir.crisp(["runs", "show", "1"]).ok();
     let part = shown("used by runs", "2 (train), 3 (validate), 4 (validate)");
     assert!(label_shown.contains(&part), "{part}:\n{label_shown}");
+
+    // Blessing rewrites the header: the run records the blessed file's hash, and the artifact
+    // still names the run that trained it.
+    let before = fingerprint_of(&dir, "m.crisp");
+    dir.crisp([
+        "validate",
+        "--model",
+        "m.crisp",
+        "--data",
+        "wine.csv",
+        "--threshold",
+        "accuracy>=0.5",
+        "--bless",
+    ])
+    .ok();
+    let blessed = &runs(&dir, &["--last", "1"])[0];
+    assert_eq!(blessed["id"], 5);
+    assert_ne!(fingerprint_of(&dir, "m.crisp"), before);
+    assert_eq!(
+        blessed["artifact"]["fingerprint"],
+        fingerprint_of(&dir, "m.crisp")
+    );
+    let inspect = dir.crisp(["inspect", "m.crisp"]).ok();
+    assert!(
+        inspect.contains(&inspected("blessing", "blessed")),
+        "{inspect}"
+    );
+    assert!(
+        inspect.contains(&inspected("made by", "run 2 (crisp train")),
+        "{inspect}"
+    );
 }
 
 #[test]

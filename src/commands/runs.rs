@@ -206,7 +206,13 @@ fn show(store: &Store, args: &ShowArgs) -> Result<()> {
     }
     println!("metrics");
     for (k, v) in &r.metrics {
-        println!("  {k:<22} {}", format_metric(*v));
+        // Counts (a labeling's rows) read as counts.
+        let text = if v.fract() == 0.0 && v.abs() < 1e15 {
+            format!("{v:.0}")
+        } else {
+            format_metric(*v)
+        };
+        println!("  {k:<22} {text}");
     }
     println!("config");
     let config = serde_json::to_string_pretty(&r.config).unwrap_or_default();
