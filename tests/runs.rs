@@ -457,7 +457,7 @@ fn no_track_store_flag_and_environment_choose_where_runs_go() {
 }
 
 #[test]
-fn a_store_that_cannot_be_written_is_a_warning_and_errors_are_not_recorded() {
+fn a_store_that_cannot_be_written_is_a_warning_and_errors_are_recorded_only_after_training() {
     let dir = Dir::new();
     dir.create("not_a_store.csv", "a,b\n1,2\n".repeat(500));
     for store in ["no/such/dir/crisp.db", "not_a_store.csv"] {
@@ -483,10 +483,23 @@ fn a_store_that_cannot_be_written_is_a_warning_and_errors_are_not_recorded() {
             "{inspect}"
         );
     }
-    // A run that ends in an error (exit 2) leaves no store behind.
+    // A run that ends in an error (exit 2) before its outputs is not recorded: no store.
     dir.train(dataset("iris.csv"), "no_such_column", &[])
         .code(2);
     assert!(!dir.path("crisp.db").exists());
+    // A training run is recorded before its artifact is written: when the artifact cannot be
+    // written, the run stays, marked as an error.
+    dir.train(
+        dataset("iris.csv"),
+        "species",
+        &["--out", "no/such/dir/m.crisp"],
+    )
+    .error(&["cannot write no/such/dir/m.crisp"]);
+    let recorded = runs(&dir, &[]);
+    assert_eq!(ids(&recorded), [1]);
+    assert_eq!(recorded[0]["status"], "error");
+    assert_eq!(recorded[0]["exit_code"], 2);
+    assert!(recorded[0]["artifact"].is_null());
 }
 
 #[test]
