@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{ArgAction, Args, Parser, Subcommand};
 use crisp_core::{Encoding, ReadOptions, Result};
+use serde::Serialize;
 
 /// crisp: label, engineer features, train, validate and ship tabular models.
 #[derive(Debug, Parser)]
@@ -19,6 +20,13 @@ pub struct Cli {
     /// only when stderr is a terminal.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
+    /// The run store that train, validate and label record into and `runs` reads (a SQLite
+    /// file) [default: $CRISP_STORE, else ./crisp.db].
+    #[arg(long, global = true, value_name = "PATH")]
+    pub store: Option<PathBuf>,
+    /// Record nothing in the run store.
+    #[arg(long, global = true)]
+    pub no_track: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -47,9 +55,12 @@ pub enum Command {
     Models,
     /// Run the whole cycle on the bundled adult census data.
     Demo(DemoArgs),
+    /// The runs recorded by train, validate and label: list, show, compare.
+    #[command(subcommand)]
+    Runs(crate::commands::runs::RunsCommand),
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Serialize)]
 pub struct TrainArgs {
     /// Training data (CSV with a header row, or Parquet: `.parquet`, `.pq`).
     #[arg(long, value_name = "CSV")]
@@ -97,17 +108,21 @@ pub struct TrainArgs {
     #[arg(long, value_name = "N", default_value_t = 8)]
     pub budget: usize,
     #[command(flatten)]
+    #[serde(flatten)]
     pub select: SelectArgs,
     #[command(flatten)]
+    #[serde(flatten)]
     pub search: SearchArgs,
     #[command(flatten)]
+    #[serde(flatten)]
     pub weights: WeightArgs,
     #[command(flatten)]
+    #[serde(flatten)]
     pub read: ReadArgs,
 }
 
 /// How rows are split and models scored: `train` and `compare`.
-#[derive(Debug, Clone, Default, Args)]
+#[derive(Debug, Clone, Default, Args, Serialize)]
 #[command(next_help_heading = "Model selection")]
 pub struct SelectArgs {
     /// Evaluate by K-fold cross-validation (stratified for classes) instead of a hold-out
@@ -128,7 +143,7 @@ pub struct SelectArgs {
 }
 
 /// `train --search` and the refit.
-#[derive(Debug, Clone, Default, Args)]
+#[derive(Debug, Clone, Default, Args, Serialize)]
 #[command(next_help_heading = "Model selection")]
 pub struct SearchArgs {
     /// Search hyperparameters (and models, from the config's [search.space]): grid, random or
@@ -149,7 +164,7 @@ pub struct SearchArgs {
     pub no_refit: bool,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Serialize)]
 pub struct CompareArgs {
     /// Data (CSV with a header row, or Parquet).
     #[arg(long, value_name = "CSV")]
@@ -179,10 +194,13 @@ pub struct CompareArgs {
     #[arg(long, value_name = "N", default_value_t = crisp_train::DEFAULT_MAX_CLASSES)]
     pub max_classes: usize,
     #[command(flatten)]
+    #[serde(flatten)]
     pub select: SelectArgs,
     #[command(flatten)]
+    #[serde(flatten)]
     pub weights: WeightArgs,
     #[command(flatten)]
+    #[serde(flatten)]
     pub read: ReadArgs,
 }
 
@@ -207,7 +225,7 @@ pub struct ProfileArgs {
     pub read: ReadArgs,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Serialize)]
 pub struct PredictArgs {
     /// Model artifact written by `crisp train`.
     #[arg(long, value_name = "ARTIFACT")]
@@ -232,10 +250,11 @@ pub struct PredictArgs {
     #[arg(long, value_name = "N")]
     pub batch_rows: Option<usize>,
     #[command(flatten)]
+    #[serde(flatten)]
     pub read: ReadArgs,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Serialize)]
 pub struct ValidateArgs {
     /// Model artifact to check.
     #[arg(long, value_name = "ARTIFACT")]
@@ -299,6 +318,7 @@ pub struct ValidateArgs {
     #[arg(long)]
     pub bless: bool,
     #[command(flatten)]
+    #[serde(flatten)]
     pub read: ReadArgs,
 }
 
@@ -324,7 +344,7 @@ pub struct DemoArgs {
 
 /// How the command reads its data files: a CSV dialect. Parquet files (`.parquet`, `.pq`) are
 /// read as Parquet whatever these say.
-#[derive(Debug, Clone, Default, Args)]
+#[derive(Debug, Clone, Default, Args, Serialize)]
 #[command(next_help_heading = "Reading data")]
 pub struct ReadArgs {
     /// Field separator of CSV input: one character, such as ';' or '\t' (or `tab`) [default: a
@@ -385,7 +405,7 @@ fn one_character(flag: &str, text: &str) -> Result<u8> {
 }
 
 /// `train --class-weight`, `--sample-weight` and `--weighted-metrics`.
-#[derive(Debug, Clone, Default, Args)]
+#[derive(Debug, Clone, Default, Args, Serialize)]
 #[command(next_help_heading = "Weights")]
 pub struct WeightArgs {
     /// Weigh classes: `balanced` (n_rows / (n_classes * rows of the class)) or CLASS=WEIGHT

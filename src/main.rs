@@ -9,6 +9,7 @@ mod logging;
 mod messages;
 mod progress_bar;
 mod report;
+mod tracking;
 
 use std::process::ExitCode;
 

@@ -329,6 +329,8 @@ fn the_example_ci_workflow_ships_only_a_passing_model() {
     let run = |gate: &str, out: &str| {
         std::process::Command::new("bash")
             .arg(&script)
+            // The run store (./crisp.db) goes in the test's directory.
+            .current_dir(dir.path(""))
             .env("CRISP", env!("CARGO_BIN_EXE_crisp"))
             .env("DATA", &datasets)
             .env("OUT", dir.path(out))
@@ -357,6 +359,19 @@ fn the_example_ci_workflow_ships_only_a_passing_model() {
         "nothing shipped"
     );
     assert_eq!(dir.json("fail/gate.json")["passed"], false);
+    // Both gates are in the run store, the failed one with its verdict.
+    let gates: serde_json::Value = serde_json::from_str(
+        &dir.crisp(["runs", "list", "--where", "command=validate", "--json"])
+            .ok(),
+    )
+    .unwrap();
+    let verdicts: Vec<&str> = gates
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["verdict"].as_str().unwrap())
+        .collect();
+    assert_eq!(verdicts, ["fail", "pass"]);
 }
 
 /// adult_test.csv rows transformed line by line (header kept).

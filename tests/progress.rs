@@ -49,8 +49,14 @@ fn a_pipe_gets_no_bar_and_no_logs_and_verbose_logs_folds_rounds_and_the_refit() 
     // Info, not debug: no line per boosting round.
     assert!(!log.contains("DEBUG"), "{log}");
     assert!(!log.contains("eta"), "{log}");
-    // Logs never reach stdout: the results print the same (but for the first line's seconds).
-    let after_first_line = |s: &str| s.split_once('\n').unwrap().1.to_string();
+    // Logs never reach stdout: the results print the same (but for the first line's seconds
+    // and the id of the recorded run, the last line).
+    let after_first_line = |s: &str| {
+        let rest = s.split_once('\n').unwrap().1;
+        let (results, recorded) = rest.trim_end().rsplit_once('\n').unwrap();
+        assert!(recorded.starts_with("recorded run "), "{s}");
+        results.to_string()
+    };
     assert_eq!(
         after_first_line(&verbose.stdout()),
         after_first_line(&stdout)

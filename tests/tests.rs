@@ -47,3 +47,6 @@ mod progress;
 
 // crisp profile (issue 15, part): statistics against the file, target balance, Parquet.
 mod profile;
+
+// Run tracking (issue 14): the run store, `crisp runs list / show / compare`, lineage.
+mod runs;

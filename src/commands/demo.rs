@@ -8,6 +8,7 @@ use crisp_core::{bail, read_csv, Result};
 use polars::prelude::*;
 
 use crate::cli::{DemoArgs, PredictArgs, ReadArgs, TrainArgs, ValidateArgs};
+use crate::tracking::Tracking;
 
 const THRESHOLD: &str = "accuracy>=0.80";
 
@@ -68,54 +69,60 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
     println!("the target 'income' is already labeled:\n{income}");
 
     phase(2, "Features and training (pipeline fit on adult.csv only)");
-    super::train::run(&TrainArgs {
-        data: train_csv,
-        target: Some("income".into()),
-        test_data: Some(test_csv.clone()),
-        test_fraction: None,
-        model: None,
-        params: Vec::new(),
-        task: None,
-        config: None,
-        seed: Some(42),
-        out: artifact.clone(),
-        report: Some(out_dir.join("train_report.json")),
-        until: Vec::new(),
-        budget: 0,
-        max_classes: crisp_train::DEFAULT_MAX_CLASSES,
-        select: Default::default(),
-        search: Default::default(),
-        weights: Default::default(),
-        read: ReadArgs::default(),
-    })?;
+    super::train::run(
+        &TrainArgs {
+            data: train_csv,
+            target: Some("income".into()),
+            test_data: Some(test_csv.clone()),
+            test_fraction: None,
+            model: None,
+            params: Vec::new(),
+            task: None,
+            config: None,
+            seed: Some(42),
+            out: artifact.clone(),
+            report: Some(out_dir.join("train_report.json")),
+            until: Vec::new(),
+            budget: 0,
+            max_classes: crisp_train::DEFAULT_MAX_CLASSES,
+            select: Default::default(),
+            search: Default::default(),
+            weights: Default::default(),
+            read: ReadArgs::default(),
+        },
+        &Tracking::off(),
+    )?;
 
     phase(
         3,
         &format!("Validation gate on adult_test.csv: {THRESHOLD}"),
     );
-    let verdict = super::validate::run(&ValidateArgs {
-        model: artifact.clone(),
-        data: test_csv.clone(),
-        thresholds: vec![THRESHOLD.into()],
-        baseline: None,
-        allow_missing_baseline: false,
-        slice: None,
-        min_slice_rows: 30,
-        max_psi: None,
-        max_null_rate_increase: None,
-        max_unseen_category_rate: None,
-        max_out_of_range_rate: None,
-        max_ks: None,
-        junit: None,
-        markdown: None,
-        confidence: None,
-        resamples: 1000,
-        seed: 42,
-        config: None,
-        report: Some(out_dir.join("validate_report.json")),
-        bless: true,
-        read: ReadArgs::default(),
-    })?;
+    let verdict = super::validate::run(
+        &ValidateArgs {
+            model: artifact.clone(),
+            data: test_csv.clone(),
+            thresholds: vec![THRESHOLD.into()],
+            baseline: None,
+            allow_missing_baseline: false,
+            slice: None,
+            min_slice_rows: 30,
+            max_psi: None,
+            max_null_rate_increase: None,
+            max_unseen_category_rate: None,
+            max_out_of_range_rate: None,
+            max_ks: None,
+            junit: None,
+            markdown: None,
+            confidence: None,
+            resamples: 1000,
+            seed: 42,
+            config: None,
+            report: Some(out_dir.join("validate_report.json")),
+            bless: true,
+            read: ReadArgs::default(),
+        },
+        &Tracking::off(),
+    )?;
 
     phase(4, "The artifact (as `crisp inspect` shows it)");
     let header = crisp_artifact::read_header(&artifact)?;

@@ -14,8 +14,9 @@ use serde_json::{json, Value};
 use crate::cli::ReadArgs;
 use crate::config::PipelineConfig;
 use crate::report::json_bytes;
+use crate::tracking::Tracking;
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, serde::Serialize)]
 pub struct LabelArgs {
     /// Records to label (CSV, or Parquet: `.parquet`, `.pq`).
     #[arg(long, value_name = "CSV")]
@@ -89,10 +90,11 @@ pub struct LabelArgs {
     #[arg(long, value_name = "JSON")]
     pub report: Option<PathBuf>,
     #[command(flatten)]
+    #[serde(flatten)]
     pub read: ReadArgs,
 }
 
-pub fn run(args: &LabelArgs) -> Result<LabelReport> {
+pub fn run(args: &LabelArgs, tracking: &Tracking) -> Result<LabelReport> {
     let read = args.read.options()?;
     let mut spec = spec_of(args)?;
     spec.read = read;
@@ -105,11 +107,28 @@ pub fn run(args: &LabelArgs) -> Result<LabelReport> {
     .map_err(|e| e.context(args.data.display()))?;
     // The labeled file and the report are replaced together or not at all.
     let mut outputs = OutputSet::new();
-    outputs.stage(&args.out, &crisp_core::csv_bytes(&mut labeled)?)?;
+    let bytes = crisp_core::csv_bytes(&mut labeled)?;
+    outputs.stage(&args.out, &bytes)?;
     if let Some(path) = &args.report {
         outputs.stage(path, &json_bytes(&json_report(args, &spec, &report)?))?;
     }
     outputs.commit()?;
+    // Lineage: the output's fingerprint is what a training run on it records as its data.
+    let record = tracking.start("label", args).map(|mut r| {
+        r.seed = Some(spec.seed);
+        r.data = Some(crisp_track::FileRef::new(
+            args.data.display().to_string(),
+            data.fingerprint.clone(),
+        ));
+        r.output = Some(crisp_track::FileRef::new(
+            args.out.display().to_string(),
+            crisp_core::fingerprint(&bytes),
+        ));
+        r.config = serde_json::to_value(&spec).unwrap_or(Value::Null);
+        r.metrics = label_metrics(&report);
+        r
+    });
+    tracking.record(record, crisp_track::Status::Ok);
     println!(
         "labeled {} of {} rows of {} into column '{}' by {} ({} unlabeled) -> {}",
         report.labeled,
@@ -204,6 +223,27 @@ fn spec_of(args: &LabelArgs) -> Result<LabelSpec> {
         ensure!(args.gold_column.is_none(), Config: "--gold-column applies to --gold");
     }
     Ok(spec)
+}
+
+/// The figures of a labeling as metrics: rows, labeled, unlabeled, coverage, and the gold
+/// accuracy when there is one.
+fn label_metrics(report: &LabelReport) -> BTreeMap<String, f64> {
+    let mut metrics = BTreeMap::from([
+        ("rows".to_string(), report.rows as f64),
+        ("labeled".to_string(), report.labeled as f64),
+        ("unlabeled".to_string(), report.unlabeled as f64),
+        ("classes".to_string(), report.classes.len() as f64),
+    ]);
+    if report.rows > 0 {
+        metrics.insert(
+            "coverage".to_string(),
+            report.labeled as f64 / report.rows as f64,
+        );
+    }
+    if let Some(accuracy) = report.gold.as_ref().and_then(|g| g.accuracy) {
+        metrics.insert("gold_accuracy".to_string(), accuracy);
+    }
+    metrics
 }
 
 fn parse_weights(pairs: &[String]) -> Result<BTreeMap<String, f64>> {

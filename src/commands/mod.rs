@@ -9,6 +9,7 @@ pub mod label;
 mod output;
 mod predict;
 mod profile;
+pub mod runs;
 mod search;
 mod train;
 mod validate;
@@ -18,14 +19,18 @@ use std::process::ExitCode;
 use crisp_core::Result;
 
 use crate::cli::{Cli, Command};
+use crate::tracking::Tracking;
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
+    let tracking = Tracking::new(cli.store, cli.no_track);
     match cli.command {
-        Command::Train(args) => train::run(&args),
+        Command::Train(args) => train::run(&args, &tracking),
         Command::Predict(args) => predict::run(&args).map(|_| ExitCode::SUCCESS),
-        Command::Validate(args) => validate::run(&args).map(|v| gate_exit_code(v.passed)),
-        Command::Inspect(args) => inspect::run(&args).map(|_| ExitCode::SUCCESS),
-        Command::Label(args) => label::run(&args).map(|_| ExitCode::SUCCESS),
+        Command::Validate(args) => {
+            validate::run(&args, &tracking).map(|v| gate_exit_code(v.passed))
+        }
+        Command::Inspect(args) => inspect::run(&args, &tracking).map(|_| ExitCode::SUCCESS),
+        Command::Label(args) => label::run(&args, &tracking).map(|_| ExitCode::SUCCESS),
         Command::Features(args) => features::run(&args).map(|_| ExitCode::SUCCESS),
         Command::Bench(command) => bench::run(&command).map(|_| ExitCode::SUCCESS),
         Command::Compare(args) => compare::run(&args).map(|_| ExitCode::SUCCESS),
@@ -35,6 +40,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo(args) => demo::run(&args),
+        Command::Runs(command) => runs::run(&command, &tracking).map(|_| ExitCode::SUCCESS),
     }
 }
 

@@ -16,8 +16,9 @@ use serde_json::json;
 use super::train::{finish, Prepared};
 use crate::cli::TrainArgs;
 use crate::report::{format_metric, write_json};
+use crate::tracking::Tracking;
 
-pub fn run_until(args: &TrainArgs, prepared: &Prepared) -> Result<ExitCode> {
+pub fn run_until(args: &TrainArgs, prepared: &Prepared, tracking: &Tracking) -> Result<ExitCode> {
     let base = &prepared.config;
     let source = &prepared.source;
     let (labeled, _) = drop_missing_target(&prepared.frame, &base.target, source)?;
@@ -91,7 +92,7 @@ pub fn run_until(args: &TrainArgs, prepared: &Prepared) -> Result<ExitCode> {
             i + 1,
             if run.refit { ", evaluated, and refit on every labeled row" } else { "" }
         );
-        finish(args, prepared, config, run, extra)?;
+        finish(args, prepared, config, run, extra, tracking)?;
         return Ok(ExitCode::SUCCESS);
     }
     println!(
@@ -112,6 +113,34 @@ pub fn run_until(args: &TrainArgs, prepared: &Prepared) -> Result<ExitCode> {
             }),
         )?;
     }
+    // A failed search is a run too: what it tried and the best it got.
+    let record = tracking.start("train", args).map(|mut r| {
+        let best = outcome.best.map(|i| &outcome.attempts[i]);
+        r.model = best.map(|a| a.spec.name.clone());
+        r.seed = Some(base.seed);
+        r.data = Some(crisp_track::FileRef::new(
+            source.clone(),
+            prepared.fingerprint.clone(),
+        ));
+        r.metrics = best
+            .map(|a| {
+                a.validation_metrics
+                    .iter()
+                    .filter_map(|(k, v)| Some((k.clone(), (*v)?)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        r.config = json!({
+            "target": base.target,
+            "task": task.to_string(),
+            "seed": base.seed,
+            "until": prepared.until,
+            "budget": args.budget,
+            "attempts": outcome.attempts.len(),
+        });
+        r
+    });
+    tracking.record(record, crisp_track::Status::Failed);
     Ok(ExitCode::from(1))
 }
 
@@ -121,6 +150,7 @@ pub fn run_search(
     args: &TrainArgs,
     prepared: &Prepared,
     config: &SearchConfig,
+    tracking: &Tracking,
 ) -> Result<ExitCode> {
     let base = &prepared.config;
     let scoring = match config.scoring {
@@ -161,14 +191,19 @@ pub fn run_search(
         model: outcome.best.clone(),
         ..base.clone()
     };
-    super::train::finish(args, prepared, &config, &outcome.run, extra)?;
+    super::train::finish(args, prepared, &config, &outcome.run, extra, tracking)?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// `crisp train --model auto [--time-budget 60s]`: the budgeted search over gradient boosting
 /// settings and the linear baseline, its leaderboard, and the best candidate trained,
 /// evaluated and (by default) refit like a plain `train`.
-pub fn run_auto(args: &TrainArgs, prepared: &Prepared, config: &AutoConfig) -> Result<ExitCode> {
+pub fn run_auto(
+    args: &TrainArgs,
+    prepared: &Prepared,
+    config: &AutoConfig,
+    tracking: &Tracking,
+) -> Result<ExitCode> {
     let base = &prepared.config;
     let limits = match (config.time_budget, config.trials) {
         (Some(b), Some(t)) => format!("a time budget of {}, at most {t} candidates", seconds(b)),
@@ -243,7 +278,7 @@ pub fn run_auto(args: &TrainArgs, prepared: &Prepared, config: &AutoConfig) -> R
         model: outcome.shipped.clone(),
         ..base.clone()
     };
-    super::train::finish(args, prepared, &config, &outcome.run, extra)?;
+    super::train::finish(args, prepared, &config, &outcome.run, extra, tracking)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -1,8 +1,9 @@
 //! `crisp train`: read, (label), split, fit the feature pipeline and the model, evaluate, write
 //! the artifact and the report.
 
-use crisp_artifact::{Artifact, ArtifactHeader, DataInfo};
+use crisp_artifact::{Artifact, ArtifactHeader, DataInfo, RunRef};
 use crisp_core::{bail, read_table, Error, OutputSet, Result};
+use crisp_track::{FileRef, Status};
 use crisp_train::{
     cross_validate, parse_pairs, parse_time_budget, train, AutoConfig, CvRun, Holdout, ModelSpec,
     Scoring, SearchConfig, SearchMethod, SplitBy, TrainConfig, TrainRun, MODELS,
@@ -17,6 +18,7 @@ use serde_json::{json, Value};
 use crate::cli::TrainArgs;
 use crate::config::PipelineConfig;
 use crate::report::{evaluation_fields, format_metric, json_bytes, metrics_table};
+use crate::tracking::Tracking;
 
 /// The default share of rows held out when neither --test-data nor --test-fraction is given.
 const DEFAULT_TEST_FRACTION: f64 = 0.2;
@@ -331,20 +333,20 @@ fn search_config(
     Ok(Some(search))
 }
 
-pub fn run(args: &TrainArgs) -> Result<ExitCode> {
+pub fn run(args: &TrainArgs, tracking: &Tracking) -> Result<ExitCode> {
     if matches!(args.model.as_deref(), Some("help" | "list")) {
         print!("{}", models_list());
         return Ok(ExitCode::SUCCESS);
     }
     let prepared = prepare(args)?;
     if !prepared.until.is_empty() {
-        return super::search::run_until(args, &prepared);
+        return super::search::run_until(args, &prepared, tracking);
     }
     if let Some(search) = &prepared.search {
-        return super::search::run_search(args, &prepared, search);
+        return super::search::run_search(args, &prepared, search, tracking);
     }
     if let Some(auto) = &prepared.auto {
-        return super::search::run_auto(args, &prepared, auto);
+        return super::search::run_auto(args, &prepared, auto, tracking);
     }
     let mut extra = serde_json::Map::new();
     if let Some(k) = prepared.cv_with_test_data {
@@ -354,18 +356,20 @@ pub fn run(args: &TrainArgs) -> Result<ExitCode> {
         extra.insert("cv".into(), json!(cv));
     }
     let run = train(&prepared.frame, &prepared.source, &prepared.config)?;
-    finish(args, &prepared, &prepared.config, &run, extra)?;
+    finish(args, &prepared, &prepared.config, &run, extra, tracking)?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// Write the artifact of `run` and its report (with `extra` report fields), and print the
-/// summary.
+/// Write the artifact of `run` and its report (with `extra` report fields), print the
+/// summary, and record the run: it is recorded as running first, so that the artifact carries
+/// its id, then finished with the artifact's hash.
 pub fn finish(
     args: &TrainArgs,
     prepared: &Prepared,
     config: &TrainConfig,
     run: &TrainRun,
     extra: serde_json::Map<String, Value>,
+    tracking: &Tracking,
 ) -> Result<Artifact> {
     let source = &prepared.source;
     let data = DataInfo {
@@ -378,7 +382,7 @@ pub fn finish(
         model: run.model.clone(),
         ..config.clone()
     };
-    let artifact = Artifact {
+    let mut artifact = Artifact {
         header: ArtifactHeader::for_run(run, &shipped, data, super::now_unix()),
         model: run.fitted.clone(),
     };
@@ -405,17 +409,72 @@ pub fn finish(
             ),
         ),
     };
-    // The artifact and the report are replaced together or not at all.
-    let mut outputs = OutputSet::new();
-    outputs.stage(&args.out, &artifact.to_bytes()?)?;
-    if let Some(path) = &args.report {
-        let mut report = train_report(run, &artifact.header, &test_source, &args.out);
-        report["evaluation"] = json!(evaluation);
-        report.as_object_mut().expect("a JSON object").extend(extra);
-        outputs.stage(path, &json_bytes(&report))?;
+    let record = tracking.start("train", args).map(|mut r| {
+        let h = &artifact.header;
+        r.model = Some(h.model.clone());
+        r.seed = Some(h.seed);
+        r.data = Some(FileRef::new(source.clone(), h.data.fingerprint.clone()));
+        r.metrics = h.metrics.metrics.clone();
+        r.config = json!({
+            "target": h.target,
+            "task": h.task.to_string(),
+            "model": h.model,
+            "model_params": h.model_params,
+            "seed": h.seed,
+            "evaluation": evaluation,
+            "test_data": test_source,
+            "refit": run.refit,
+            "rows_train": run.rows_train,
+            "rows_test": run.rows_test,
+            "feature_steps": run.features.steps,
+            "weights": run.weighting,
+        });
+        r
+    });
+    let reserved = tracking.reserve(record.as_ref());
+    if let Some((id, store)) = &reserved {
+        artifact.header.run = Some(RunRef {
+            id: id.0,
+            store: store.clone(),
+        });
     }
-    outputs.commit()?;
+    let written = (|| -> Result<Vec<u8>> {
+        // The artifact and the report are replaced together or not at all.
+        let bytes = artifact.to_bytes()?;
+        let mut outputs = OutputSet::new();
+        outputs.stage(&args.out, &bytes)?;
+        if let Some(path) = &args.report {
+            let mut report = train_report(run, &artifact.header, &test_source, &args.out);
+            report["evaluation"] = json!(evaluation);
+            if let Some((id, store)) = &reserved {
+                report["run"] = json!({"id": id, "store": store});
+            }
+            report.as_object_mut().expect("a JSON object").extend(extra);
+            outputs.stage(path, &json_bytes(&report))?;
+        }
+        outputs.commit()?;
+        Ok(bytes)
+    })();
+    let bytes = match written {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            if let (Some((id, _)), Some(r)) = (&reserved, record) {
+                tracking.update(*id, r, Status::Error);
+            }
+            return Err(e);
+        }
+    };
+    if let (Some((id, _)), Some(mut r)) = (&reserved, record) {
+        r.artifact = Some(FileRef::new(
+            args.out.display().to_string(),
+            crisp_core::fingerprint(&bytes),
+        ));
+        tracking.update(*id, r, Status::Ok);
+    }
     print_summary(run, &artifact.header, &test_source, &args.out);
+    if let Some((id, _)) = &reserved {
+        println!("recorded run {id}");
+    }
     Ok(artifact)
 }
 

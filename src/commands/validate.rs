@@ -12,8 +12,9 @@ use serde_json::json;
 use crate::cli::ValidateArgs;
 use crate::config::PipelineConfig;
 use crate::report::{evaluation_fields, format_metric, json_bytes, metrics_table};
+use crate::tracking::Tracking;
 
-pub fn run(args: &ValidateArgs) -> Result<Verdict> {
+pub fn run(args: &ValidateArgs, tracking: &Tracking) -> Result<Verdict> {
     let read = args.read.options()?;
     let artifact = super::read_artifact(&args.model)?;
     let task = artifact.header.task;
@@ -57,7 +58,7 @@ pub fn run(args: &ValidateArgs) -> Result<Verdict> {
             .or(config_gate.max_out_of_range_rate),
         max_ks: args.max_ks.or(config_gate.max_ks),
     };
-    let mut gate = Gate::new(thresholds).data_limits(limits);
+    let mut gate = Gate::new(thresholds).data_limits(limits.clone());
     if let Some(column) = &args.slice {
         gate = gate.slice(column.clone(), args.min_slice_rows);
     }
@@ -94,6 +95,48 @@ pub fn run(args: &ValidateArgs) -> Result<Verdict> {
     gate = gate.missing_baseline(MissingBaseline::Skip);
     let run = artifact.gate(&data.frame, &source, baseline.as_ref(), &gate)?;
     let verdict = run.verdict;
+    // The run as recorded in the store once its outputs are written (exit 1 on a failed
+    // gate is recorded too, with its verdict).
+    let record = tracking.start("validate", args).map(|mut r| {
+        r.model = Some(artifact.header.model.clone());
+        r.seed = Some(args.seed);
+        r.data = Some(crisp_track::FileRef::new(
+            source.clone(),
+            data.fingerprint.clone(),
+        ));
+        r.verdict = Some(if verdict.passed { "pass" } else { "fail" }.to_string());
+        r.config = json!({
+            "thresholds": texts,
+            "data_limits": limits,
+            "slice": args.slice,
+            "min_slice_rows": args.min_slice_rows,
+            "confidence": args.confidence,
+            "baseline": args.baseline.as_ref().map(|p| p.display().to_string()),
+            "trained_by": artifact.header.run,
+        });
+        if let Some(scored) = &run.scored {
+            r.metrics = scored.evaluation.metrics.clone();
+        }
+        r
+    });
+    let finish = |record: Option<crisp_track::RunRecord>| {
+        let record = record.map(|mut r| {
+            // The artifact as it is now (blessed, when --bless wrote the verdict into it).
+            if let Ok(bytes) = std::fs::read(&args.model) {
+                r.artifact = Some(crisp_track::FileRef::new(
+                    args.model.display().to_string(),
+                    crisp_core::fingerprint(&bytes),
+                ));
+            }
+            r
+        });
+        let status = if verdict.passed {
+            crisp_track::Status::Ok
+        } else {
+            crisp_track::Status::Failed
+        };
+        tracking.record(record, status);
+    };
     let Some(scored) = run.scored else {
         // Without its input columns, or with text where it reads numbers, the model cannot
         // run: the data checks fail the gate and the model checks are not run.
@@ -105,6 +148,7 @@ pub fn run(args: &ValidateArgs) -> Result<Verdict> {
             json!({"passed": false, "model": args.model.display().to_string(), "data": source, "data_checks": verdict.data_checks}),
         )?
         .commit()?;
+        finish(record);
         return Ok(verdict);
     };
 
@@ -152,6 +196,7 @@ pub fn run(args: &ValidateArgs) -> Result<Verdict> {
         outputs.stage(&args.model, &bytes)?;
     }
     outputs.commit()?;
+    finish(record);
     if args.bless {
         if verdict.passed {
             println!("blessed {}", args.model.display());

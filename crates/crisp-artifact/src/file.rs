@@ -23,7 +23,7 @@ pub const MAGIC: &[u8; 8] = b"CRISPML\0";
 
 /// Version of the layout and of every serialized type in it. Bump it whenever a serialized type
 /// changes (the golden-file test fails when one changes without a bump).
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 
 /// A model artifact: header and fitted model.
 #[derive(Debug, Clone, PartialEq)]

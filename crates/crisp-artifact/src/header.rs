@@ -49,6 +49,17 @@ pub struct Blessing {
     pub at_unix: u64,
 }
 
+/// The tracked run that made an artifact: its id in a run store (`crisp-track`) and that
+/// store's file, so that `crisp inspect` can say which run made the model, on which data, and
+/// which labeling run made that data's target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunRef {
+    /// The run's id in the store.
+    pub id: u64,
+    /// The store's file (an absolute path when it could be resolved).
+    pub store: String,
+}
+
 /// Everything about the model except its fitted state.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ArtifactHeader {
@@ -91,6 +102,9 @@ pub struct ArtifactHeader {
     /// Statistics of the training rows' input columns (null rates, bins, categories), which
     /// `crisp validate` compares new data against.
     pub data_profile: crisp_validate::DataProfile,
+    /// The tracked run that trained the model (since format 5); `None` when the run was not
+    /// recorded (`--no-track`, a store that could not be written, a library caller).
+    pub run: Option<RunRef>,
 }
 
 impl ArtifactHeader {
@@ -122,6 +136,7 @@ impl ArtifactHeader {
             data,
             blessing: None,
             data_profile: run.profile.clone(),
+            run: None,
         }
     }
 }

@@ -15,4 +15,4 @@ pub use file::{
     read_header, rewrite_header, with_header, Artifact, FORMAT_VERSION, MAGIC, MAX_FILE_BYTES,
 };
 pub use gate::{bless, blessed};
-pub use header::{ArtifactHeader, Blessing, DataInfo};
+pub use header::{ArtifactHeader, Blessing, DataInfo, RunRef};

@@ -44,6 +44,13 @@ pub mod profile {
     pub use crisp_profile::*;
 }
 
+/// Runs that are remembered: the SQLite run store, filters, comparison and lineage:
+/// `crisp-track` (cargo feature `track`).
+#[cfg(feature = "track")]
+pub mod track {
+    pub use crisp_track::*;
+}
+
 /// The versioned, checksummed model file: `crisp-artifact`.
 pub mod artifact {
     pub use crisp_artifact::*;
