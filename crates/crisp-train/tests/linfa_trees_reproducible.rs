@@ -27,7 +27,10 @@ fn linfa_tree_models_are_the_same_fit_after_fit() {
         for seed in [7, 42] {
             let first = fitted(model, seed);
             for _ in 0..4 {
-                assert!(fitted(model, seed) == first, "{model}, seed {seed}: another model");
+                assert!(
+                    fitted(model, seed) == first,
+                    "{model}, seed {seed}: another model"
+                );
             }
         }
     }
