@@ -58,6 +58,9 @@ pub enum Command {
     /// The runs recorded by train, validate and label: list, show, compare.
     #[command(subcommand)]
     Runs(crate::commands::runs::RunsCommand),
+    /// The model registry in the run store: push, list, show, alias, rollback.
+    #[command(subcommand)]
+    Registry(crate::commands::registry::RegistryCommand),
 }
 
 #[derive(Debug, Args, Serialize)]
@@ -227,7 +230,8 @@ pub struct ProfileArgs {
 
 #[derive(Debug, Args, Serialize)]
 pub struct PredictArgs {
-    /// Model artifact written by `crisp train`.
+    /// Model artifact written by `crisp train`, or a registered model: `registry:NAME@ALIAS`,
+    /// `registry:NAME@VERSION`.
     #[arg(long, value_name = "ARTIFACT")]
     pub model: PathBuf,
     /// Rows to predict (CSV or Parquet; the target column may be absent).
@@ -256,7 +260,8 @@ pub struct PredictArgs {
 
 #[derive(Debug, Args, Serialize)]
 pub struct ValidateArgs {
-    /// Model artifact to check.
+    /// Model artifact to check, or a registered model: `registry:NAME@ALIAS`,
+    /// `registry:NAME@VERSION` (not with --bless: registered copies do not change).
     #[arg(long, value_name = "ARTIFACT")]
     pub model: PathBuf,
     /// Labeled data to evaluate on (CSV or Parquet).
@@ -265,7 +270,8 @@ pub struct ValidateArgs {
     /// Threshold, repeatable: 'accuracy>=0.85', 'rmse<=3000', 'roc_auc>=baseline-0.005'.
     #[arg(long = "threshold", value_name = "RULE")]
     pub thresholds: Vec<String>,
-    /// Baseline artifact for change thresholds, evaluated on the same data.
+    /// Baseline artifact for change thresholds, evaluated on the same data (or
+    /// `registry:NAME@ALIAS`, `registry:NAME@VERSION`).
     #[arg(long, value_name = "ARTIFACT")]
     pub baseline: Option<PathBuf>,
     /// Report change thresholds as skipped when there is no --baseline (first deployment).
@@ -324,7 +330,7 @@ pub struct ValidateArgs {
 
 #[derive(Debug, Args)]
 pub struct InspectArgs {
-    /// Model artifact.
+    /// Model artifact, or a registered model: `registry:NAME@ALIAS`, `registry:NAME@VERSION`.
     #[arg(value_name = "ARTIFACT")]
     pub artifact: PathBuf,
     /// Print the header as JSON.
