@@ -61,6 +61,10 @@ pub enum Command {
     /// The model registry in the run store: push, list, show, alias, rollback.
     #[command(subcommand)]
     Registry(crate::commands::registry::RegistryCommand),
+    /// Make an Ed25519 key pair for signing artifacts: KEY (secret) and KEY.pub.
+    Keygen(crate::commands::sign::KeygenArgs),
+    /// Sign an artifact with a secret key: writes the detached signature ARTIFACT.sig.
+    Sign(crate::commands::sign::SignArgs),
 }
 
 #[derive(Debug, Args, Serialize)]
@@ -249,6 +253,9 @@ pub struct PredictArgs {
     /// Refuse a model that `crisp validate --bless` has not blessed.
     #[arg(long)]
     pub require_blessed: bool,
+    /// Refuse the model unless ARTIFACT.sig is its signature by this public key (`crisp keygen`).
+    #[arg(long, value_name = "KEY.pub")]
+    pub verify_key: Option<PathBuf>,
     /// Predict in streamed batches of about N rows (a multiple of 64), writing as it goes: for
     /// files larger than memory. Input columns are read as the types they had in training.
     #[arg(long, value_name = "N")]
@@ -323,6 +330,9 @@ pub struct ValidateArgs {
     /// Write the verdict into the artifact's header (only when every check passed).
     #[arg(long)]
     pub bless: bool,
+    /// Refuse the model unless ARTIFACT.sig is its signature by this public key (`crisp keygen`).
+    #[arg(long, value_name = "KEY.pub")]
+    pub verify_key: Option<PathBuf>,
     #[command(flatten)]
     #[serde(flatten)]
     pub read: ReadArgs,

@@ -372,3 +372,195 @@ fn a_store_of_the_schema_before_the_registry_opens_and_migrates() {
     assert_eq!(store.schema_version().unwrap(), crisp_track::SCHEMA_VERSION);
     assert!(dir.path("old.db.registry/iris/1.crisp").is_file());
 }
+
+#[test]
+fn signatures_verify_and_refuse_modified_files_other_keys_and_missing_signatures() {
+    let dir = Dir::new();
+    train(&dir, "m.crisp");
+    bless(&dir, "m.crisp");
+    let iris = dataset("iris.csv");
+    let iris = iris.to_str().unwrap();
+    dir.crisp(["keygen", "--out", "key"]).ok();
+    dir.crisp(["keygen", "--out", "other"]).ok();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.path("key"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let public = dir.read("key.pub");
+    dir.crisp(["keygen", "--out", "key"])
+        .error(&["key already exists", "--force"]);
+    assert_eq!(dir.read("key.pub"), public, "not overwritten");
+
+    // No signature yet.
+    dir.crisp([
+        "predict",
+        "--model",
+        "m.crisp",
+        "--data",
+        iris,
+        "--verify-key",
+        "key.pub",
+    ])
+    .error(&["m.crisp has no signature", "crisp sign"]);
+    dir.crisp(["sign", "--key", "key", "m.crisp"]).ok();
+    assert!(dir
+        .read("m.crisp.sig")
+        .starts_with("crisp-ed25519-signature\n"));
+    dir.crisp([
+        "predict",
+        "--model",
+        "m.crisp",
+        "--data",
+        iris,
+        "--verify-key",
+        "key.pub",
+    ])
+    .ok();
+    dir.crisp([
+        "validate",
+        "--model",
+        "m.crisp",
+        "--data",
+        iris,
+        "--threshold",
+        "accuracy>=0.8",
+        "--verify-key",
+        "key.pub",
+    ])
+    .ok();
+    dir.crisp([
+        "predict",
+        "--model",
+        "m.crisp",
+        "--data",
+        iris,
+        "--verify-key",
+        "other.pub",
+    ])
+    .error(&["m.crisp.sig does not verify with other.pub", "another key"]);
+
+    // Through the registry: the signature is pushed with the artifact.
+    push(&dir, "m.crisp", "iris");
+    assert!(dir.path("crisp.db.registry/iris/1.crisp.sig").is_file());
+    dir.crisp([
+        "registry",
+        "alias",
+        "iris@1",
+        "production",
+        "--verify-key",
+        "other.pub",
+    ])
+    .error(&["does not verify with other.pub"]);
+    assert!(show(&dir, "iris")["aliases"]
+        .as_object()
+        .unwrap()
+        .is_empty());
+    dir.crisp([
+        "registry",
+        "alias",
+        "iris@1",
+        "production",
+        "--verify-key",
+        "key.pub",
+    ])
+    .ok();
+    dir.crisp([
+        "predict",
+        "--model",
+        "registry:iris@production",
+        "--data",
+        iris,
+        "--verify-key",
+        "key.pub",
+    ])
+    .ok();
+
+    // One modified byte (in the body, past the header) and the signature fails.
+    let mut bytes = std::fs::read(dir.path("m.crisp")).unwrap();
+    let at = bytes.len() - 100;
+    bytes[at] ^= 1;
+    std::fs::write(dir.path("m.crisp"), &bytes).unwrap();
+    dir.crisp([
+        "predict",
+        "--model",
+        "m.crisp",
+        "--data",
+        iris,
+        "--verify-key",
+        "key.pub",
+    ])
+    .error(&["does not verify with key.pub", "m.crisp was modified"]);
+    dir.crisp([
+        "validate",
+        "--model",
+        "m.crisp",
+        "--data",
+        iris,
+        "--threshold",
+        "accuracy>=0.8",
+        "--verify-key",
+        "key.pub",
+    ])
+    .error(&["m.crisp was modified"]);
+    // A registered copy modified in place is refused by alias --verify-key too.
+    let copy = dir.path("crisp.db.registry/iris/1.crisp");
+    let mut bytes = std::fs::read(&copy).unwrap();
+    bytes[at] ^= 1;
+    std::fs::write(&copy, &bytes).unwrap();
+    dir.crisp([
+        "registry",
+        "alias",
+        "iris@1",
+        "staging",
+        "--verify-key",
+        "key.pub",
+    ])
+    .error(&["1.crisp.sig does not verify with key.pub"]);
+}
+
+#[test]
+fn malformed_keys_and_signatures_are_refused_with_a_sentence() {
+    let dir = Dir::new();
+    train(&dir, "m.crisp");
+    let iris = dataset("iris.csv");
+    let iris = iris.to_str().unwrap();
+    dir.crisp(["keygen", "--out", "key"]).ok();
+    dir.crisp(["sign", "--key", "key", "m.crisp"]).ok();
+    let predict = |key: &str| {
+        dir.crisp([
+            "predict",
+            "--model",
+            "m.crisp",
+            "--data",
+            iris,
+            "--verify-key",
+            key,
+        ])
+    };
+    // The secret key where a public key belongs, and the other way round.
+    predict("key").error(&["key is not a crisp public key file", "first line"]);
+    dir.crisp(["sign", "--key", "key.pub", "m.crisp"])
+        .error(&["key.pub is not a crisp secret key file"]);
+    dir.create("short.pub", "crisp-ed25519-public-key\nabcd\n");
+    predict("short.pub").error(&["short.pub", "64 hex digits"]);
+    dir.create(
+        "hex.pub",
+        format!("crisp-ed25519-public-key\n{}\n", "zz".repeat(32)),
+    );
+    predict("hex.pub").error(&["hex.pub", "64 hex digits"]);
+    dir.create("empty.pub", "");
+    predict("empty.pub").error(&["empty.pub", "first line"]);
+    predict("missing.pub").error(&["missing.pub: no such file"]);
+    dir.create("m.crisp.sig", "crisp-ed25519-signature\n00\n");
+    dir.crisp(["keygen", "--out", "key", "--force"]).ok();
+    predict("key.pub").error(&["m.crisp.sig", "128 hex digits"]);
+    dir.create("notes.txt", "not an artifact");
+    dir.crisp(["sign", "--key", "key", "notes.txt"])
+        .error(&["notes.txt"]);
+    assert!(!dir.path("notes.txt.sig").exists());
+}

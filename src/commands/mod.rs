@@ -12,6 +12,7 @@ mod profile;
 pub mod registry;
 pub mod runs;
 mod search;
+pub mod sign;
 mod train;
 mod validate;
 
@@ -44,13 +45,16 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Demo(args) => demo::run(&args),
         Command::Runs(command) => runs::run(&command, &tracking).map(|_| ExitCode::SUCCESS),
+        Command::Keygen(args) => sign::keygen(&args).map(|_| ExitCode::SUCCESS),
+        Command::Sign(args) => sign::sign(&args).map(|_| ExitCode::SUCCESS),
         Command::Registry(command) => registry::run(&command, &tracking).map(|_| ExitCode::SUCCESS),
     }
 }
 
 /// Replace every `registry:NAME@ALIAS` or `registry:NAME@VERSION` model path (predict and
 /// validate `--model`, validate `--baseline`, inspect) by the registered file, resolved in the
-/// store of `--store` / `CRISP_STORE` / `./crisp.db`.
+/// store of `--store` / `CRISP_STORE` / `./crisp.db`; then check the model's signature when
+/// `--verify-key` is given (predict, validate).
 fn resolve_registry_paths(command: &mut Command, tracking: &Tracking) -> Result<()> {
     let store = tracking.read_store();
     let resolve = |p: &mut std::path::PathBuf| -> Result<()> {
@@ -62,12 +66,16 @@ fn resolve_registry_paths(command: &mut Command, tracking: &Tracking) -> Result<
             .is_some_and(|p| p.starts_with(crisp_track::REGISTRY_PREFIX))
     };
     match command {
-        Command::Predict(args) => resolve(&mut args.model),
+        Command::Predict(args) => {
+            resolve(&mut args.model)?;
+            sign::verify(&args.model, args.verify_key.as_deref())
+        }
         Command::Validate(args) => {
             if args.bless && registered(&args.model) {
                 crisp_core::bail!(Config: "--bless rewrites the artifact, and registered versions do not change: bless the artifact file, then crisp registry push it");
             }
             resolve(&mut args.model)?;
+            sign::verify(&args.model, args.verify_key.as_deref())?;
             args.baseline.as_mut().map_or(Ok(()), resolve)
         }
         Command::Inspect(args) => resolve(&mut args.artifact),

@@ -68,6 +68,10 @@ pub struct AliasArgs {
     /// Why the gate is overridden; recorded with who did it and when.
     #[arg(long, value_name = "TEXT", requires = "force")]
     pub reason: Option<String>,
+    /// Refuse the version unless its registered signature (ARTIFACT.sig, pushed with it) is
+    /// by this public key.
+    #[arg(long, value_name = "KEY.pub")]
+    pub verify_key: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -225,6 +229,10 @@ fn alias(store: &Store, args: &AliasArgs) -> Result<()> {
     let Some(Reference::Version(version)) = reference else {
         bail!(Config: "'{}': give the version to alias as NAME@VERSION, such as {name}@2", args.model);
     };
+    if let Some(key) = &args.verify_key {
+        let target = store.resolve(&name, Some(&Reference::Version(version)))?;
+        super::sign::verify(&target.path, Some(key))?;
+    }
     let force = if args.force {
         args.reason.as_deref()
     } else {

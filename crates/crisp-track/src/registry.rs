@@ -19,7 +19,9 @@
 //!    name with no row (a push killed between its rename and its commit) and temporary files
 //!    older than [`STALE_TEMP`].
 //! 4. The row is inserted, the temporary file renamed to `V.crisp` (atomic on one file
-//!    system), the directory synced, and the transaction committed.
+//!    system), the directory synced, and the transaction committed. A detached signature
+//!    `ARTIFACT.sig` next to the pushed artifact goes the same way, to `V.crisp.sig`, renamed
+//!    just before the artifact (and removed with it when it has no row).
 //!
 //! A process killed before the rename leaves only a temporary file; killed between the rename
 //! and the commit, a `V.crisp` without a row, which the next push removes (or replaces, as it
@@ -217,9 +219,33 @@ impl Store {
             .map_or(0, |d| d.as_nanos());
         let temp = dir.join(format!("{TEMP_PREFIX}{}-{nanos}", std::process::id()));
         write_synced(&temp, &bytes)?;
-        let pushed = self.commit_push(&temp, &dir, name, &hash, blessed, run, source, who);
+        // A detached signature `ARTIFACT.sig` travels with the artifact, as `V.crisp.sig`.
+        let mut sig_source = source.as_os_str().to_os_string();
+        sig_source.push(".sig");
+        let sig_source = PathBuf::from(sig_source);
+        let sig_temp = match fs::read(&sig_source) {
+            Ok(sig) => {
+                let t = dir.join(format!("{TEMP_PREFIX}{}-{nanos}.sig", std::process::id()));
+                write_synced(&t, &sig)?;
+                Some(t)
+            }
+            Err(_) => None,
+        };
+        let pushed = self.commit_push(
+            (&temp, sig_temp.as_deref()),
+            &dir,
+            name,
+            &hash,
+            blessed,
+            run,
+            source,
+            who,
+        );
         if pushed.is_err() {
             let _ = fs::remove_file(&temp);
+            if let Some(t) = &sig_temp {
+                let _ = fs::remove_file(t);
+            }
         }
         pushed
     }
@@ -227,7 +253,7 @@ impl Store {
     #[allow(clippy::too_many_arguments)]
     fn commit_push(
         &self,
-        temp: &Path,
+        (temp, sig_temp): (&Path, Option<&Path>),
         dir: &Path,
         name: &str,
         hash: &str,
@@ -276,11 +302,17 @@ impl Store {
             ],
         )
         .map_err(|e| sql(&self.path, e))?;
+        let sig_path = dir.join(format!("{version}.crisp.sig"));
+        if let Some(sig_temp) = sig_temp {
+            fs::rename(sig_temp, &sig_path)
+                .map_err(|e| Error::io("move into place", &sig_path, e))?;
+        }
         fs::rename(temp, &version_row.path)
             .map_err(|e| Error::io("move into place", &version_row.path, e))?;
         sync_dir(dir);
         if let Err(e) = tx.commit() {
             let _ = fs::remove_file(&version_row.path);
+            let _ = fs::remove_file(&sig_path);
             return Err(sql(&self.path, e));
         }
         Ok(version_row)
@@ -562,6 +594,8 @@ fn remove_leftovers(tx: &Transaction<'_>, store: &Path, dir: &Path, name: &str) 
             continue;
         }
         let Some(version) = file_name
+            .strip_suffix(".sig")
+            .unwrap_or(file_name)
             .strip_suffix(".crisp")
             .and_then(|v| v.parse::<u32>().ok())
         else {
