@@ -58,6 +58,13 @@ pub enum Command {
     /// The runs recorded by train, validate and label: list, show, compare.
     #[command(subcommand)]
     Runs(crate::commands::runs::RunsCommand),
+    /// The model registry in the run store: push, list, show, alias, rollback.
+    #[command(subcommand)]
+    Registry(crate::commands::registry::RegistryCommand),
+    /// Make an Ed25519 key pair for signing artifacts: KEY (secret) and KEY.pub.
+    Keygen(crate::commands::sign::KeygenArgs),
+    /// Sign an artifact with a secret key: writes the detached signature ARTIFACT.sig.
+    Sign(crate::commands::sign::SignArgs),
 }
 
 #[derive(Debug, Args, Serialize)]
@@ -227,7 +234,8 @@ pub struct ProfileArgs {
 
 #[derive(Debug, Args, Serialize)]
 pub struct PredictArgs {
-    /// Model artifact written by `crisp train`.
+    /// Model artifact written by `crisp train`, or a registered model: `registry:NAME@ALIAS`,
+    /// `registry:NAME@VERSION`.
     #[arg(long, value_name = "ARTIFACT")]
     pub model: PathBuf,
     /// Rows to predict (CSV or Parquet; the target column may be absent).
@@ -245,6 +253,9 @@ pub struct PredictArgs {
     /// Refuse a model that `crisp validate --bless` has not blessed.
     #[arg(long)]
     pub require_blessed: bool,
+    /// Refuse the model unless ARTIFACT.sig is its signature by this public key (`crisp keygen`).
+    #[arg(long, value_name = "KEY.pub")]
+    pub verify_key: Option<PathBuf>,
     /// Predict in streamed batches of about N rows (a multiple of 64), writing as it goes: for
     /// files larger than memory. Input columns are read as the types they had in training.
     #[arg(long, value_name = "N")]
@@ -256,7 +267,8 @@ pub struct PredictArgs {
 
 #[derive(Debug, Args, Serialize)]
 pub struct ValidateArgs {
-    /// Model artifact to check.
+    /// Model artifact to check, or a registered model: `registry:NAME@ALIAS`,
+    /// `registry:NAME@VERSION` (not with --bless: registered copies do not change).
     #[arg(long, value_name = "ARTIFACT")]
     pub model: PathBuf,
     /// Labeled data to evaluate on (CSV or Parquet).
@@ -265,7 +277,8 @@ pub struct ValidateArgs {
     /// Threshold, repeatable: 'accuracy>=0.85', 'rmse<=3000', 'roc_auc>=baseline-0.005'.
     #[arg(long = "threshold", value_name = "RULE")]
     pub thresholds: Vec<String>,
-    /// Baseline artifact for change thresholds, evaluated on the same data.
+    /// Baseline artifact for change thresholds, evaluated on the same data (or
+    /// `registry:NAME@ALIAS`, `registry:NAME@VERSION`).
     #[arg(long, value_name = "ARTIFACT")]
     pub baseline: Option<PathBuf>,
     /// Report change thresholds as skipped when there is no --baseline (first deployment).
@@ -317,6 +330,9 @@ pub struct ValidateArgs {
     /// Write the verdict into the artifact's header (only when every check passed).
     #[arg(long)]
     pub bless: bool,
+    /// Refuse the model unless ARTIFACT.sig is its signature by this public key (`crisp keygen`).
+    #[arg(long, value_name = "KEY.pub")]
+    pub verify_key: Option<PathBuf>,
     #[command(flatten)]
     #[serde(flatten)]
     pub read: ReadArgs,
@@ -324,7 +340,7 @@ pub struct ValidateArgs {
 
 #[derive(Debug, Args)]
 pub struct InspectArgs {
-    /// Model artifact.
+    /// Model artifact, or a registered model: `registry:NAME@ALIAS`, `registry:NAME@VERSION`.
     #[arg(value_name = "ARTIFACT")]
     pub artifact: PathBuf,
     /// Print the header as JSON.

@@ -50,3 +50,7 @@ mod profile;
 
 // Run tracking (issue 14): the run store, `crisp runs list / show / compare`, lineage.
 mod runs;
+
+// The model registry (issue 14): push, list, show, aliases behind the blessing gate,
+// rollback, `registry:` model paths, concurrent pushes, killed pushes, store migration.
+mod registry;

@@ -119,6 +119,7 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
             config: None,
             report: Some(out_dir.join("validate_report.json")),
             bless: true,
+            verify_key: None,
             read: ReadArgs::default(),
         },
         &Tracking::off(),
@@ -146,6 +147,7 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
         proba: false,
         keep_columns: false,
         require_blessed: true,
+        verify_key: None,
         batch_rows: None,
         read: ReadArgs::default(),
     })?;

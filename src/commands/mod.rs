@@ -9,8 +9,10 @@ pub mod label;
 mod output;
 mod predict;
 mod profile;
+pub mod registry;
 pub mod runs;
 mod search;
+pub mod sign;
 mod train;
 mod validate;
 
@@ -23,7 +25,9 @@ use crate::tracking::Tracking;
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let tracking = Tracking::new(cli.store, cli.no_track);
-    match cli.command {
+    let mut command = cli.command;
+    resolve_registry_paths(&mut command, &tracking)?;
+    match command {
         Command::Train(args) => train::run(&args, &tracking),
         Command::Predict(args) => predict::run(&args).map(|_| ExitCode::SUCCESS),
         Command::Validate(args) => {
@@ -41,6 +45,41 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Demo(args) => demo::run(&args),
         Command::Runs(command) => runs::run(&command, &tracking).map(|_| ExitCode::SUCCESS),
+        Command::Keygen(args) => sign::keygen(&args).map(|_| ExitCode::SUCCESS),
+        Command::Sign(args) => sign::sign(&args).map(|_| ExitCode::SUCCESS),
+        Command::Registry(command) => registry::run(&command, &tracking).map(|_| ExitCode::SUCCESS),
+    }
+}
+
+/// Replace every `registry:NAME@ALIAS` or `registry:NAME@VERSION` model path (predict and
+/// validate `--model`, validate `--baseline`, inspect) by the registered file, resolved in the
+/// store of `--store` / `CRISP_STORE` / `./crisp.db`; then check the model's signature when
+/// `--verify-key` is given (predict, validate).
+fn resolve_registry_paths(command: &mut Command, tracking: &Tracking) -> Result<()> {
+    let store = tracking.read_store();
+    let resolve = |p: &mut std::path::PathBuf| -> Result<()> {
+        *p = crisp_track::resolve_model_path(p, &store)?;
+        Ok(())
+    };
+    let registered = |p: &std::path::Path| {
+        p.to_str()
+            .is_some_and(|p| p.starts_with(crisp_track::REGISTRY_PREFIX))
+    };
+    match command {
+        Command::Predict(args) => {
+            resolve(&mut args.model)?;
+            sign::verify(&args.model, args.verify_key.as_deref())
+        }
+        Command::Validate(args) => {
+            if args.bless && registered(&args.model) {
+                crisp_core::bail!(Config: "--bless rewrites the artifact, and registered versions do not change: bless the artifact file, then crisp registry push it");
+            }
+            resolve(&mut args.model)?;
+            sign::verify(&args.model, args.verify_key.as_deref())?;
+            args.baseline.as_mut().map_or(Ok(()), resolve)
+        }
+        Command::Inspect(args) => resolve(&mut args.artifact),
+        _ => Ok(()),
     }
 }
 

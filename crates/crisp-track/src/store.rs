@@ -49,6 +49,33 @@ const MIGRATIONS: &[&str] = &[
      CREATE INDEX runs_by_data ON runs (data_fingerprint);
      CREATE INDEX runs_by_output ON runs (output_fingerprint);
      CREATE INDEX runs_by_artifact ON runs (artifact_hash);",
+    // 3: the model registry. One row per pushed version (its file relative to the registry
+    // directory), and every alias move, in order (an alias points at its last move's version
+    // once rollbacks are replayed: see registry.rs).
+    "CREATE TABLE registry_versions (
+        name TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        file TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        blessed INTEGER NOT NULL,
+        run_id INTEGER,
+        source TEXT NOT NULL,
+        pushed_by TEXT NOT NULL,
+        pushed_at TEXT NOT NULL,
+        PRIMARY KEY (name, version)
+    );
+    CREATE TABLE registry_alias_moves (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL,
+        alias TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        forced INTEGER NOT NULL,
+        reason TEXT,
+        moved_by TEXT NOT NULL,
+        moved_at TEXT NOT NULL
+    );
+    CREATE INDEX registry_moves_by_alias ON registry_alias_moves (name, alias, id);",
 ];
 
 /// The schema this crisp writes: stores of older schemas are migrated when opened, stores of
@@ -63,8 +90,8 @@ const COLUMNS: &str = "id, command, status, exit_code, started_at, duration_seco
 /// 10-second busy timeout, so that several crisp processes can record into one store at once.
 #[derive(Debug)]
 pub struct Store {
-    conn: Connection,
-    path: PathBuf,
+    pub(crate) conn: Connection,
+    pub(crate) path: PathBuf,
 }
 
 impl Store {
@@ -320,7 +347,7 @@ fn user_version(conn: &Connection, path: &Path) -> Result<u32> {
     Ok(u32::try_from(v).unwrap_or(u32::MAX))
 }
 
-fn is_busy(e: &rusqlite::Error) -> bool {
+pub(crate) fn is_busy(e: &rusqlite::Error) -> bool {
     matches!(
         e,
         rusqlite::Error::SqliteFailure(f, _)
@@ -329,7 +356,7 @@ fn is_busy(e: &rusqlite::Error) -> bool {
 }
 
 /// A SQLite failure on the store at `path`, in one sentence naming it.
-fn sql(path: &Path, e: rusqlite::Error) -> Error {
+pub(crate) fn sql(path: &Path, e: rusqlite::Error) -> Error {
     let what = match &e {
         rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::NotADatabase => {
             format!("{} is not a crisp run store: {e}", path.display())
