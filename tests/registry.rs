@@ -356,6 +356,57 @@ fn leftovers_of_a_killed_push_are_never_read_and_cleaned_up() {
 }
 
 #[test]
+fn a_push_killed_at_its_worst_moments_leaves_nothing_that_is_read() {
+    let dir = Dir::new();
+    train(&dir, "m.crisp");
+    push(&dir, "m.crisp", "iris");
+    let model_dir = dir.path("crisp.db.registry/iris");
+    let files = || {
+        let mut names: Vec<String> = std::fs::read_dir(&model_dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    for point in ["after-copy", "before-commit"] {
+        let run = dir.crisp_env(
+            ["registry", "push", "m.crisp", "--name", "iris"],
+            &[("CRISP_TEST_ABORT_AT", point)],
+        );
+        assert!(run.killed(), "{point}: the push was not killed");
+        // The store has no row of the killed push, so nothing resolves to its file.
+        assert_eq!(
+            show(&dir, "iris")["versions"].as_array().unwrap().len(),
+            1,
+            "{point}"
+        );
+        dir.crisp(["inspect", "registry:iris@2"])
+            .error(&["no version 2"]);
+        let left = files();
+        match point {
+            // Its copy, under a temporary name that no version reads.
+            "after-copy" => assert!(left.iter().any(|f| f.starts_with(".tmp-")), "{left:?}"),
+            // Its file renamed into place, without a row.
+            _ => assert!(left.contains(&"2.crisp".to_string()), "{left:?}"),
+        }
+    }
+    // The next push takes version 2 and replaces the file without a row.
+    let v2 = push(&dir, "m.crisp", "iris");
+    assert_eq!(v2["version"], 2);
+    dir.crisp(["inspect", "registry:iris@2"]).ok();
+    let versions: Vec<String> = files()
+        .into_iter()
+        .filter(|f| !f.starts_with(".tmp-"))
+        .collect();
+    assert_eq!(versions, vec!["1.crisp", "2.crisp"]);
+    assert_eq!(
+        crisp_core::fingerprint(&std::fs::read(model_dir.join("2.crisp")).unwrap()),
+        fingerprint(&dir, "m.crisp")
+    );
+}
+
+#[test]
 fn a_store_of_the_schema_before_the_registry_opens_and_migrates() {
     let dir = Dir::new();
     crisp_track::Store::create_at_schema(dir.path("old.db"), crisp_track::SCHEMA_VERSION - 1)

@@ -189,6 +189,11 @@ impl Run {
         self
     }
 
+    /// Whether the process was killed by a signal (no exit code).
+    pub fn killed(&self) -> bool {
+        self.output.status.code().is_none()
+    }
+
     /// Assert success (exit 0) and return stdout.
     pub fn ok(self) -> String {
         self.code(0).stdout()

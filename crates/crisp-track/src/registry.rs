@@ -219,6 +219,7 @@ impl Store {
             .map_or(0, |d| d.as_nanos());
         let temp = dir.join(format!("{TEMP_PREFIX}{}-{nanos}", std::process::id()));
         write_synced(&temp, &bytes)?;
+        die_here_for_tests("after-copy");
         // A detached signature `ARTIFACT.sig` travels with the artifact, as `V.crisp.sig`.
         let mut sig_source = source.as_os_str().to_os_string();
         sig_source.push(".sig");
@@ -310,6 +311,7 @@ impl Store {
         fs::rename(temp, &version_row.path)
             .map_err(|e| Error::io("move into place", &version_row.path, e))?;
         sync_dir(dir);
+        die_here_for_tests("before-commit");
         if let Err(e) = tx.commit() {
             let _ = fs::remove_file(&version_row.path);
             let _ = fs::remove_file(&sig_path);
@@ -628,6 +630,17 @@ fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
 fn sync_dir(dir: &Path) {
     if let Ok(d) = fs::File::open(dir) {
         let _ = d.sync_all();
+    }
+}
+
+/// Kills the process on the spot, as `kill -9` would (no destructor, no rollback code), when
+/// the environment variable `CRISP_TEST_ABORT_AT` names `point`: how tests/registry.rs checks
+/// that a push killed at its two worst moments (its copy written but no transaction; its file
+/// renamed into place but the transaction not committed) leaves nothing that is read, and
+/// that the next push repairs it. Unset, it costs one environment lookup per push.
+fn die_here_for_tests(point: &str) {
+    if std::env::var_os("CRISP_TEST_ABORT_AT").is_some_and(|v| v == point) {
+        std::process::abort();
     }
 }
 
