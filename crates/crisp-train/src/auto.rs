@@ -15,7 +15,8 @@ use serde::Serialize;
 
 use crate::model::{find_model, ModelSpec};
 use crate::search::{
-    check_metric, fallback_reason, rank_trials, Engine, Leaderboard, Plan, Rung, Scoring, Trial,
+    check_metric, fallback_reason, rank_trials, ranked_entries, Engine, Leaderboard, Plan, Rung,
+    Scoring, Trial,
 };
 use crate::target::TargetValues;
 use crate::train::{refit_spec, train, Holdout, Labeled, RefitRounds, TrainConfig, TrainRun};
@@ -495,12 +496,7 @@ pub fn auto(
     for t in &mut trials {
         t.score = t.metrics.get(&metric).copied();
     }
-    let mut ranked: Vec<&Trial> = trials.iter().collect();
-    rank_trials(&mut ranked, &metric);
-    let mut entries: Vec<Trial> = ranked.into_iter().cloned().collect();
-    for (i, e) in entries.iter_mut().enumerate() {
-        e.rank = i + 1;
-    }
+    let entries = ranked_entries(&trials, &metric);
     let (scoring_name, fraction, folds) = match scoring {
         Scoring::Validation(f) => ("validation", Some(f), None),
         Scoring::CrossValidation(k) => ("cv", None, Some(k)),

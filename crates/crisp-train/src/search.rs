@@ -697,12 +697,7 @@ pub fn search(
         }
     }
 
-    let mut entries: Vec<&Trial> = latest.iter().flatten().collect();
-    rank_trials(&mut entries, &metric);
-    let mut entries: Vec<Trial> = entries.into_iter().cloned().collect();
-    for (i, e) in entries.iter_mut().enumerate() {
-        e.rank = i + 1;
-    }
+    let entries = ranked_entries(latest.iter().flatten(), &metric);
     let (scoring, fraction, folds) = match config.scoring {
         Scoring::Validation(f) => ("validation", Some(f), None),
         Scoring::CrossValidation(k) => ("cv", None, Some(k)),
@@ -850,12 +845,7 @@ pub fn compare(
     for t in &mut trials {
         t.score = t.metrics.get(&chosen).copied();
     }
-    let mut ranked: Vec<&Trial> = trials.iter().collect();
-    rank_trials(&mut ranked, &chosen);
-    let mut entries: Vec<Trial> = ranked.into_iter().cloned().collect();
-    for (i, e) in entries.iter_mut().enumerate() {
-        e.rank = i + 1;
-    }
+    let entries = ranked_entries(&trials, &chosen);
     Ok(Leaderboard {
         method: "compare".into(),
         higher_is_better: Metric::higher_is_better(&chosen),
@@ -1004,6 +994,23 @@ fn params_text(params: &BTreeMap<String, String>) -> String {
 
 /// Best first: scored before unscored, then by the metric, then in candidate order; deeper
 /// rungs before shallower ones.
+/// Copies of `trials`, best first on `metric` ([`rank_trials`]), numbered from rank 1.
+pub(crate) fn ranked_entries<'a>(
+    trials: impl IntoIterator<Item = &'a Trial>,
+    metric: &str,
+) -> Vec<Trial> {
+    let mut ranked: Vec<&Trial> = trials.into_iter().collect();
+    rank_trials(&mut ranked, metric);
+    ranked
+        .into_iter()
+        .enumerate()
+        .map(|(i, t)| Trial {
+            rank: i + 1,
+            ..t.clone()
+        })
+        .collect()
+}
+
 pub(crate) fn rank_trials(trials: &mut [&Trial], metric: &str) {
     let higher = Metric::higher_is_better(metric);
     trials.sort_by(|a, b| {
