@@ -7,7 +7,7 @@
 // outside their plot, a page wider than the window, and a missing verdict or metrics table.
 // The plots each kind of page must have are listed here (SPECS), not read from the page.
 //
-//   node check_reports.mjs [--shots DIR] [--readme-shot PAGE.html=OUT.png]... SPEC=FILE...
+//   node check_reports.mjs [--shots DIR] [--readme-shot PAGE.html=OUT.png[@SELECTOR]]... SPEC=FILE...
 //   node check_reports.mjs --self-test [--shots DIR]
 //
 // Exit 0 when every page passes, 1 when one fails, 2 when the browser cannot be started.
@@ -27,6 +27,8 @@ const README_HEIGHT = 1600; // README screenshots: the first 1600 px of the page
 const MIN_SVG_W = 100;
 const MIN_SVG_H = 80;
 const MIN_DRAWN = 3; // drawn SVG elements a plot needs
+const MIN_SCALE = 0.5; // an SVG shown at other than its viewBox size, its text scaled with it
+const MAX_SCALE = 1.6;
 const MIN_INK = 0.002; // share of a plot's pixels that differ from its background
 
 // ---- What each page must show -----------------------------------------------------------------
@@ -68,7 +70,7 @@ const SPECS = {
 
 function usage(msg) {
   console.error(`check_reports: ${msg}`);
-  console.error('usage: node check_reports.mjs [--shots DIR] [--readme-shot PAGE.html=OUT.png]... SPEC=FILE...');
+  console.error('usage: node check_reports.mjs [--shots DIR] [--readme-shot PAGE.html=OUT.png[@SELECTOR]]... SPEC=FILE...');
   console.error('       node check_reports.mjs --self-test [--shots DIR]');
   console.error(`specs: ${Object.keys(SPECS).join(', ')}`);
   process.exit(2);
@@ -157,6 +159,21 @@ function readPage() {
           clipped.push(short(t.textContent));
         }
       }
+      // Labels drawn over each other (unreadable): pairs of texts whose boxes cross by > 2 px.
+      const boxes = [...svg.querySelectorAll('text')]
+        .filter((t) => t.textContent.trim())
+        .map((t) => ({ t: short(t.textContent), r: t.getBoundingClientRect() }))
+        .filter((b) => b.r.width > 0 && b.r.height > 0);
+      const overlaps = [];
+      for (let a = 0; a < boxes.length; a++) {
+        for (let b = a + 1; b < boxes.length; b++) {
+          const ra = boxes[a].r;
+          const rb = boxes[b].r;
+          const w = Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left);
+          const h = Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top);
+          if (w > 2 && h > 2) overlaps.push(`"${boxes[a].t}" / "${boxes[b].t}"`);
+        }
+      }
       const nan = [];
       const GEOMETRY = new Set(['d', 'x', 'y', 'x1', 'x2', 'y1', 'y2', 'cx', 'cy', 'r', 'rx', 'ry', 'width',
         'height', 'points', 'transform', 'viewBox', 'dx', 'dy', 'opacity', 'fill-opacity']);
@@ -166,7 +183,11 @@ function readPage() {
         }
         if (el.children.length === 0 && /^\s*-?(NaN|inf|Infinity)\s*$/i.test(el.textContent)) nan.push(`${el.tagName} text "${short(el.textContent)}"`);
       }
-      out.svg = { x: r.left + scrollX, y: r.top + scrollY, w: Math.round(r.width), h: Math.round(r.height), visible: visible(svg), drawn, clipped, nan };
+      // Drawn at another size than its viewBox: its text grows or shrinks with it.
+      const vb = svg.viewBox && svg.viewBox.baseVal;
+      const scale = vb && vb.width > 0 ? r.width / vb.width : 1;
+      const vbText = vb && vb.width > 0 ? `${Math.round(vb.width)}×${Math.round(vb.height)}` : '';
+      out.svg = { scale, vbText, x: r.left + scrollX, y: r.top + scrollY, w: Math.round(r.width), h: Math.round(r.height), visible: visible(svg), drawn, clipped, overlaps, nan };
     }
     return out;
   });
@@ -363,7 +384,9 @@ async function checkPage(browser, { spec: specName, file }, shotsDir, readmeOut)
         const ink = inkShare(img, f.svg);
         if (ink < MIN_INK) problems.push(`${label}: svg renders (nearly) blank: ${(ink * 100).toFixed(2)}% of its pixels drawn (needs ${(MIN_INK * 100).toFixed(1)}%)`);
       }
+      if (f.svg.scale > MAX_SCALE || f.svg.scale < MIN_SCALE) problems.push(`${label}: svg drawn at ×${f.svg.scale.toFixed(2)} its size (viewBox ${f.svg.vbText} shown at ${f.svg.w}×${f.svg.h} px), so its text is out of scale with the other plots`);
       if (f.svg.nan.length) problems.push(`${label}: NaN/Infinity in ${f.svg.nan.slice(0, 3).join(', ')}${f.svg.nan.length > 3 ? ` and ${f.svg.nan.length - 3} more` : ''}`);
+      if (f.svg.overlaps.length) problems.push(`${label}: ${f.svg.overlaps.length} pair(s) of labels drawn over each other: ${f.svg.overlaps.slice(0, 2).join(', ')}${f.svg.overlaps.length > 2 ? ', ...' : ''}`);
       if (f.svg.clipped.length) problems.push(`${label}: ${f.svg.clipped.length} label(s) drawn outside the svg (cut off): ${f.svg.clipped.slice(0, 3).map((s) => `"${s}"`).join(', ')}`);
     }
     for (const [plot, cols] of Object.entries(spec.columns ?? {})) {
@@ -386,9 +409,23 @@ async function checkPage(browser, { spec: specName, file }, shotsDir, readmeOut)
     } else if (spec.verdict === 'required') problems.push('no <section class="verdict">');
 
     if (readmeOut) {
-      fs.mkdirSync(path.dirname(readmeOut), { recursive: true });
+      // README screenshot: README_HEIGHT px of the page from its top, or from the top of the
+      // first element that matches the selector after '@' (OUT.png@SELECTOR).
+      const at = readmeOut.indexOf('@');
+      const out = at < 0 ? readmeOut : readmeOut.slice(0, at);
+      const selector = at < 0 ? null : readmeOut.slice(at + 1);
+      fs.mkdirSync(path.dirname(out), { recursive: true });
       await page.setViewportSize({ width: WIDTH, height: README_HEIGHT });
-      await page.screenshot({ path: readmeOut, clip: { x: 0, y: 0, width: WIDTH, height: Math.min(README_HEIGHT, info.height) } });
+      let top = 0;
+      if (selector) {
+        top = await page.evaluate((sel) => {
+          const el = document.querySelector(sel);
+          return el ? Math.max(0, Math.floor(el.getBoundingClientRect().top + scrollY) - 12) : -1;
+        }, selector);
+        if (top < 0) { problems.push(`README screenshot: nothing matches ${selector}`); top = 0; }
+      }
+      const height = Math.max(1, Math.min(README_HEIGHT, info.height - top));
+      await page.screenshot({ path: out, fullPage: true, clip: { x: 0, y: top, width: WIDTH, height } });
     }
   }
   await context.close();
@@ -445,6 +482,8 @@ function selfTestCases() {
     { name: 'blank-svg.html', spec: 'train-classification', html: fixturePage('train', cls([], { roc: fixtureFigure('roc', { svg: fixtureSvg().replace(/stroke="[^"]*"/g, 'stroke="none"').replace(/fill="#[^"]*"/g, 'fill="white"').replace('>x<', '><') }) })), expect: /^roc: svg renders \(nearly\) blank/ },
     { name: 'nan.html', spec: 'train-classification', html: fixturePage('train', cls([], { roc: fixtureFigure('roc', { svg: fixtureSvg().replace('<rect', '<path d="M0 0 LNaN 5"/><rect') }) })), expect: /^roc: NaN\/Infinity/ },
     { name: 'clipped-label.html', spec: 'train-classification', html: fixturePage('train', cls([], { roc: fixtureFigure('roc', { svg: fixtureSvg().replace('</svg>', '<text x="290" y="100">a long label cut off</text></svg>') }) })), expect: /^roc: 1 label\(s\) drawn outside/ },
+    { name: 'overlapping-labels.html', spec: 'train-classification', html: fixturePage('train', cls([], { roc: fixtureFigure('roc', { svg: fixtureSvg().replace('</svg>', '<text x="40" y="60">United-States</text><text x="70" y="62">Canada</text></svg>') }) })), expect: /^roc: 1 pair\(s\) of labels drawn over each other: "United-States" \/ "Canada"/ },
+    { name: 'stretched-svg.html', spec: 'train-classification', html: fixturePage('train', cls([], { roc: fixtureFigure('roc', { svg: fixtureSvg(150, 100).replace('<svg ', '<svg style="width:600px;height:400px" ') }) })), expect: /^roc: svg drawn at ×4\.00 its size/ },
     { name: 'wrong-report.html', spec: 'validate-classification', html: fixturePage('train', cls(), { verdict: 'true' }), expect: /data-report="train">, expected "validate"/ },
     { name: 'no-verdict.html', spec: 'validate-classification', html: fixturePage('validate', cls()), expect: /no <section class="verdict">/ },
     { name: 'no-metrics.html', spec: 'train-classification', html: fixturePage('train', cls(), { metrics: false }), expect: /no <table class="metrics">/ },
@@ -504,7 +543,7 @@ try {
     }
     for (const [page, out] of opts.readme) {
       if (!opts.pages.some((p) => path.basename(p.file) === page)) { console.log(`FAIL --readme-shot ${page}: no such page checked`); failed++; }
-      else if (fs.existsSync(out)) console.log(`wrote ${out}`);
+      else if (fs.existsSync(out.split('@')[0])) console.log(`wrote ${out.split('@')[0]}`);
     }
     console.log(`reports: ${passed} passed, ${failed} failed`);
     good = failed === 0;
