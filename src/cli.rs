@@ -103,6 +103,11 @@ pub struct TrainArgs {
     /// Where to write the JSON report.
     #[arg(long, value_name = "JSON")]
     pub report: Option<PathBuf>,
+    /// Where to write a self-contained HTML report: metrics, the evaluation's plots
+    /// (confusion matrix, ROC, precision-recall, calibration, residuals...), permutation
+    /// importance and drift from the training rows to the evaluated ones.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
     /// Try candidate models, cheapest first, on a validation split until one clears these
     /// thresholds (repeatable), then evaluate it once on the test data; exit 1 if none does.
     #[arg(long, value_name = "RULE")]
@@ -222,6 +227,10 @@ pub struct ProfileArgs {
     /// Where to write the whole profile as JSON.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
+    /// Where to write the profile as a self-contained HTML page: an overview table, a
+    /// histogram or top values per column, correlations and the target's balance.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
     /// Bins of each numeric column's histogram.
     #[arg(long, value_name = "N", default_value_t = 20)]
     pub bins: usize,
@@ -327,6 +336,11 @@ pub struct ValidateArgs {
     /// Where to write the JSON report.
     #[arg(long, value_name = "JSON")]
     pub report: Option<PathBuf>,
+    /// Where to write a self-contained HTML report: the verdict with every check and its
+    /// threshold, metrics against the baseline, the evaluation's plots, per-slice metrics,
+    /// permutation importance and drift from training.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
     /// Write the verdict into the artifact's header (only when every check passed).
     #[arg(long)]
     pub bless: bool,

@@ -5,6 +5,7 @@
 mod cli;
 mod commands;
 mod config;
+mod html_report;
 mod logging;
 mod messages;
 mod progress_bar;

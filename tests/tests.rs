@@ -27,6 +27,8 @@ mod dialects;
 // Hostile and careless input: edited artifacts with valid checksums, devices as models,
 // runaway class counts, out-of-range parameters, outputs that move together.
 mod hostile;
+// HTML reports of train, validate, profile and runs (issue 15).
+mod reports;
 // The linfa model family of issue #13 (logistic_regression, gaussian_nb, svm, knn, ridge, lasso,
 // elastic_net): metrics against trivial baselines, reproducibility, parameter errors, svm's
 // row limit, `crisp models`.

@@ -26,6 +26,11 @@ pub fn run(args: &ProfileArgs) -> Result<()> {
         write_json(path, &value)?;
         println!("wrote {}", path.display());
     }
+    if let Some(path) = &args.html {
+        let page = crisp_report::profile_page(&p, &source)?;
+        crisp_core::write_atomic(path, page.as_bytes())?;
+        println!("wrote {}", path.display());
+    }
     Ok(())
 }
 

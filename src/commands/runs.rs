@@ -1,5 +1,7 @@
 //! `crisp runs list / show / compare`: the runs recorded in the run store.
 
+use std::path::PathBuf;
+
 use clap::{Args, Subcommand};
 use crisp_core::{bail, Result};
 use crisp_track::{compare, Filter, Query, Run, RunId, Store};
@@ -15,6 +17,9 @@ pub enum RunsCommand {
     Show(ShowArgs),
     /// Runs side by side: fields, parameters and metrics, differences marked with `*`.
     Compare(CompareRunsArgs),
+    /// The training runs of one target as an HTML page: a metric over time, parameters
+    /// against the metric, and a table of the runs.
+    Report(ReportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -51,30 +56,56 @@ pub struct CompareRunsArgs {
     pub json: bool,
 }
 
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Where to write the self-contained HTML page.
+    #[arg(long, value_name = "FILE")]
+    pub html: PathBuf,
+    /// The target whose training runs are shown (default: the newest training run's).
+    #[arg(long)]
+    pub target: Option<String>,
+    /// The metric plotted (default: roc_auc for classification, falling back to accuracy
+    /// for models without probabilities; rmse for regression).
+    #[arg(long)]
+    pub metric: Option<String>,
+    /// Only the N newest matching runs.
+    #[arg(long, value_name = "N")]
+    pub last: Option<usize>,
+    /// Only runs where this holds, repeatable, as in `runs list`.
+    #[arg(long = "where", value_name = "EXPR", allow_hyphen_values = true)]
+    pub filters: Vec<String>,
+}
+
 pub fn run(command: &RunsCommand, tracking: &Tracking) -> Result<()> {
     let store = Store::open_existing(tracking.read_store())?;
     match command {
         RunsCommand::List(args) => list(&store, args),
         RunsCommand::Show(args) => show(&store, args),
         RunsCommand::Compare(args) => compare_runs(&store, args),
+        RunsCommand::Report(args) => report(&store, args),
     }
 }
 
-fn list(store: &Store, args: &ListArgs) -> Result<()> {
+/// The query of `--last` and `--where`.
+fn query(last: Option<usize>, filters: &[String]) -> Result<Query> {
     let mut query = Query::new();
-    if let Some(n) = args.last {
+    if let Some(n) = last {
         if n == 0 {
             bail!(Config: "--last must be at least 1");
         }
         query = query.last(n);
     }
-    for text in &args.filters {
+    for text in filters {
         let filter: Filter = text
             .parse()
             .map_err(|e: crisp_core::Error| e.prefixed("--where "))?;
         query = query.filter(filter);
     }
-    let runs = store.list(&query)?;
+    Ok(query)
+}
+
+fn list(store: &Store, args: &ListArgs) -> Result<()> {
+    let runs = store.list(&query(args.last, &args.filters)?)?;
     if args.json {
         println!("{}", to_json(&runs));
         return Ok(());
@@ -260,6 +291,99 @@ fn compare_runs(store: &Store, args: &CompareRunsArgs) -> Result<()> {
     } else {
         print!("{}", comparison.table());
     }
+    Ok(())
+}
+
+/// The target a training run predicted, from its recorded config.
+fn target_of(run: &Run) -> Option<&str> {
+    run.record.config.get("target")?.as_str()
+}
+
+fn report(store: &Store, args: &ReportArgs) -> Result<()> {
+    let training: Vec<Run> = store
+        .list(&query(args.last, &args.filters)?)?
+        .into_iter()
+        .filter(|r| r.record.command == "train" && r.record.status == crisp_track::Status::Ok)
+        .collect();
+    let target = match &args.target {
+        Some(t) => t.clone(),
+        None => match training.iter().find_map(target_of) {
+            Some(t) => t.to_string(),
+            None => {
+                bail!(Config: "{}: no finished training run to report on", store.path().display())
+            }
+        },
+    };
+    // Oldest first, as time runs on the page.
+    let runs: Vec<&Run> = training
+        .iter()
+        .rev()
+        .filter(|r| target_of(r) == Some(target.as_str()))
+        .collect();
+    if runs.is_empty() {
+        let mut known: Vec<&str> = training.iter().filter_map(target_of).collect();
+        known.sort_unstable();
+        known.dedup();
+        bail!(
+            Config: "{}: no finished training run of target '{target}' (targets recorded: {})",
+            store.path().display(),
+            if known.is_empty() { "none".to_string() } else { known.join(", ") }
+        );
+    }
+    let metric = match &args.metric {
+        Some(m) => m.clone(),
+        None => {
+            let classification = runs.iter().any(|r| {
+                r.record.config.get("task").and_then(|t| t.as_str()) == Some("classification")
+            });
+            let preferred = if classification {
+                ["roc_auc", "accuracy"]
+            } else {
+                ["rmse", "mae"]
+            };
+            preferred
+                .into_iter()
+                .find(|m| runs.iter().all(|r| r.record.metrics.contains_key(*m)))
+                .unwrap_or(preferred[1])
+                .to_string()
+        }
+    };
+    if !runs.iter().any(|r| r.record.metrics.contains_key(&metric)) {
+        bail!(Config { value: metric.clone() }: "--metric '{metric}': no training run of target '{target}' recorded it");
+    }
+    let points: Vec<crisp_report::RunPoint> = runs
+        .iter()
+        .map(|r| {
+            let mut params = std::collections::BTreeMap::new();
+            if let Some(serde_json::Value::Object(p)) = r.record.config.get("model_params") {
+                for (k, v) in p {
+                    let text = match v {
+                        serde_json::Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    };
+                    params.insert(k.clone(), text);
+                }
+            }
+            if let Some(seed) = r.record.seed {
+                params.insert("seed".into(), seed.to_string());
+            }
+            crisp_report::RunPoint {
+                id: r.id.0,
+                started_at: r.record.started_at.clone(),
+                model: r.record.model.clone().unwrap_or_else(|| "-".into()),
+                status: r.record.status.to_string(),
+                metrics: r.record.metrics.clone(),
+                params,
+            }
+        })
+        .collect();
+    let page = crisp_report::runs_page(&target, &points, &metric)?;
+    crisp_core::write_atomic(&args.html, page.as_bytes())?;
+    println!(
+        "{} training runs of '{target}' ({metric}) -> {}",
+        points.len(),
+        args.html.display()
+    );
     Ok(())
 }
 

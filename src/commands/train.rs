@@ -452,6 +452,17 @@ pub fn finish(
             report.as_object_mut().expect("a JSON object").extend(extra);
             outputs.stage(path, &json_bytes(&report))?;
         }
+        if let Some(path) = &args.html {
+            let run_id = reserved.as_ref().map(|(id, _)| id.0);
+            let page = crate::html_report::train_page(
+                run,
+                &artifact.header,
+                &test_source,
+                &args.out,
+                run_id,
+            )?;
+            outputs.stage(path, page.as_bytes())?;
+        }
         outputs.commit()?;
         Ok(bytes)
     })();

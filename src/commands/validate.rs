@@ -94,6 +94,25 @@ pub fn run(args: &ValidateArgs, tracking: &Tracking) -> Result<Verdict> {
     };
     gate = gate.missing_baseline(MissingBaseline::Skip);
     let run = artifact.gate(&data.frame, &source, baseline.as_ref(), &gate)?;
+    let html = match &args.html {
+        Some(_) => {
+            let view = crate::html_report::ValidateView {
+                model_path: &args.model.display().to_string(),
+                source: &source,
+                baseline_path: args.baseline.as_ref().map(|p| p.display().to_string()),
+                max_psi: limits.max_psi,
+                seed: args.seed,
+            };
+            Some(crate::html_report::validate_page(
+                &run,
+                &artifact.model,
+                &artifact.header,
+                &artifact.header.data_profile,
+                &view,
+            )?)
+        }
+        None => None,
+    };
     let verdict = run.verdict;
     // The run as recorded in the store once its outputs are written (exit 1 on a failed
     // gate is recorded too, with its verdict).
@@ -146,6 +165,7 @@ pub fn run(args: &ValidateArgs, tracking: &Tracking) -> Result<Verdict> {
             args,
             &verdict,
             json!({"passed": false, "model": args.model.display().to_string(), "data": source, "data_checks": verdict.data_checks}),
+            html.as_deref(),
         )?
         .commit()?;
         finish(record);
@@ -182,7 +202,7 @@ pub fn run(args: &ValidateArgs, tracking: &Tracking) -> Result<Verdict> {
             .as_object_mut()
             .expect("a JSON object")
             .extend(evaluation_fields(&scored.evaluation));
-        outputs = stage_outputs(args, &verdict, report)?;
+        outputs = stage_outputs(args, &verdict, report, html.as_deref())?;
     }
     // The reports and the blessed artifact are written together or not at all.
     if args.bless {
@@ -216,10 +236,14 @@ fn stage_outputs(
     args: &ValidateArgs,
     verdict: &Verdict,
     report: serde_json::Value,
+    html: Option<&str>,
 ) -> Result<OutputSet> {
     let mut outputs = OutputSet::new();
     if let Some(path) = &args.report {
         outputs.stage(path, &json_bytes(&report))?;
+    }
+    if let (Some(path), Some(page)) = (&args.html, html) {
+        outputs.stage(path, page.as_bytes())?;
     }
     if let Some(path) = &args.junit {
         outputs.stage(path, verdict.junit_xml("crisp validate").as_bytes())?;

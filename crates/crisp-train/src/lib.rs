@@ -9,6 +9,7 @@ mod cv;
 pub mod elasticnet;
 mod fitted;
 mod gate;
+mod importance;
 mod inputs;
 pub mod knn;
 pub mod linfa_models;
@@ -32,13 +33,14 @@ pub use candidates::candidates;
 pub use cv::{cross_validate, fold_plan, holdout_split, CvRun, FoldResult, MetricSummary, SplitBy};
 pub use fitted::{FittedModel, Scored};
 pub use gate::{data_checks, gate_model, GateRun};
+pub use importance::{permutation_importance, ColumnImportance, Importance, ImportanceOptions};
 pub use inputs::ParamDoc;
 pub use model::{
     default_model, find_model, ModelInfo, ModelSpec, Predictions, TrainedModel, TrainingData,
     MODELS,
 };
 pub use params::{parse_pairs, Params};
-pub use profile::{drift_of, profile_frame};
+pub use profile::{drift_distributions, drift_of, profile_frame};
 pub use search::{
     compare, default_metric, default_space, search, Leaderboard, ParamRange, Rung, Scoring,
     SearchConfig, SearchMethod, SearchOutcome, SearchSpace, Trial,
@@ -47,6 +49,6 @@ pub use target::{
     drop_missing_target, infer_task, TargetInfo, TargetValues, DEFAULT_MAX_CLASSES,
     MAX_INTEGER_CLASSES,
 };
-pub use train::{split_labeled, train, Holdout, RefitRounds, TrainConfig, TrainRun};
+pub use train::{split_labeled, train, HeldOut, Holdout, RefitRounds, TrainConfig, TrainRun};
 pub use until::{train_until, Attempt, UntilConfig, UntilOutcome, VALIDATION_FRACTION};
 pub use weights::{ClassWeight, RowWeights, WeightSummary, WeightSupport, Weighting};

@@ -11,7 +11,7 @@ use polars::prelude::*;
 use serde::Serialize;
 
 use crate::cv::{CvRun, Keys, SplitBy};
-use crate::fitted::FittedModel;
+use crate::fitted::{FittedModel, Scored};
 use crate::model::{default_model, find_model, ModelSpec, TrainedModel, TrainingData};
 use crate::target::{
     drop_missing_target, infer_task, TargetInfo, TargetValues, DEFAULT_MAX_CLASSES,
@@ -215,6 +215,19 @@ pub struct TrainRun {
     pub profile: crisp_validate::DataProfile,
     /// The class and sample weights the model was fitted with, when the run weighed rows.
     pub weighting: Option<WeightSummary>,
+    /// The evaluated model and its predictions on the rows it was evaluated on (hold-out
+    /// fraction or test file; `None` for cross-validation): what a report's curves,
+    /// residuals, importance and drift are drawn from.
+    pub held_out: Option<HeldOut>,
+}
+
+/// A model and its evaluation on rows it was not fitted on.
+#[derive(Debug, Clone)]
+pub struct HeldOut {
+    /// The model that was evaluated (before any refit on every row).
+    pub model: FittedModel,
+    /// Its predictions on the held-out rows, with their true targets and raw columns.
+    pub scored: Scored,
 }
 
 /// Train on `frame` (read from `source`) as `config` says.
@@ -240,7 +253,8 @@ pub fn train(frame: &DataFrame, source: &str, config: &TrainConfig) -> Result<Tr
                 .keys(&config.split_by)?
                 .holdout(n, *fraction, config.seed)?;
             let fit = labeled.fit(config, &spec, Some(&split.train))?;
-            let evaluation = labeled.evaluate(&fit.fitted, &split.test)?;
+            let scored = labeled.score_rows(&fit.fitted, &split.test)?;
+            let evaluation = scored.evaluation.clone();
             tracing::info!(
                 "{} fitted on {} rows in {:.2}s, evaluated on {} held-out rows",
                 spec.name,
@@ -254,6 +268,10 @@ pub fn train(frame: &DataFrame, source: &str, config: &TrainConfig) -> Result<Tr
                 rows_train_evaluated: Some(fit.rows),
                 rows_missing_target_test: 0,
                 cv: None,
+                held_out: Some(HeldOut {
+                    model: fit.fitted.clone(),
+                    scored,
+                }),
             };
             if config.refit {
                 let rounds: Vec<Rounds> = fit.rounds.into_iter().collect();
@@ -281,6 +299,17 @@ pub fn train(frame: &DataFrame, source: &str, config: &TrainConfig) -> Result<Tr
                 None => fit.fitted.score(&test_truth, &predictions)?,
             };
             let evaluated = Evaluated {
+                held_out: Some(HeldOut {
+                    model: fit.fitted.clone(),
+                    scored: Scored {
+                        evaluation: evaluation.clone(),
+                        truth: test_truth,
+                        predictions,
+                        rows: test.height(),
+                        frame: test.clone(),
+                        rows_missing_target: missing,
+                    },
+                }),
                 evaluation,
                 rows_test: test.height(),
                 rows_train_evaluated: Some(fit.rows),
@@ -303,6 +332,7 @@ pub fn train(frame: &DataFrame, source: &str, config: &TrainConfig) -> Result<Tr
                 rows_train_evaluated: None,
                 rows_missing_target_test: 0,
                 cv: Some(cv),
+                held_out: None,
             };
             labeled.refit(config, &spec, &rounds, evaluated)
         }
@@ -316,6 +346,7 @@ struct Evaluated {
     rows_train_evaluated: Option<usize>,
     rows_missing_target_test: usize,
     cv: Option<CvRun>,
+    held_out: Option<HeldOut>,
 }
 
 /// Gradient boosting's rounds in one fit.
@@ -588,13 +619,26 @@ impl Labeled {
     /// The metrics of `fitted` on the labeled `rows` (weighted by their weights when the
     /// run's metrics are weighted).
     pub fn evaluate(&self, fitted: &FittedModel, rows: &[usize]) -> Result<Evaluation> {
+        Ok(self.score_rows(fitted, rows)?.evaluation)
+    }
+
+    /// [`Labeled::evaluate`], keeping the rows, their true targets and the predictions.
+    pub fn score_rows(&self, fitted: &FittedModel, rows: &[usize]) -> Result<Scored> {
         let frame = take(&self.frame, rows)?;
         let predictions = fitted.predict(&frame, &self.source)?;
         let truth = self.truth.subset(rows);
-        match self.weights.as_ref().filter(|w| w.metrics) {
-            Some(w) => fitted.score_weighted(&truth, &predictions, &w.subset(Some(rows))),
-            None => fitted.score(&truth, &predictions),
-        }
+        let evaluation = match self.weights.as_ref().filter(|w| w.metrics) {
+            Some(w) => fitted.score_weighted(&truth, &predictions, &w.subset(Some(rows)))?,
+            None => fitted.score(&truth, &predictions)?,
+        };
+        Ok(Scored {
+            evaluation,
+            truth,
+            predictions,
+            rows: frame.height(),
+            frame,
+            rows_missing_target: 0,
+        })
     }
 
     /// Fits `spec` (with the rounds of its evaluation) on every labeled row.
@@ -644,6 +688,7 @@ impl Labeled {
             train_seconds: fit.seconds,
             fitted: fit.fitted,
             weighting: self.weights.as_ref().map(|w| w.summary.clone()),
+            held_out: evaluated.held_out,
         })
     }
 }

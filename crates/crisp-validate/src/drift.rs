@@ -176,6 +176,94 @@ impl ColumnProfile {
     }
 }
 
+/// A column's training and new distributions over the bins that [`psi`] compares: what a
+/// drift plot draws.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Distribution {
+    /// The bins: value ranges (`< 3.5`, `3.5 – 7`, `≥ 12`) or categories, then `(other)`.
+    pub bins: Vec<String>,
+    /// Share of the non-null training values per bin.
+    pub train: Vec<f64>,
+    /// Share of the non-null new values per bin (all zeros when there is none).
+    pub new: Vec<f64>,
+}
+
+impl ColumnProfile {
+    /// The training and new shares of a numeric column over its training bins.
+    ///
+    /// # Errors
+    /// [`ValidateError::InvalidInput`] when the profile is categorical.
+    pub fn numeric_distribution(&self, new: &[Option<f64>]) -> Result<Distribution> {
+        let ColumnStats::Numeric(profile) = &self.stats else {
+            return Err(self.wrong_kind(ProfileKind::Numeric));
+        };
+        let counts = bin_counts(&profile.bin_edges, &sorted_finite(new));
+        let edges = &profile.bin_edges;
+        let k = profile.bin_fractions.len();
+        let bins = (0..k)
+            .map(
+                |i| match (i.checked_sub(1).and_then(|j| edges.get(j)), edges.get(i)) {
+                    (None, Some(hi)) => format!("< {}", short(*hi)),
+                    (Some(lo), Some(hi)) => format!("{} – {}", short(*lo), short(*hi)),
+                    (Some(lo), None) => format!("≥ {}", short(*lo)),
+                    (None, None) => "all".to_string(),
+                },
+            )
+            .collect();
+        let actual: Vec<f64> = counts.iter().map(|&c| c as f64).collect();
+        Ok(Distribution {
+            bins,
+            train: profile.bin_fractions.clone(),
+            new: normalized(&actual[..k.min(actual.len())]),
+        })
+    }
+
+    /// The training and new shares of a categorical column over its listed training
+    /// categories and `(other)` (every other value, unseen ones included).
+    ///
+    /// # Errors
+    /// [`ValidateError::InvalidInput`] when the profile is numeric.
+    pub fn categorical_distribution(&self, new: &[Option<&str>]) -> Result<Distribution> {
+        let ColumnStats::Categorical(profile) = &self.stats else {
+            return Err(self.wrong_kind(ProfileKind::Categorical));
+        };
+        let index: HashMap<&str, usize> = profile
+            .categories
+            .iter()
+            .enumerate()
+            .map(|(i, (c, _))| (c.as_str(), i))
+            .collect();
+        let other = profile.categories.len();
+        let mut counts = vec![0.0; other + 1];
+        for v in new.iter().flatten() {
+            counts[index.get(v).copied().unwrap_or(other)] += 1.0;
+        }
+        let bins = profile
+            .categories
+            .iter()
+            .map(|(c, _)| c.clone())
+            .chain(["(other)".to_string()])
+            .collect();
+        Ok(Distribution {
+            bins,
+            train: expected_shares(profile),
+            new: normalized(&counts),
+        })
+    }
+}
+
+/// A bin edge, short enough for an axis label.
+fn short(v: f64) -> String {
+    let a = v.abs();
+    if a != 0.0 && !(1e-3..1e6).contains(&a) {
+        format!("{v:.2e}")
+    } else if a >= 100.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{}", (v * 1000.0).round() / 1000.0)
+    }
+}
+
 fn expected_shares(profile: &CategoricalProfile) -> Vec<f64> {
     profile
         .categories

@@ -23,7 +23,7 @@ mod threshold;
 pub use bootstrap::bootstrap_bound;
 pub use classification::{ClassMetrics, ConfusionMatrix};
 pub use datacheck::{check_schema, data_gate_passed, DataCheck, DataGate};
-pub use drift::ColumnDrift;
+pub use drift::{ColumnDrift, Distribution};
 pub use error::{Result, ValidateError};
 pub use evaluation::Evaluation;
 pub use gate::{Bootstrap, Gate, ModelCheck, SliceSpec, SliceVerdict, Verdict, DEFAULT_RESAMPLES};

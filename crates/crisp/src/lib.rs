@@ -44,6 +44,13 @@ pub mod profile {
     pub use crisp_profile::*;
 }
 
+/// Self-contained HTML reports: the model page (metrics, verdict, curves, residuals,
+/// importance, drift), the data profile page and the runs page, plotted by plotters as inline
+/// SVG: `crisp-report`.
+pub mod report {
+    pub use crisp_report::*;
+}
+
 /// Runs that are remembered: the SQLite run store, filters, comparison and lineage:
 /// `crisp-track` (cargo feature `track`).
 #[cfg(feature = "track")]

@@ -1,0 +1,227 @@
+//! The HTML pages of `train --html` and `validate --html`: crisp-report's model page filled
+//! from a training run or a gate run. The importance and drift are computed here, only when
+//! a page is asked for, on the rows the model was evaluated on.
+
+use std::path::Path;
+
+use crisp_artifact::ArtifactHeader;
+use crisp_core::Result;
+use crisp_report::{model_page, ColumnWeight, ModelReport, Outcomes};
+use crisp_train::{
+    drift_distributions, permutation_importance, FittedModel, GateRun, ImportanceOptions,
+    Predictions, Scored, TargetValues, TrainRun,
+};
+use crisp_validate::DataProfile;
+
+/// The true and predicted targets of `scored`, as the page draws them.
+fn outcomes<'a>(model: &'a FittedModel, scored: &'a Scored) -> Option<Outcomes<'a>> {
+    match (&scored.truth, &scored.predictions) {
+        (TargetValues::Classes(truth), Predictions::Classes { labels, proba, .. }) => {
+            Some(Outcomes::Classes {
+                classes: &model.target.classes,
+                truth,
+                predicted: labels,
+                proba: proba.as_deref(),
+            })
+        }
+        (TargetValues::Values(truth), Predictions::Values(predicted)) => {
+            Some(Outcomes::Values { truth, predicted })
+        }
+        _ => None,
+    }
+}
+
+/// Permutation importance of `model`'s input columns on the rows of `scored`.
+fn importance(
+    model: &FittedModel,
+    scored: &Scored,
+    source: &str,
+    seed: u64,
+) -> Result<(Vec<ColumnWeight>, String)> {
+    let options = ImportanceOptions {
+        seed,
+        ..ImportanceOptions::default()
+    };
+    let measured = permutation_importance(model, &scored.frame, &scored.truth, source, &options)?;
+    let weights = measured
+        .columns
+        .iter()
+        .map(|c| ColumnWeight {
+            column: c.column.clone(),
+            value: c.mean,
+        })
+        .collect();
+    let what = format!(
+        "{} worsening when shuffled (mean of {} shuffles, {} rows)",
+        measured.metric, measured.repeats, measured.rows
+    );
+    Ok((weights, what))
+}
+
+fn header_summary(header: &ArtifactHeader) -> Vec<(String, String)> {
+    vec![
+        (
+            "model".into(),
+            format!("{} ({})", header.model, header.model_description),
+        ),
+        (
+            "target".into(),
+            format!("{} ({})", header.target, header.task),
+        ),
+        (
+            "parameters".into(),
+            if header.model_params.is_empty() {
+                "the model's defaults".to_string()
+            } else {
+                header
+                    .model_params
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
+        ),
+        (
+            "input columns".into(),
+            header.input_schema.columns.len().to_string(),
+        ),
+        ("seed".into(), header.seed.to_string()),
+    ]
+}
+
+/// The page of a training run whose artifact has `header` and was written to `artifact`.
+pub fn train_page(
+    run: &TrainRun,
+    header: &ArtifactHeader,
+    test_source: &str,
+    artifact: &Path,
+    run_id: Option<u64>,
+) -> Result<String> {
+    let mut summary = header_summary(header);
+    summary.extend([
+        (
+            "training data".into(),
+            format!("{} ({} rows)", header.data.source, header.data.rows),
+        ),
+        ("evaluated on".into(), test_source.to_string()),
+        (
+            "rows".into(),
+            format!("{} fitted, {} evaluated", run.rows_train, run.rows_test),
+        ),
+        (
+            "refit on every row".into(),
+            if run.refit { "yes" } else { "no" }.into(),
+        ),
+        (
+            "training time".into(),
+            format!("{:.2} s", run.train_seconds),
+        ),
+        ("artifact".into(), artifact.display().to_string()),
+    ]);
+    if let Some(id) = run_id {
+        summary.push(("recorded run".into(), id.to_string()));
+    }
+    let mut report = ModelReport::new(
+        "train",
+        format!(
+            "crisp train: {} predicting '{}'",
+            header.model, header.target
+        ),
+        &run.evaluation.metrics,
+    );
+    report.subtitle = format!("{} · crisp {}", header.data.source, crisp_core::VERSION);
+    report.summary = summary;
+    let drift;
+    match &run.held_out {
+        Some(held_out) => {
+            report.outcomes = outcomes(&held_out.model, &held_out.scored);
+            report.importance = Some(importance(
+                &held_out.model,
+                &held_out.scored,
+                test_source,
+                header.seed,
+            )?);
+            drift = drift_distributions(&run.profile, &held_out.scored.frame)?;
+            report.drift = &drift;
+            report.drift_against = "the evaluated rows".into();
+        }
+        None => report.notes.push(
+            "Cross-validation keeps each fold's metrics, not its predictions: the plots need \
+             held-out rows (--test-fraction or --test-data)."
+                .into(),
+        ),
+    }
+    model_page(&report)
+}
+
+/// What `validate --html` draws besides the gate run.
+pub struct ValidateView<'a> {
+    /// The artifact's path, as given.
+    pub model_path: &'a str,
+    /// The data's path.
+    pub source: &'a str,
+    /// The baseline's path, when there is one.
+    pub baseline_path: Option<String>,
+    /// The gate's PSI limit.
+    pub max_psi: Option<f64>,
+    /// Seeds the importance's shuffles.
+    pub seed: u64,
+}
+
+/// The page of a gate run of the model with `header` and training `profile`.
+pub fn validate_page(
+    run: &GateRun,
+    model: &FittedModel,
+    header: &ArtifactHeader,
+    profile: &DataProfile,
+    view: &ValidateView<'_>,
+) -> Result<String> {
+    let empty = Default::default();
+    let metrics = run
+        .scored
+        .as_ref()
+        .map_or(&empty, |s| &s.evaluation.metrics);
+    let mut report = ModelReport::new(
+        "validate",
+        format!("crisp validate: {} on {}", header.model, view.source),
+        metrics,
+    );
+    report.subtitle = format!("{} · crisp {}", view.model_path, crisp_core::VERSION);
+    let mut summary = vec![("artifact".to_string(), view.model_path.to_string())];
+    summary.extend(header_summary(header));
+    summary.push((
+        "trained on".into(),
+        format!("{} ({} rows)", header.data.source, header.data.rows),
+    ));
+    summary.push(("validated on".into(), view.source.to_string()));
+    if let Some(scored) = &run.scored {
+        summary.push((
+            "rows".into(),
+            format!(
+                "{} evaluated, {} without a target skipped",
+                scored.rows, scored.rows_missing_target
+            ),
+        ));
+    }
+    if let Some(path) = &view.baseline_path {
+        summary.push(("baseline".into(), path.clone()));
+    }
+    report.summary = summary;
+    report.verdict = Some(&run.verdict);
+    report.baseline = run.baseline.as_ref().map(|b| &b.evaluation.metrics);
+    report.max_psi = view.max_psi;
+    let drift;
+    match &run.scored {
+        Some(scored) => {
+            report.outcomes = outcomes(model, scored);
+            report.importance = Some(importance(model, scored, view.source, view.seed)?);
+            drift = drift_distributions(profile, &scored.frame)?;
+            report.drift = &drift;
+            report.drift_against = "the validation data".into();
+        }
+        None => report.notes.push(
+            "The data does not match the model's input schema: the model was not run.".into(),
+        ),
+    }
+    model_page(&report)
+}
