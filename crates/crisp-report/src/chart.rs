@@ -563,11 +563,12 @@ pub fn bars_by_bin(
     );
     let y_top = if hi > 0.0 { hi * 1.08 } else { 1.0 };
     let (every, rotate) = label_layout(bins, size.0 - 100, 18);
+    let widest_bin = bins.iter().map(|b| b.chars().count().min(18)).max().unwrap_or(1);
     svg(size, |root| {
         let mut chart = ChartBuilder::on(root)
             .margin(12)
             .margin_right(34)
-            .x_label_area_size(if rotate { 160 } else { 40 })
+            .x_label_area_size(if rotate { 44 + 8 * widest_bin as u32 } else { 40 })
             .y_label_area_size(56)
             .build_cartesian_2d(segments(n).into_segmented(), 0.0..y_top)?;
         chart
