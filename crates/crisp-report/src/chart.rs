@@ -146,6 +146,11 @@ fn label_layout(labels: &[String], width: u32, max_chars: usize) -> (usize, bool
     }
 }
 
+/// How many value labels fit on a vertical axis of `pixels`: one per 30 px, 3 to 10.
+fn y_ticks(pixels: u32) -> usize {
+    (pixels / 30).clamp(3, 10) as usize
+}
+
 /// A number short enough for an axis tick or a bar label.
 pub fn short(v: f64) -> String {
     let a = v.abs();
@@ -247,6 +252,7 @@ pub fn line_chart(lines: &[Line], axes: &Axes, diagonal: bool, size: Size) -> Re
             .x_desc(axes.x.as_str())
             .y_desc(axes.y.as_str())
             .x_label_formatter(&|v| tick(*v, whole_x))
+            .y_labels(y_ticks(size.1.saturating_sub(64)))
             .y_label_formatter(&|v| short(*v))
             .label_style((FONT, 16))
             .light_line_style(RGBColor(0xee, 0xee, 0xee))
@@ -563,12 +569,20 @@ pub fn bars_by_bin(
     );
     let y_top = if hi > 0.0 { hi * 1.08 } else { 1.0 };
     let (every, rotate) = label_layout(bins, size.0 - 100, 18);
-    let widest_bin = bins.iter().map(|b| b.chars().count().min(18)).max().unwrap_or(1);
+    let widest_bin = bins
+        .iter()
+        .map(|b| b.chars().count().min(18))
+        .max()
+        .unwrap_or(1);
     svg(size, |root| {
         let mut chart = ChartBuilder::on(root)
             .margin(12)
             .margin_right(34)
-            .x_label_area_size(if rotate { 44 + 8 * widest_bin as u32 } else { 40 })
+            .x_label_area_size(if rotate {
+                44 + 8 * widest_bin as u32
+            } else {
+                40
+            })
             .y_label_area_size(56)
             .build_cartesian_2d(segments(n).into_segmented(), 0.0..y_top)?;
         chart
@@ -586,6 +600,13 @@ pub fn bars_by_bin(
                     .unwrap_or_default(),
                 _ => String::new(),
             })
+            .y_labels(y_ticks(size.1.saturating_sub(
+                24 + if rotate {
+                    44 + 8 * widest_bin as u32
+                } else {
+                    40
+                },
+            )))
             .y_label_formatter(&|v| short(*v))
             .y_label_style((FONT, 15))
             .light_line_style(RGBColor(0xee, 0xee, 0xee))
@@ -661,6 +682,7 @@ pub fn scatter(
             .x_desc(axes.x.as_str())
             .y_desc(axes.y.as_str())
             .x_label_formatter(&|v| tick(*v, whole_x))
+            .y_labels(y_ticks(size.1.saturating_sub(64)))
             .y_label_formatter(&|v| short(*v))
             .label_style((FONT, 16))
             .light_line_style(RGBColor(0xee, 0xee, 0xee))
