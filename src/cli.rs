@@ -347,6 +347,10 @@ pub struct ValidateArgs {
     /// Refuse the model unless ARTIFACT.sig is its signature by this public key (`crisp keygen`).
     #[arg(long, value_name = "KEY.pub")]
     pub verify_key: Option<PathBuf>,
+    /// Refuse the baseline unless its .sig is its signature by this public key (the deployed
+    /// model a candidate is compared with is usually signed too).
+    #[arg(long, value_name = "KEY.pub", requires = "baseline")]
+    pub baseline_verify_key: Option<PathBuf>,
     #[command(flatten)]
     #[serde(flatten)]
     pub read: ReadArgs,

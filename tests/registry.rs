@@ -484,6 +484,24 @@ fn signatures_verify_and_refuse_modified_files_other_keys_and_missing_signatures
         "key.pub",
     ])
     .ok();
+    // The baseline is checked with its own key: signed by key, refused under other.
+    let validate_with_baseline = |baseline_key: &str| {
+        dir.crisp([
+            "validate",
+            "--model",
+            "m.crisp",
+            "--data",
+            iris,
+            "--threshold",
+            "accuracy>=baseline-0.05",
+            "--baseline",
+            "m.crisp",
+            "--baseline-verify-key",
+            baseline_key,
+        ])
+    };
+    validate_with_baseline("key.pub").ok();
+    validate_with_baseline("other.pub").error(&["m.crisp.sig does not verify with other.pub"]);
     dir.crisp([
         "predict",
         "--model",

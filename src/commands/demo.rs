@@ -122,6 +122,7 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
             html: Some(out_dir.join("validate_report.html")),
             bless: true,
             verify_key: None,
+            baseline_verify_key: None,
             read: ReadArgs::default(),
         },
         &Tracking::off(),

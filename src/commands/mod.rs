@@ -76,7 +76,11 @@ fn resolve_registry_paths(command: &mut Command, tracking: &Tracking) -> Result<
             }
             resolve(&mut args.model)?;
             sign::verify(&args.model, args.verify_key.as_deref())?;
-            args.baseline.as_mut().map_or(Ok(()), resolve)
+            if let Some(baseline) = args.baseline.as_mut() {
+                resolve(baseline)?;
+                sign::verify(baseline, args.baseline_verify_key.as_deref())?;
+            }
+            Ok(())
         }
         Command::Inspect(args) => resolve(&mut args.artifact),
         _ => Ok(()),

@@ -51,6 +51,11 @@ pub mod report {
     pub use crisp_report::*;
 }
 
+/// Ed25519 keys and detached artifact signatures: `crisp-sign`.
+pub mod sign {
+    pub use crisp_sign::*;
+}
+
 /// Runs that are remembered: the SQLite run store, filters, comparison and lineage:
 /// `crisp-track` (cargo feature `track`).
 #[cfg(feature = "track")]
