@@ -15,8 +15,6 @@
 //! `model.html` into OUT_DIR, by default `crisp-notebooks/deploy_adult/` under the system's
 //! temporary directory; a store left there by an earlier run is replaced).
 
-#[path = "model_page.rs"]
-mod model_page;
 #[path = "notebook.rs"]
 mod notebook;
 
@@ -288,7 +286,7 @@ fn model_card(
         .as_ref()
         .ok_or("the run kept no held-out rows")?;
     let mut drift = Vec::new();
-    model_page::add_plots(
+    crisp_report::add_model_plots(
         &mut report,
         &mut drift,
         &held_out.model,

@@ -10,8 +10,6 @@
 //! (writes `validate.html` into OUT_DIR, by default `crisp-notebooks/evaluate_adult/` under
 //! the system's temporary directory).
 
-#[path = "model_page.rs"]
-mod model_page;
 #[path = "notebook.rs"]
 mod notebook;
 
@@ -229,7 +227,7 @@ fn validate_page(run: &GateRun, model: &Artifact) -> Result<String, Box<dyn std:
     report.baseline = run.baseline.as_ref().map(|b| &b.evaluation.metrics);
     report.max_psi = Some(0.2);
     let mut drift = Vec::new();
-    model_page::add_plots(
+    crisp_report::add_model_plots(
         &mut report,
         &mut drift,
         &model.model,

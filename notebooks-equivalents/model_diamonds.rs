@@ -8,8 +8,6 @@
 //! (writes `model.html` into OUT_DIR, by default `crisp-notebooks/model_diamonds/` under the
 //! system's temporary directory).
 
-#[path = "model_page.rs"]
-mod model_page;
 #[path = "notebook.rs"]
 mod notebook;
 
@@ -171,7 +169,7 @@ fn winner_page(run: &TrainRun, board: &Leaderboard) -> Result<String, Box<dyn st
         .as_ref()
         .ok_or("the run kept no held-out rows to plot")?;
     let mut drift = Vec::new();
-    model_page::add_plots(
+    crisp_report::add_model_plots(
         &mut report,
         &mut drift,
         &held_out.model,

@@ -6,57 +6,9 @@ use std::path::Path;
 
 use crisp_artifact::ArtifactHeader;
 use crisp_core::Result;
-use crisp_report::{model_page, ColumnWeight, ModelReport, Outcomes};
-use crisp_train::{
-    drift_distributions, permutation_importance, FittedModel, GateRun, ImportanceOptions,
-    Predictions, Scored, TargetValues, TrainRun,
-};
+use crisp_report::{add_model_plots, model_page, ModelReport};
+use crisp_train::{FittedModel, GateRun, TrainRun};
 use crisp_validate::DataProfile;
-
-/// The true and predicted targets of `scored`, as the page draws them.
-fn outcomes<'a>(model: &'a FittedModel, scored: &'a Scored) -> Option<Outcomes<'a>> {
-    match (&scored.truth, &scored.predictions) {
-        (TargetValues::Classes(truth), Predictions::Classes { labels, proba, .. }) => {
-            Some(Outcomes::Classes {
-                classes: &model.target.classes,
-                truth,
-                predicted: labels,
-                proba: proba.as_deref(),
-            })
-        }
-        (TargetValues::Values(truth), Predictions::Values(predicted)) => {
-            Some(Outcomes::Values { truth, predicted })
-        }
-        _ => None,
-    }
-}
-
-/// Permutation importance of `model`'s input columns on the rows of `scored`.
-fn importance(
-    model: &FittedModel,
-    scored: &Scored,
-    source: &str,
-    seed: u64,
-) -> Result<(Vec<ColumnWeight>, String)> {
-    let options = ImportanceOptions {
-        seed,
-        ..ImportanceOptions::default()
-    };
-    let measured = permutation_importance(model, &scored.frame, &scored.truth, source, &options)?;
-    let weights = measured
-        .columns
-        .iter()
-        .map(|c| ColumnWeight {
-            column: c.column.clone(),
-            value: c.mean,
-        })
-        .collect();
-    let what = format!(
-        "{} worsening when shuffled (mean of {} shuffles, {} rows)",
-        measured.metric, measured.repeats, measured.rows
-    );
-    Ok((weights, what))
-}
 
 fn header_summary(header: &ArtifactHeader) -> Vec<(String, String)> {
     vec![
@@ -131,18 +83,18 @@ pub fn train_page(
     );
     report.subtitle = format!("{} · crisp {}", header.data.source, crisp_core::VERSION);
     report.summary = summary;
-    let drift;
+    let mut drift = Vec::new();
     match &run.held_out {
         Some(held_out) => {
-            report.outcomes = outcomes(&held_out.model, &held_out.scored);
-            report.importance = Some(importance(
+            add_model_plots(
+                &mut report,
+                &mut drift,
                 &held_out.model,
                 &held_out.scored,
+                &run.profile,
                 test_source,
                 header.seed,
-            )?);
-            drift = drift_distributions(&run.profile, &held_out.scored.frame)?;
-            report.drift = &drift;
+            )?;
             report.drift_against = "the evaluated rows".into();
         }
         None => report.notes.push(
@@ -210,13 +162,18 @@ pub fn validate_page(
     report.verdict = Some(&run.verdict);
     report.baseline = run.baseline.as_ref().map(|b| &b.evaluation.metrics);
     report.max_psi = view.max_psi;
-    let drift;
+    let mut drift = Vec::new();
     match &run.scored {
         Some(scored) => {
-            report.outcomes = outcomes(model, scored);
-            report.importance = Some(importance(model, scored, view.source, view.seed)?);
-            drift = drift_distributions(profile, &scored.frame)?;
-            report.drift = &drift;
+            add_model_plots(
+                &mut report,
+                &mut drift,
+                model,
+                scored,
+                profile,
+                view.source,
+                view.seed,
+            )?;
             report.drift_against = "the validation data".into();
         }
         None => report.notes.push(

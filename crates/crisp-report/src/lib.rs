@@ -8,7 +8,9 @@ pub mod html;
 mod model;
 mod profile;
 mod runs;
+mod scored;
 
 pub use model::{model_page, ColumnWeight, ModelReport, Outcomes};
 pub use profile::profile_page;
 pub use runs::{runs_page, RunPoint};
+pub use scored::{add_model_plots, importance, outcomes};

@@ -1,17 +1,19 @@
-//! The plots of a model page from a model and the rows it was scored on: the same small
-//! assembly as `crisp train --html` and `crisp validate --html` (src/html_report.rs), shared
-//! by `model_diamonds` and `evaluate_adult` with `#[path = "model_page.rs"] mod model_page;`.
+//! A model page's plots from crisp-train's types: a model and the labeled rows it was scored
+//! on give the outcomes (curves, confusion matrix, residuals), the permutation importance, and
+//! the drift of those rows from the training profile. `crisp train --html`, `crisp validate
+//! --html` and the walkthroughs fill their pages with [`add_model_plots`].
 
 use crisp_core::Result;
-use crisp_report::{ColumnWeight, ModelReport, Outcomes};
 use crisp_train::{
     drift_distributions, permutation_importance, FittedModel, ImportanceOptions, Predictions,
     Scored, TargetValues,
 };
 use crisp_validate::{ColumnDrift, DataProfile, Distribution};
 
-/// The true and predicted targets of `scored`, as the page draws them (confusion matrix and
-/// curves for classes, residuals for numbers).
+use crate::model::{ColumnWeight, ModelReport, Outcomes};
+
+/// The true and predicted targets of `scored`, as the page draws them; `None` when the model
+/// predicts another kind of target than the rows hold.
 pub fn outcomes<'a>(model: &'a FittedModel, scored: &'a Scored) -> Option<Outcomes<'a>> {
     match (&scored.truth, &scored.predictions) {
         (TargetValues::Classes(truth), Predictions::Classes { labels, proba, .. }) => {
@@ -29,8 +31,11 @@ pub fn outcomes<'a>(model: &'a FittedModel, scored: &'a Scored) -> Option<Outcom
     }
 }
 
-/// Permutation importance of `model`'s input columns on the rows of `scored`: how much the
-/// ranking metric worsens when one column is shuffled.
+/// The permutation importance of `model`'s input columns on the rows of `scored` (read from
+/// `source`), as the page's bars and what they measure.
+///
+/// # Errors
+/// Those of predicting and scoring.
 pub fn importance(
     model: &FittedModel,
     scored: &Scored,
@@ -57,10 +62,13 @@ pub fn importance(
     Ok((weights, what))
 }
 
-/// Fills `report` with the plots of `model` on `scored`: outcomes, importance, and the drift
-/// of the scored rows against the training `profile` (kept in `drift`, which the report
-/// borrows).
-pub fn add_plots<'a>(
+/// Fills `report` with the plots of `model` on `scored`: outcomes, importance (seeded by
+/// `seed`), and the drift of the scored rows from the training `profile`, which is kept in
+/// `drift` for the report to borrow.
+///
+/// # Errors
+/// Those of predicting, scoring and comparing with the profile.
+pub fn add_model_plots<'a>(
     report: &mut ModelReport<'a>,
     drift: &'a mut Vec<(ColumnDrift, Distribution)>,
     model: &'a FittedModel,
