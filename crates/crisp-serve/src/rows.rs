@@ -62,7 +62,37 @@ pub struct Records {
 enum Values {
     Numbers(Vec<Option<f64>>),
     Booleans(Vec<Option<bool>>),
-    Text(Vec<Option<String>>),
+    Text(Texts),
+}
+
+/// Text values back to back in one buffer (no allocation per value).
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Texts {
+    buffer: String,
+    /// Each value's start and end in `buffer`, or `None` for null.
+    spans: Vec<Option<(usize, usize)>>,
+}
+
+impl Texts {
+    fn push(&mut self, value: Option<&str>) {
+        let span = value.map(|v| {
+            let start = self.buffer.len();
+            self.buffer.push_str(v);
+            (start, self.buffer.len())
+        });
+        self.spans.push(span);
+    }
+
+    fn values(&self) -> impl Iterator<Item = Option<&str>> {
+        self.spans.iter().map(|s| s.map(|(a, b)| &self.buffer[a..b]))
+    }
+
+    fn extend(&mut self, other: &Texts) {
+        let offset = self.buffer.len();
+        self.buffer.push_str(&other.buffer);
+        let moved = other.spans.iter().map(|s| s.map(|(a, b)| (a + offset, b + offset)));
+        self.spans.extend(moved);
+    }
 }
 
 impl Values {
@@ -70,7 +100,9 @@ impl Values {
         match kind {
             ColumnKind::Float | ColumnKind::Integer => Values::Numbers(Vec::new()),
             ColumnKind::Boolean => Values::Booleans(Vec::new()),
-            ColumnKind::Text | ColumnKind::Date | ColumnKind::Datetime => Values::Text(Vec::new()),
+            ColumnKind::Text | ColumnKind::Date | ColumnKind::Datetime => {
+                Values::Text(Texts::default())
+            }
         }
     }
 
@@ -78,7 +110,7 @@ impl Values {
         match self {
             Values::Numbers(v) => v.len(),
             Values::Booleans(v) => v.len(),
-            Values::Text(v) => v.len(),
+            Values::Text(v) => v.spans.len(),
         }
     }
 
@@ -89,7 +121,7 @@ impl Values {
             (Values::Numbers(v), Cell::Null) => v.push(None),
             (Values::Booleans(v), Cell::Boolean(b)) => v.push(Some(b)),
             (Values::Booleans(v), Cell::Null) => v.push(None),
-            (Values::Text(v), cell) => v.push(cell.into_text()),
+            (Values::Text(v), cell) => v.push(cell.into_text().as_deref()),
             (_, cell) => {
                 self.become_text();
                 self.push(cell);
@@ -97,12 +129,24 @@ impl Values {
         }
     }
 
+    /// Append a text value: kept as text in a text column, and turning any other column into
+    /// text.
+    fn push_text(&mut self, value: &str) {
+        if !matches!(self, Values::Text(_)) {
+            self.become_text();
+        }
+        if let Values::Text(v) = self {
+            v.push(Some(value));
+        }
+    }
+
     fn become_text(&mut self) {
-        let text = match self {
-            Values::Numbers(v) => v.iter().map(|x| x.map(|x| x.to_string())).collect(),
-            Values::Booleans(v) => v.iter().map(|b| b.map(|b| b.to_string())).collect(),
+        let mut text = Texts::default();
+        match self {
+            Values::Numbers(v) => v.iter().for_each(|x| text.push(x.map(|x| x.to_string()).as_deref())),
+            Values::Booleans(v) => v.iter().for_each(|b| text.push(b.map(|b| b.to_string()).as_deref())),
             Values::Text(_) => return,
-        };
+        }
         *self = Values::Text(text);
     }
 
@@ -114,7 +158,7 @@ impl Values {
         match (self, other) {
             (Values::Numbers(a), Values::Numbers(b)) => a.extend_from_slice(b),
             (Values::Booleans(a), Values::Booleans(b)) => a.extend_from_slice(b),
-            (Values::Text(a), Values::Text(b)) => a.extend_from_slice(b),
+            (Values::Text(a), Values::Text(b)) => a.extend(b),
             _ => unreachable!("extend is called only on columns of the same kind"),
         }
     }
@@ -123,7 +167,7 @@ impl Values {
         match self {
             Values::Numbers(v) => Column::new(name.into(), v),
             Values::Booleans(v) => Column::new(name.into(), v),
-            Values::Text(v) => Column::new(name.into(), v),
+            Values::Text(v) => Column::new(name.into(), v.values().collect::<Vec<_>>()),
         }
     }
 }
@@ -170,7 +214,6 @@ enum Cell {
     Null,
     Number(f64),
     Boolean(bool),
-    Text(String),
 }
 
 impl Cell {
@@ -178,7 +221,6 @@ impl Cell {
         match self {
             Cell::Null => None,
             Cell::Number(x) => Some(x.to_string()),
-            Cell::Text(text) => Some(text),
             Cell::Boolean(b) => Some(b.to_string()),
         }
     }
@@ -392,11 +434,17 @@ impl<'de> Visitor<'de> for RecordSeed<'_, '_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let reader = self.reader;
-        while let Some(key) = map.next_key_seed(KeySeed(reader.index))? {
+        let mut guess = 0;
+        while let Some(key) = map.next_key_seed(KeySeed {
+            index: reader.index,
+            schema: reader.schema,
+            guess,
+        })? {
             let Some(i) = key else {
                 map.next_value::<IgnoredAny>()?;
                 continue;
             };
+            guess = i + 1;
             let column = &reader.schema.columns[i].name;
             if reader.records.columns[i].len() >= self.row {
                 let mut error = ApiError::new(
@@ -407,8 +455,8 @@ impl<'de> Visitor<'de> for RecordSeed<'_, '_> {
                 error.row = Some(self.row);
                 return Err(reader.fail(error));
             }
-            match map.next_value_seed(CellSeed)? {
-                Ok(cell) => reader.records.columns[i].push(cell),
+            match map.next_value_seed(CellSeed(&mut reader.records.columns[i]))? {
+                Ok(()) => {}
                 Err(what) => {
                     let mut error = ApiError::new(
                         ErrorKind::InvalidInput,
@@ -428,8 +476,13 @@ impl<'de> Visitor<'de> for RecordSeed<'_, '_> {
 }
 
 /// A record's key: the index of the input column it names, if it names one (read without
-/// allocating).
-struct KeySeed<'a>(&'a HashMap<&'a str, usize>);
+/// allocating). Clients usually send every record's keys in the same order, so the column
+/// after the previous key is tried before the hash map.
+struct KeySeed<'a> {
+    index: &'a HashMap<&'a str, usize>,
+    schema: &'a Schema,
+    guess: usize,
+}
 
 impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
     type Value = Option<usize>;
@@ -446,59 +499,63 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
         f.write_str("a column name")
     }
 
-    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(self.0.get(v).copied())
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        match self.schema.columns.get(self.guess) {
+            Some(c) if c.name == v => Ok(Some(self.guess)),
+            _ => Ok(self.index.get(v).copied()),
+        }
     }
 }
 
-/// One value: a cell, or what it is when it cannot be one (an array or an object).
-struct CellSeed;
+/// One value, appended to its column; or what it is when it cannot be a cell (an array or an
+/// object).
+struct CellSeed<'v>(&'v mut Values);
 
-impl<'de> DeserializeSeed<'de> for CellSeed {
-    type Value = Result<Cell, &'static str>;
+impl<'de> DeserializeSeed<'de> for CellSeed<'_> {
+    type Value = Result<(), &'static str>;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for CellSeed {
-    type Value = Result<Cell, &'static str>;
+impl<'de> Visitor<'de> for CellSeed<'_> {
+    type Value = Result<(), &'static str>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a number, text, true, false or null")
     }
 
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(Ok(Cell::Null))
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        self.0.push(Cell::Null);
+        Ok(Ok(()))
     }
 
-    fn visit_none<E>(self) -> Result<Self::Value, E> {
-        Ok(Ok(Cell::Null))
+    fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        self.visit_unit()
     }
 
-    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(Ok(Cell::Boolean(v)))
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        self.0.push(Cell::Boolean(v));
+        Ok(Ok(()))
     }
 
-    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(Ok(Cell::Number(v as f64)))
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        self.visit_f64(v as f64)
     }
 
-    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(Ok(Cell::Number(v as f64)))
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        self.visit_f64(v as f64)
     }
 
-    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
-        Ok(Ok(Cell::Number(v)))
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        self.0.push(Cell::Number(v));
+        Ok(Ok(()))
     }
 
-    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(Ok(Cell::Text(v.to_string())))
-    }
-
-    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
-        Ok(Ok(Cell::Text(v)))
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        self.0.push_text(v);
+        Ok(Ok(()))
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
