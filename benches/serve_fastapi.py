@@ -26,7 +26,7 @@ def train(data_csv, out):
 
     frame = pd.read_csv(data_csv)
     y = frame.pop(TARGET)
-    text = [c for c in frame.columns if frame[c].dtype == object]
+    text = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
     numbers = [c for c in frame.columns if c not in text]
     encode = ColumnTransformer(
         [

@@ -18,8 +18,9 @@
 # missing); work files go to $CRISP_BENCH_DIR (default /var/tmp/crisp-bench-data).
 #
 # Servers: `crisp serve` with its defaults (one prediction thread per core, tokio's runtime);
-# uvicorn with 2 worker processes (FastAPI's usual deployment on 2 cores), each with the pickled
-# scikit-learn Pipeline (OrdinalEncoder + HistGradientBoostingClassifier, default settings).
+# uvicorn with 2 worker processes (FastAPI's usual deployment on 2 cores) and OMP_NUM_THREADS=1,
+# each with the pickled scikit-learn Pipeline (OrdinalEncoder + HistGradientBoostingClassifier,
+# default settings).
 # Connections: 32 for single rows, 8 for 1,000 rows; wrk with 2 threads.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -128,7 +129,9 @@ measure crisp "$PORT_CRISP" 1000 8
 stop_server
 
 echo "FastAPI + scikit-learn (uvicorn, 2 workers) ..." >&2
-(cd benches && MODEL_PKL="$WORK/adult-serve.pkl" exec "$VENV/bin/python" -m uvicorn serve_fastapi:app \
+# One OpenMP thread per worker: scikit-learn's predict otherwise starts a thread per core in
+# each worker, and concurrent requests then fight over the 2 cores (5-10x slower here).
+(cd benches && OMP_NUM_THREADS=1 MODEL_PKL="$WORK/adult-serve.pkl" exec "$VENV/bin/python" -m uvicorn serve_fastapi:app \
   --host 127.0.0.1 --port "$PORT_FASTAPI" --workers 2 --log-level warning) 2>"$WORK/serve-fastapi.log" &
 SERVER_PID=$!
 wait_healthy "$PORT_FASTAPI"

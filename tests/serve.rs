@@ -117,7 +117,11 @@ impl Server {
             if let Some(status) = self.child.try_wait().unwrap() {
                 return status;
             }
-            assert!(Instant::now() < deadline, "crisp serve did not stop:\n{}", self.stderr());
+            assert!(
+                Instant::now() < deadline,
+                "crisp serve did not stop:\n{}",
+                self.stderr()
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
     }
@@ -230,7 +234,14 @@ fn records(frame: &DataFrame) -> Vec<Value> {
 /// comparison go through the same parser, and equal text gives equal numbers.
 fn crisp_predict(dir: &Dir, model: &str, data: &str) -> Predicted {
     dir.crisp([
-        "predict", "--model", model, "--data", data, "--proba", "--out", "predicted.csv",
+        "predict",
+        "--model",
+        model,
+        "--data",
+        data,
+        "--proba",
+        "--out",
+        "predicted.csv",
     ])
     .ok();
     let text = dir.read("predicted.csv");
@@ -259,7 +270,10 @@ type Predicted = Vec<(String, Vec<(String, f64)>)>;
 fn assert_same(got: &Predicted, want: &Predicted) {
     assert_eq!(got.len(), want.len(), "rows");
     if let Some(i) = (0..got.len()).find(|&i| got[i] != want[i]) {
-        panic!("row {i}: got {:?}, crisp predict gave {:?}", got[i], want[i]);
+        panic!(
+            "row {i}: got {:?}, crisp predict gave {:?}",
+            got[i], want[i]
+        );
     }
 }
 
@@ -300,7 +314,12 @@ fn predictions_over_http_equal_crisp_predict_for_json_csv_and_concurrent_single_
     let reply = server.post_json("/predict?proba=true", &json!({ "rows": rows }));
     assert_same(&answered(&reply), &expected);
     let csv = dir.read("rows.csv");
-    let reply = server.request("POST", "/predict?proba=true", Some("text/csv"), csv.as_bytes());
+    let reply = server.request(
+        "POST",
+        "/predict?proba=true",
+        Some("text/csv"),
+        csv.as_bytes(),
+    );
     assert_same(&answered(&reply), &expected);
     // Without proba: the labels only.
     let reply = server.post_json("/predict", &json!({ "rows": rows[..3] }));
@@ -332,7 +351,11 @@ fn predictions_over_http_equal_crisp_predict_for_json_csv_and_concurrent_single_
     );
     // One log line per request, with its latency and rows (stderr is read by another thread,
     // so the last lines may take a moment).
-    let request_lines = |log: &str| log.lines().filter(|l| l.contains("crisp_serve::request")).count();
+    let request_lines = |log: &str| {
+        log.lines()
+            .filter(|l| l.contains("crisp_serve::request"))
+            .count()
+    };
     let deadline = Instant::now() + Duration::from_secs(10);
     while request_lines(&server.stderr()) < 3 + rows.len() + 1 && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(20));
@@ -354,7 +377,14 @@ fn bad_requests_get_their_own_4xx_naming_the_column_and_row() {
     train_adult(&dir, "adult.crisp", &["--config", "strict.toml"]);
     let server = Server::start(
         &dir,
-        &["--model", "adult.crisp", "--max-body-bytes", "20000", "--max-rows", "5"],
+        &[
+            "--model",
+            "adult.crisp",
+            "--max-body-bytes",
+            "20000",
+            "--max-rows",
+            "5",
+        ],
     );
     let good = json!({"age": 39, "workclass": "State-gov", "fnlwgt": 77516, "education": "Bachelors",
         "education-num": 13, "marital-status": "Never-married", "occupation": "Adm-clerical",
@@ -370,8 +400,17 @@ fn bad_requests_get_their_own_4xx_naming_the_column_and_row() {
     assert_eq!(predict(vec![good.clone()]).status, 200);
     // A wrong type on the second row: the schema check's sentence, with the column, row and value.
     let e = predict(vec![good.clone(), with("age", json!("old"))]).error(422, "invalid_input");
-    assert_eq!((&e["column"], &e["row"], &e["value"]), (&json!("age"), &json!(2), &json!("old")));
-    assert!(e["message"].as_str().unwrap().contains("was integer in training but data row 2 holds 'old'"), "{e}");
+    assert_eq!(
+        (&e["column"], &e["row"], &e["value"]),
+        (&json!("age"), &json!(2), &json!("old"))
+    );
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("was integer in training but data row 2 holds 'old'"),
+        "{e}"
+    );
     // A missing column.
     let mut missing = good.clone();
     missing.as_object_mut().unwrap().remove("occupation");
@@ -379,8 +418,17 @@ fn bad_requests_get_their_own_4xx_naming_the_column_and_row() {
     assert_eq!((&e["column"], &e["row"]), (&json!("occupation"), &json!(3)));
     // An unseen category, with handle_unknown = "error".
     let e = predict(vec![with("race", json!("Martian"))]).error(422, "invalid_input");
-    assert_eq!((&e["column"], &e["row"], &e["value"]), (&json!("race"), &json!(1), &json!("Martian")));
-    assert!(e["message"].as_str().unwrap().contains("not seen in training"), "{e}");
+    assert_eq!(
+        (&e["column"], &e["row"], &e["value"]),
+        (&json!("race"), &json!(1), &json!("Martian"))
+    );
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("not seen in training"),
+        "{e}"
+    );
     // The same in a CSV body.
     let csv = "age,workclass,fnlwgt,education,education-num,marital-status,occupation,relationship,race,sex,capital-gain,capital-loss,hours-per-week,native-country\n\
                39,State-gov,77516,Bachelors,13,Never-married,Adm-clerical,Not-in-family,White,Male,2174,0,40,United-States\n\
@@ -390,17 +438,38 @@ fn bad_requests_get_their_own_4xx_naming_the_column_and_row() {
         .error(422, "invalid_input");
     assert_eq!((&e["column"], &e["row"]), (&json!("race"), &json!(2)));
     let e = server
-        .request("POST", "/predict", Some("text/csv"), b"age,workclass\n1,2,3\n")
+        .request(
+            "POST",
+            "/predict",
+            Some("text/csv"),
+            b"age,workclass\n1,2,3\n",
+        )
         .error(400, "malformed_csv");
-    assert!(e["message"].as_str().unwrap().starts_with("request body: "), "{e}");
+    assert!(
+        e["message"].as_str().unwrap().starts_with("request body: "),
+        "{e}"
+    );
 
     // The body itself.
     let e = server
-        .request("POST", "/predict", Some("application/json"), b"{\"rows\": [")
+        .request(
+            "POST",
+            "/predict",
+            Some("application/json"),
+            b"{\"rows\": [",
+        )
         .error(400, "malformed_json");
-    assert!(e["message"].as_str().unwrap().contains("not valid JSON"), "{e}");
+    assert!(
+        e["message"].as_str().unwrap().contains("not valid JSON"),
+        "{e}"
+    );
     server
-        .request("POST", "/predict", Some("application/json"), b"{\"instances\": []}")
+        .request(
+            "POST",
+            "/predict",
+            Some("application/json"),
+            b"{\"instances\": []}",
+        )
         .error(400, "malformed_json");
     server
         .request("POST", "/predict", Some("application/json"), b"")
@@ -412,8 +481,13 @@ fn bad_requests_get_their_own_4xx_naming_the_column_and_row() {
         .request("POST", "/predict", None, b"{}")
         .error(415, "unsupported_media_type");
     let big = json!({ "rows": vec![good.clone(); 5], "padding": "x".repeat(30_000) });
-    let e = server.post_json("/predict", &big).error(413, "body_too_large");
-    assert!(e["message"].as_str().unwrap().contains("limit of 20000"), "{e}");
+    let e = server
+        .post_json("/predict", &big)
+        .error(413, "body_too_large");
+    assert!(
+        e["message"].as_str().unwrap().contains("limit of 20000"),
+        "{e}"
+    );
     server
         .post_json("/predict", &json!({ "rows": vec![good.clone(); 6] }))
         .error(413, "too_many_rows");
@@ -424,15 +498,29 @@ fn bad_requests_get_their_own_4xx_naming_the_column_and_row() {
     server.get("/nowhere").error(404, "not_found");
 
     // Still serving, and every error counted by kind.
-    assert_eq!(predict(vec![good.clone(); 5]).json()["predictions"].as_array().unwrap().len(), 5);
+    assert_eq!(
+        predict(vec![good.clone(); 5]).json()["predictions"]
+            .as_array()
+            .unwrap()
+            .len(),
+        5
+    );
     let metrics = server.get("/metrics").body;
-    for (kind, n) in [("invalid_input", 4), ("malformed_json", 2), ("unsupported_media_type", 2), ("empty_body", 1)] {
+    for (kind, n) in [
+        ("invalid_input", 4),
+        ("malformed_json", 2),
+        ("unsupported_media_type", 2),
+        ("empty_body", 1),
+    ] {
         assert!(
             metrics.contains(&format!("crisp_errors_total{{kind=\"{kind}\"}} {n}\n")),
             "{kind}: {metrics}"
         );
     }
-    assert!(metrics.contains("crisp_requests_total{endpoint=\"/predict\",status=\"422\"} 4\n"), "{metrics}");
+    assert!(
+        metrics.contains("crisp_requests_total{endpoint=\"/predict\",status=\"422\"} 4\n"),
+        "{metrics}"
+    );
     assert!(!server.stderr().contains("panicked"), "{}", server.stderr());
 }
 
@@ -458,8 +546,14 @@ fn health_and_metadata_describe_the_model_and_json_logs_are_json() {
         .collect();
     assert_eq!(inputs.len(), 14, "{inputs:?}");
     assert!(!inputs.contains(&"income"));
-    assert_eq!(meta["input_schema"][0], json!({"name": "age", "type": "integer"}));
-    assert!(meta["metrics"]["accuracy"].as_f64().unwrap() > 0.8, "{meta}");
+    assert_eq!(
+        meta["input_schema"][0],
+        json!({"name": "age", "type": "integer"})
+    );
+    assert!(
+        meta["metrics"]["accuracy"].as_f64().unwrap() > 0.8,
+        "{meta}"
+    );
     assert!(meta["evaluated_rows"].as_u64().unwrap() > 1000, "{meta}");
     assert_eq!(meta["gate"], Value::Null, "not blessed");
     server.get("/nowhere");
@@ -501,7 +595,8 @@ fn reloading_while_requests_are_in_flight_fails_none_of_them() {
             s.spawn(move || {
                 let mut i = t;
                 while !stop.load(Ordering::Relaxed) {
-                    let reply = server.post_json("/predict", &json!({ "rows": [rows[i % rows.len()]] }));
+                    let reply =
+                        server.post_json("/predict", &json!({ "rows": [rows[i % rows.len()]] }));
                     assert_eq!(reply.status, 200, "{}", reply.body);
                     count.fetch_add(1, Ordering::Relaxed);
                     i += 4;
@@ -528,13 +623,22 @@ fn reloading_while_requests_are_in_flight_fails_none_of_them() {
         }
         stop.store(true, Ordering::Relaxed);
     });
-    assert!(count.load(Ordering::Relaxed) > 50, "too few requests to tell");
+    assert!(
+        count.load(Ordering::Relaxed) > 50,
+        "too few requests to tell"
+    );
     // The last swap (the seventh) put b back: its predictions are served.
-    assert_eq!(server.get("/health").json()["artifact_hash"], json!(hash("b.crisp")));
+    assert_eq!(
+        server.get("/health").json()["artifact_hash"],
+        json!(hash("b.crisp"))
+    );
     let reply = server.post_json("/predict?proba=true", &json!({ "rows": rows }));
     assert_same(&answered(&reply), &expected_b);
     let metrics = server.get("/metrics").body;
-    assert!(metrics.contains("crisp_model_reloads_total{result=\"ok\"} 7\n"), "{metrics}");
+    assert!(
+        metrics.contains("crisp_model_reloads_total{result=\"ok\"} 7\n"),
+        "{metrics}"
+    );
 }
 
 #[test]
@@ -556,18 +660,29 @@ fn a_corrupt_artifact_is_refused_and_the_old_model_keeps_serving() {
     let message = e["message"].as_str().unwrap();
     assert!(message.contains("adult.crisp"), "{message}");
     assert!(message.contains("checksum"), "{message}");
-    assert!(message.ends_with("the previous model keeps serving"), "{message}");
+    assert!(
+        message.ends_with("the previous model keeps serving"),
+        "{message}"
+    );
     let reply = server.post_json("/predict?proba=true", &json!({ "rows": rows }));
     assert_same(&answered(&reply), &expected);
     // A file that is not an artifact at all, by SIGHUP: logged, and still serving.
     dir.create("adult.crisp", "age,income\n1,2\n");
     server.signal(libc::SIGHUP);
     let deadline = Instant::now() + Duration::from_secs(30);
-    while !server.get("/metrics").body.contains("crisp_model_reloads_total{result=\"failed\"} 2\n") {
+    while !server
+        .get("/metrics")
+        .body
+        .contains("crisp_model_reloads_total{result=\"failed\"} 2\n")
+    {
         assert!(Instant::now() < deadline, "{}", server.stderr());
         std::thread::sleep(Duration::from_millis(20));
     }
-    assert!(server.stderr().contains("could not reload the model"), "{}", server.stderr());
+    assert!(
+        server.stderr().contains("could not reload the model"),
+        "{}",
+        server.stderr()
+    );
     let reply = server.post_json("/predict?proba=true", &json!({ "rows": rows }));
     assert_same(&answered(&reply), &expected);
 }
@@ -580,24 +695,57 @@ fn a_moved_registry_alias_is_followed_and_an_unblessed_model_is_refused() {
     for m in ["a.crisp", "b.crisp"] {
         dir.crisp(["registry", "push", m, "--name", "adult"]).ok();
     }
-    dir.crisp(["registry", "alias", "adult@1", "production", "--force", "--reason", "test"])
-        .ok();
-    dir.crisp(["serve", "--model", "registry:adult@production", "--require-blessed"])
-        .error(&["not blessed"]);
+    dir.crisp([
+        "registry",
+        "alias",
+        "adult@1",
+        "production",
+        "--force",
+        "--reason",
+        "test",
+    ])
+    .ok();
+    dir.crisp([
+        "serve",
+        "--model",
+        "registry:adult@production",
+        "--require-blessed",
+    ])
+    .error(&["not blessed"]);
     let hash = |name: &str| crisp_core::fingerprint(&std::fs::read(dir.path(name)).unwrap());
     let server = Server::start(
         &dir,
-        &["--model", "registry:adult@production", "--poll-interval", "100ms"],
+        &[
+            "--model",
+            "registry:adult@production",
+            "--poll-interval",
+            "100ms",
+        ],
     );
-    assert_eq!(server.get("/health").json()["artifact_hash"], json!(hash("a.crisp")));
-    dir.crisp(["registry", "alias", "adult@2", "production", "--force", "--reason", "test"])
-        .ok();
+    assert_eq!(
+        server.get("/health").json()["artifact_hash"],
+        json!(hash("a.crisp"))
+    );
+    dir.crisp([
+        "registry",
+        "alias",
+        "adult@2",
+        "production",
+        "--force",
+        "--reason",
+        "test",
+    ])
+    .ok();
     let deadline = Instant::now() + Duration::from_secs(30);
     while server.get("/health").json()["artifact_hash"] != json!(hash("b.crisp")) {
         assert!(Instant::now() < deadline, "{}", server.stderr());
         std::thread::sleep(Duration::from_millis(50));
     }
-    assert!(server.stderr().contains("a registry alias moved"), "{}", server.stderr());
+    assert!(
+        server.stderr().contains("a registry alias moved"),
+        "{}",
+        server.stderr()
+    );
 }
 
 /// Connect and send a request's head and the first half of its body; the request is then in
@@ -627,7 +775,11 @@ fn sigterm_lets_requests_in_flight_finish_then_exits_0() {
     let mut in_flight: Vec<TcpStream> = (0..3).map(|_| half_sent(&server, &csv)).collect();
     // Every request has started (the server counts them) before the signal.
     let deadline = Instant::now() + Duration::from_secs(30);
-    while !server.get("/metrics").body.contains("crisp_requests_in_flight 4\n") {
+    while !server
+        .get("/metrics")
+        .body
+        .contains("crisp_requests_in_flight 4\n")
+    {
         assert!(Instant::now() < deadline, "{}", server.get("/metrics").body);
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -644,7 +796,13 @@ fn sigterm_lets_requests_in_flight_finish_then_exits_0() {
     }
     let status = server.wait();
     assert_eq!(status.code(), Some(0), "{}", server.stderr());
-    assert!(server.stderr().contains("every request in flight was answered"), "{}", server.stderr());
+    assert!(
+        server
+            .stderr()
+            .contains("every request in flight was answered"),
+        "{}",
+        server.stderr()
+    );
 }
 
 #[test]
@@ -657,14 +815,22 @@ fn limits_on_concurrency_and_time_answer_503_and_504() {
     let mut held = half_sent(&server, &csv);
     // The held request has its permit once it is in flight (with the /metrics request asking).
     let deadline = Instant::now() + Duration::from_secs(30);
-    while !server.get("/metrics").body.contains("crisp_requests_in_flight 2\n") {
+    while !server
+        .get("/metrics")
+        .body
+        .contains("crisp_requests_in_flight 2\n")
+    {
         assert!(Instant::now() < deadline, "{}", server.stderr());
         std::thread::sleep(Duration::from_millis(20));
     }
     server
         .request("POST", "/predict", Some("text/csv"), &csv[..200])
         .error(503, "overloaded");
-    assert_eq!(server.get("/health").status, 200, "health answers when predict is full");
+    assert_eq!(
+        server.get("/health").status,
+        200,
+        "health answers when predict is full"
+    );
     held.write_all(&csv[csv.len() / 2..]).unwrap();
     assert_eq!(read_reply(&mut held).status, 200);
     drop(server);

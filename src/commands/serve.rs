@@ -167,5 +167,5 @@ fn on_signals(state: State) -> Result<tokio::sync::oneshot::Receiver<()>> {
 }
 
 fn duration(flag: &str, text: &str) -> Result<Duration> {
-    crisp_train::parse_time_budget(text).map_err(|e| e.prefixed(&format!("{flag}: ")))
+    crisp_train::parse_time_budget(text).map_err(|e| e.prefixed(format!("{flag}: ")))
 }

@@ -88,8 +88,8 @@ impl Artifact {
     /// [`Artifact::read_limited`], also returning the file's bytes (to hash them, for one).
     pub fn read_with_bytes(path: &Path, max_bytes: u64) -> Result<(Self, Vec<u8>)> {
         let bytes = read_file_limited(path, max_bytes)?;
-        let artifact = Self::from_bytes(&bytes)
-            .map_err(|e| e.context(path.display()).file(path.display()))?;
+        let artifact =
+            Self::from_bytes(&bytes).map_err(|e| e.context(path.display()).file(path.display()))?;
         Ok((artifact, bytes))
     }
 

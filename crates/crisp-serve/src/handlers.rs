@@ -33,25 +33,25 @@ pub async fn predict(Shared(state): Shared<State>, request: Request) -> Response
             ),
         )
         .into_response(),
-        Ok(_permit) => match tokio::time::timeout(state.limits.timeout, answer(&state, request))
-            .await
-        {
-            Ok(Ok((body, rows))) => {
-                state.metrics.rows(rows);
-                let mut response = json(StatusCode::OK, body);
-                response.extensions_mut().insert(RowCount(rows));
-                response
+        Ok(_permit) => {
+            match tokio::time::timeout(state.limits.timeout, answer(&state, request)).await {
+                Ok(Ok((body, rows))) => {
+                    state.metrics.rows(rows);
+                    let mut response = json(StatusCode::OK, body);
+                    response.extensions_mut().insert(RowCount(rows));
+                    response
+                }
+                Ok(Err(e)) => e.into_response(),
+                Err(_) => ApiError::new(
+                    ErrorKind::Timeout,
+                    format!(
+                        "the request took longer than the limit of {:.3} s",
+                        state.limits.timeout.as_secs_f64()
+                    ),
+                )
+                .into_response(),
             }
-            Ok(Err(e)) => e.into_response(),
-            Err(_) => ApiError::new(
-                ErrorKind::Timeout,
-                format!(
-                    "the request took longer than the limit of {:.3} s",
-                    state.limits.timeout.as_secs_f64()
-                ),
-            )
-            .into_response(),
-        },
+        }
     };
     state.metrics.predict_latency(started.elapsed());
     response
@@ -107,7 +107,12 @@ async fn answer(state: &State, request: Request) -> Result<(String, usize), ApiE
         .batcher
         .submit(model, rows, proba)
         .await
-        .map_err(|_| ApiError::new(ErrorKind::Internal, "the prediction was lost (a worker stopped)"))??;
+        .map_err(|_| {
+            ApiError::new(
+                ErrorKind::Internal,
+                "the prediction was lost (a worker stopped)",
+            )
+        })??;
     Ok((body, n))
 }
 
@@ -144,7 +149,11 @@ fn body_format(headers: &HeaderMap) -> Result<BodyFormat, ApiError> {
 /// `proba=true|false|1|0`, the only query parameter.
 fn proba_param(query: Option<&str>) -> Result<bool, ApiError> {
     let mut proba = false;
-    for pair in query.unwrap_or_default().split('&').filter(|p| !p.is_empty()) {
+    for pair in query
+        .unwrap_or_default()
+        .split('&')
+        .filter(|p| !p.is_empty())
+    {
         let (name, value) = pair.split_once('=').unwrap_or((pair, "true"));
         if name != "proba" {
             return Err(ApiError::new(
@@ -191,7 +200,10 @@ async fn read_body(body: Body, headers: &HeaderMap, limit: usize) -> Result<Vec<
             )
         })?;
         if bytes.len() + chunk.len() > limit {
-            return Err(too_large(format!("more than {}", bytes.len() + chunk.len() - 1)));
+            return Err(too_large(format!(
+                "more than {}",
+                bytes.len() + chunk.len() - 1
+            )));
         }
         bytes.extend_from_slice(&chunk);
     }

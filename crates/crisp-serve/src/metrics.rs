@@ -90,34 +90,94 @@ impl Metrics {
     pub fn render(&self, model_hash: &str) -> String {
         let mut out = String::new();
         let requests = self.requests.lock().map(|r| r.clone()).unwrap_or_default();
-        family(&mut out, "crisp_requests_total", "counter", "HTTP requests answered, by endpoint and status code.");
+        family(
+            &mut out,
+            "crisp_requests_total",
+            "counter",
+            "HTTP requests answered, by endpoint and status code.",
+        );
         for ((endpoint, status), n) in requests {
-            let _ = writeln!(out, "crisp_requests_total{{endpoint=\"{endpoint}\",status=\"{status}\"}} {n}");
+            let _ = writeln!(
+                out,
+                "crisp_requests_total{{endpoint=\"{endpoint}\",status=\"{status}\"}} {n}"
+            );
         }
-        family(&mut out, "crisp_errors_total", "counter", "Requests that failed, by kind (the kind of the error body).");
+        family(
+            &mut out,
+            "crisp_errors_total",
+            "counter",
+            "Requests that failed, by kind (the kind of the error body).",
+        );
         let errors = self.errors.lock().map(|e| e.clone()).unwrap_or_default();
         for (kind, n) in errors {
             let _ = writeln!(out, "crisp_errors_total{{kind=\"{}\"}} {n}", kind.name());
         }
-        family(&mut out, "crisp_predict_duration_seconds", "histogram", "Time from the arrival of a /predict request to its answer.");
+        family(
+            &mut out,
+            "crisp_predict_duration_seconds",
+            "histogram",
+            "Time from the arrival of a /predict request to its answer.",
+        );
         let mut cumulative = 0;
         for (bound, count) in BUCKETS.iter().zip(&self.latency.counts) {
             cumulative += count.load(Ordering::Relaxed);
-            let _ = writeln!(out, "crisp_predict_duration_seconds_bucket{{le=\"{bound}\"}} {cumulative}");
+            let _ = writeln!(
+                out,
+                "crisp_predict_duration_seconds_bucket{{le=\"{bound}\"}} {cumulative}"
+            );
         }
         let count = self.latency.count.load(Ordering::Relaxed);
-        let _ = writeln!(out, "crisp_predict_duration_seconds_bucket{{le=\"+Inf\"}} {count}");
+        let _ = writeln!(
+            out,
+            "crisp_predict_duration_seconds_bucket{{le=\"+Inf\"}} {count}"
+        );
         let sum = self.latency.sum_nanos.load(Ordering::Relaxed) as f64 / 1e9;
         let _ = writeln!(out, "crisp_predict_duration_seconds_sum {sum}");
         let _ = writeln!(out, "crisp_predict_duration_seconds_count {count}");
-        family(&mut out, "crisp_rows_predicted_total", "counter", "Rows predicted.");
-        let _ = writeln!(out, "crisp_rows_predicted_total {}", self.rows.load(Ordering::Relaxed));
-        family(&mut out, "crisp_requests_in_flight", "gauge", "Requests being answered now.");
-        let _ = writeln!(out, "crisp_requests_in_flight {}", self.in_flight.load(Ordering::Relaxed));
-        family(&mut out, "crisp_model_reloads_total", "counter", "Model reloads, by result (a failed reload leaves the old model serving).");
-        let _ = writeln!(out, "crisp_model_reloads_total{{result=\"ok\"}} {}", self.reloads_ok.load(Ordering::Relaxed));
-        let _ = writeln!(out, "crisp_model_reloads_total{{result=\"failed\"}} {}", self.reloads_failed.load(Ordering::Relaxed));
-        family(&mut out, "crisp_model_info", "gauge", "The model being served, by the hash of its artifact.");
+        family(
+            &mut out,
+            "crisp_rows_predicted_total",
+            "counter",
+            "Rows predicted.",
+        );
+        let _ = writeln!(
+            out,
+            "crisp_rows_predicted_total {}",
+            self.rows.load(Ordering::Relaxed)
+        );
+        family(
+            &mut out,
+            "crisp_requests_in_flight",
+            "gauge",
+            "Requests being answered now.",
+        );
+        let _ = writeln!(
+            out,
+            "crisp_requests_in_flight {}",
+            self.in_flight.load(Ordering::Relaxed)
+        );
+        family(
+            &mut out,
+            "crisp_model_reloads_total",
+            "counter",
+            "Model reloads, by result (a failed reload leaves the old model serving).",
+        );
+        let _ = writeln!(
+            out,
+            "crisp_model_reloads_total{{result=\"ok\"}} {}",
+            self.reloads_ok.load(Ordering::Relaxed)
+        );
+        let _ = writeln!(
+            out,
+            "crisp_model_reloads_total{{result=\"failed\"}} {}",
+            self.reloads_failed.load(Ordering::Relaxed)
+        );
+        family(
+            &mut out,
+            "crisp_model_info",
+            "gauge",
+            "The model being served, by the hash of its artifact.",
+        );
         let _ = writeln!(out, "crisp_model_info{{artifact_hash=\"{model_hash}\"}} 1");
         out
     }
@@ -138,12 +198,30 @@ mod tests {
         m.predict_latency(Duration::from_millis(3));
         m.predict_latency(Duration::from_secs(60));
         let text = m.render("h");
-        assert!(text.contains("crisp_predict_duration_seconds_bucket{le=\"0.0005\"} 1\n"), "{text}");
-        assert!(text.contains("crisp_predict_duration_seconds_bucket{le=\"0.005\"} 2\n"), "{text}");
-        assert!(text.contains("crisp_predict_duration_seconds_bucket{le=\"10\"} 2\n"), "{text}");
-        assert!(text.contains("crisp_predict_duration_seconds_bucket{le=\"+Inf\"} 3\n"), "{text}");
-        assert!(text.contains("crisp_predict_duration_seconds_count 3\n"), "{text}");
-        assert!(text.contains("crisp_predict_duration_seconds_sum 60.0032\n"), "{text}");
+        assert!(
+            text.contains("crisp_predict_duration_seconds_bucket{le=\"0.0005\"} 1\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("crisp_predict_duration_seconds_bucket{le=\"0.005\"} 2\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("crisp_predict_duration_seconds_bucket{le=\"10\"} 2\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("crisp_predict_duration_seconds_bucket{le=\"+Inf\"} 3\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("crisp_predict_duration_seconds_count 3\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("crisp_predict_duration_seconds_sum 60.0032\n"),
+            "{text}"
+        );
     }
 
     #[test]
@@ -154,8 +232,17 @@ mod tests {
         m.request("/predict", 422);
         m.error(ErrorKind::InvalidInput);
         let text = m.render("h");
-        assert!(text.contains("crisp_requests_total{endpoint=\"/predict\",status=\"200\"} 2\n"), "{text}");
-        assert!(text.contains("crisp_requests_total{endpoint=\"/predict\",status=\"422\"} 1\n"), "{text}");
-        assert!(text.contains("crisp_errors_total{kind=\"invalid_input\"} 1\n"), "{text}");
+        assert!(
+            text.contains("crisp_requests_total{endpoint=\"/predict\",status=\"200\"} 2\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("crisp_requests_total{endpoint=\"/predict\",status=\"422\"} 1\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("crisp_errors_total{kind=\"invalid_input\"} 1\n"),
+            "{text}"
+        );
     }
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 use crisp_core::Result;
 
 use crate::metrics::Metrics;
-use crate::model::{Located, LoadedModel, ModelSpec};
+use crate::model::{LoadedModel, Located, ModelSpec};
 
 /// The served model and where it comes from.
 #[derive(Debug)]
@@ -45,7 +45,10 @@ impl ModelSlot {
 
     /// The model serving now.
     pub fn current(&self) -> Arc<LoadedModel> {
-        let current = self.current.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let current = self
+            .current
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         Arc::clone(&current)
     }
 

@@ -84,13 +84,18 @@ impl Texts {
     }
 
     fn values(&self) -> impl Iterator<Item = Option<&str>> {
-        self.spans.iter().map(|s| s.map(|(a, b)| &self.buffer[a..b]))
+        self.spans
+            .iter()
+            .map(|s| s.map(|(a, b)| &self.buffer[a..b]))
     }
 
     fn extend(&mut self, other: &Texts) {
         let offset = self.buffer.len();
         self.buffer.push_str(&other.buffer);
-        let moved = other.spans.iter().map(|s| s.map(|(a, b)| (a + offset, b + offset)));
+        let moved = other
+            .spans
+            .iter()
+            .map(|s| s.map(|(a, b)| (a + offset, b + offset)));
         self.spans.extend(moved);
     }
 }
@@ -143,8 +148,12 @@ impl Values {
     fn become_text(&mut self) {
         let mut text = Texts::default();
         match self {
-            Values::Numbers(v) => v.iter().for_each(|x| text.push(x.map(|x| x.to_string()).as_deref())),
-            Values::Booleans(v) => v.iter().for_each(|b| text.push(b.map(|b| b.to_string()).as_deref())),
+            Values::Numbers(v) => v
+                .iter()
+                .for_each(|x| text.push(x.map(|x| x.to_string()).as_deref())),
+            Values::Booleans(v) => v
+                .iter()
+                .for_each(|b| text.push(b.map(|b| b.to_string()).as_deref())),
             Values::Text(_) => return,
         }
         *self = Values::Text(text);
@@ -238,7 +247,11 @@ pub fn parse_json(body: &[u8], schema: &Schema, max_rows: usize) -> Result<Recor
         .collect();
     let mut records = Records {
         names: schema.names(),
-        columns: schema.columns.iter().map(|c| Values::for_kind(c.kind)).collect(),
+        columns: schema
+            .columns
+            .iter()
+            .map(|c| Values::for_kind(c.kind))
+            .collect(),
         rows: 0,
     };
     let mut problem = None;
@@ -263,9 +276,7 @@ pub fn parse_json(body: &[u8], schema: &Schema, max_rows: usize) -> Result<Recor
         )),
         (Err(e), None) => Err(ApiError::new(
             ErrorKind::MalformedJson,
-            format!(
-                "{SOURCE}: expected {{\"rows\": [{{\"column\": value, ...}}, ...]}}: {e}"
-            ),
+            format!("{SOURCE}: expected {{\"rows\": [{{\"column\": value, ...}}, ...]}}: {e}"),
         )),
     }
 }

@@ -30,10 +30,19 @@ fn records_become_typed_columns_in_schema_order_and_extra_keys_are_ignored() {
     let frame = records.to_frame().unwrap();
     assert_eq!(frame.get_column_names(), ["age", "job", "member"]);
     assert_eq!(frame.column("age").unwrap().dtype(), &DataType::Float64);
-    assert_eq!(frame.column("age").unwrap().f64().unwrap().get(0), Some(30.0));
+    assert_eq!(
+        frame.column("age").unwrap().f64().unwrap().get(0),
+        Some(30.0)
+    );
     assert_eq!(frame.column("age").unwrap().null_count(), 1);
-    assert_eq!(frame.column("job").unwrap().str().unwrap().get(0), Some("clerk"));
-    assert_eq!(frame.column("member").unwrap().bool().unwrap().get(0), Some(true));
+    assert_eq!(
+        frame.column("job").unwrap().str().unwrap().get(0),
+        Some("clerk")
+    );
+    assert_eq!(
+        frame.column("member").unwrap().bool().unwrap().get(0),
+        Some(true)
+    );
 }
 
 #[test]
@@ -42,25 +51,41 @@ fn a_value_of_another_kind_turns_the_column_into_text_for_the_schema_check() {
     let frame = records.to_frame().unwrap();
     let age = frame.column("age").unwrap().str().unwrap();
     assert_eq!((age.get(0), age.get(1)), (Some("30"), Some("forty")));
-    assert_eq!(frame.column("job").unwrap().str().unwrap().get(0), Some("7"));
+    assert_eq!(
+        frame.column("job").unwrap().str().unwrap().get(0),
+        Some("7")
+    );
 }
 
 #[test]
 fn a_missing_column_names_the_column_and_the_row() {
-    let e = parse(r#"{"rows": [{"age": 1, "job": "a", "member": true}, {"age": 2, "member": true}]}"#)
-        .unwrap_err();
+    let e =
+        parse(r#"{"rows": [{"age": 1, "job": "a", "member": true}, {"age": 2, "member": true}]}"#)
+            .unwrap_err();
     assert_eq!(e.kind, ErrorKind::InvalidInput);
     assert_eq!((e.column.as_deref(), e.row), (Some("job"), Some(2)));
-    assert!(e.message.contains("row 2 has no column 'job' (text in training)"), "{}", e.message);
+    assert!(
+        e.message
+            .contains("row 2 has no column 'job' (text in training)"),
+        "{}",
+        e.message
+    );
 }
 
 #[test]
 fn arrays_objects_and_repeated_keys_are_refused_with_their_column_and_row() {
     let e = parse(r#"{"rows": [{"age": [1], "job": "a", "member": true}]}"#).unwrap_err();
-    assert_eq!((e.kind, e.column.as_deref(), e.row), (ErrorKind::InvalidInput, Some("age"), Some(1)));
+    assert_eq!(
+        (e.kind, e.column.as_deref(), e.row),
+        (ErrorKind::InvalidInput, Some("age"), Some(1))
+    );
     assert!(e.message.contains("holds an array"), "{}", e.message);
     let e = parse(r#"{"rows": [{"age": 1, "age": 2, "job": "a", "member": true}]}"#).unwrap_err();
-    assert!(e.message.contains("gives column 'age' twice"), "{}", e.message);
+    assert!(
+        e.message.contains("gives column 'age' twice"),
+        "{}",
+        e.message
+    );
 }
 
 #[test]
@@ -76,7 +101,11 @@ fn bodies_of_the_wrong_shape_are_malformed_json() {
     ] {
         let e = parse(body).unwrap_err();
         assert_eq!(e.kind, ErrorKind::MalformedJson, "{body}: {}", e.message);
-        assert!(e.message.starts_with("request body: "), "{body}: {}", e.message);
+        assert!(
+            e.message.starts_with("request body: "),
+            "{body}: {}",
+            e.message
+        );
     }
 }
 
@@ -99,5 +128,8 @@ fn records_append_only_to_records_of_the_same_kinds() {
     a.append(&b);
     let frame = a.to_frame().unwrap();
     assert_eq!(frame.height(), 2);
-    assert_eq!(frame.column("job").unwrap().str().unwrap().get(1), Some("b"));
+    assert_eq!(
+        frame.column("job").unwrap().str().unwrap().get(1),
+        Some("b")
+    );
 }
