@@ -244,22 +244,8 @@ pub async fn reload(Shared(state): Shared<State>, request: Request) -> Response 
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0);
-    match peer {
-        Some(peer) if peer.ip().is_loopback() => {}
-        Some(peer) => {
-            return ApiError::new(
-                ErrorKind::Forbidden,
-                format!("/admin/reload is only answered to loopback peers, not {}", peer.ip()),
-            )
-            .into_response()
-        }
-        None => {
-            return ApiError::new(
-                ErrorKind::Forbidden,
-                "/admin/reload is only answered to loopback peers, and this peer's address is unknown (serve with connect info)",
-            )
-            .into_response()
-        }
+    if let Err(e) = admit_to_admin(peer) {
+        return e.into_response();
     }
     match state.reload("POST /admin/reload").await {
         Ok(r) => {
@@ -275,6 +261,25 @@ pub async fn reload(Shared(state): Shared<State>, request: Request) -> Response 
             error.message = format!("{}; the previous model keeps serving", error.message);
             error.into_response()
         }
+    }
+}
+
+/// Admin endpoints answer only loopback peers (the machine itself); a peer whose address is
+/// unknown (a router served without connect info) is refused too.
+fn admit_to_admin(peer: Option<SocketAddr>) -> Result<(), ApiError> {
+    match peer {
+        Some(peer) if peer.ip().is_loopback() => Ok(()),
+        Some(peer) => Err(ApiError::new(
+            ErrorKind::Forbidden,
+            format!(
+                "/admin/reload is only answered to loopback peers, not {}",
+                peer.ip()
+            ),
+        )),
+        None => Err(ApiError::new(
+            ErrorKind::Forbidden,
+            "/admin/reload is only answered to loopback peers, and this peer's address is unknown (serve with connect info)",
+        )),
     }
 }
 
@@ -310,4 +315,32 @@ fn json(status: StatusCode, body: String) -> Response {
         HeaderValue::from_static("application/json"),
     );
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_loopback_peers_are_admitted_to_admin_endpoints() {
+        for peer in ["127.0.0.1:5000", "[::1]:5000", "127.8.9.10:1"] {
+            assert!(admit_to_admin(Some(peer.parse().unwrap())).is_ok(), "{peer}");
+        }
+        for peer in ["192.0.2.7:5000", "10.0.0.1:80", "[2001:db8::1]:443", "0.0.0.0:1"] {
+            let e = admit_to_admin(Some(peer.parse().unwrap())).unwrap_err();
+            assert_eq!(e.kind, ErrorKind::Forbidden, "{peer}");
+            assert_eq!(e.kind.status(), StatusCode::FORBIDDEN);
+        }
+        assert_eq!(admit_to_admin(None).unwrap_err().kind, ErrorKind::Forbidden);
+    }
+
+    #[test]
+    fn proba_is_the_only_query_parameter() {
+        assert!(!proba_param(None).unwrap());
+        assert!(proba_param(Some("proba=true")).unwrap());
+        assert!(proba_param(Some("proba")).unwrap());
+        assert!(!proba_param(Some("proba=0")).unwrap());
+        assert_eq!(proba_param(Some("proba=yes")).unwrap_err().kind, ErrorKind::BadQuery);
+        assert_eq!(proba_param(Some("limit=3")).unwrap_err().kind, ErrorKind::BadQuery);
+    }
 }
