@@ -129,8 +129,8 @@ measure crisp "$PORT_CRISP" 1000 8
 stop_server
 
 echo "FastAPI + scikit-learn (uvicorn, 2 workers) ..." >&2
-# One OpenMP thread per worker: scikit-learn's predict otherwise starts a thread per core in
-# each worker, and concurrent requests then fight over the 2 cores (5-10x slower here).
+# One OpenMP thread per worker (the usual setting for serving scikit-learn): its predict would
+# otherwise start a thread per core in each of the 2 workers, on 2 cores.
 (cd benches && OMP_NUM_THREADS=1 MODEL_PKL="$WORK/adult-serve.pkl" exec "$VENV/bin/python" -m uvicorn serve_fastapi:app \
   --host 127.0.0.1 --port "$PORT_FASTAPI" --workers 2 --log-level warning) 2>"$WORK/serve-fastapi.log" &
 SERVER_PID=$!
