@@ -324,9 +324,17 @@ mod tests {
     #[test]
     fn only_loopback_peers_are_admitted_to_admin_endpoints() {
         for peer in ["127.0.0.1:5000", "[::1]:5000", "127.8.9.10:1"] {
-            assert!(admit_to_admin(Some(peer.parse().unwrap())).is_ok(), "{peer}");
+            assert!(
+                admit_to_admin(Some(peer.parse().unwrap())).is_ok(),
+                "{peer}"
+            );
         }
-        for peer in ["192.0.2.7:5000", "10.0.0.1:80", "[2001:db8::1]:443", "0.0.0.0:1"] {
+        for peer in [
+            "192.0.2.7:5000",
+            "10.0.0.1:80",
+            "[2001:db8::1]:443",
+            "0.0.0.0:1",
+        ] {
             let e = admit_to_admin(Some(peer.parse().unwrap())).unwrap_err();
             assert_eq!(e.kind, ErrorKind::Forbidden, "{peer}");
             assert_eq!(e.kind.status(), StatusCode::FORBIDDEN);
@@ -340,7 +348,13 @@ mod tests {
         assert!(proba_param(Some("proba=true")).unwrap());
         assert!(proba_param(Some("proba")).unwrap());
         assert!(!proba_param(Some("proba=0")).unwrap());
-        assert_eq!(proba_param(Some("proba=yes")).unwrap_err().kind, ErrorKind::BadQuery);
-        assert_eq!(proba_param(Some("limit=3")).unwrap_err().kind, ErrorKind::BadQuery);
+        assert_eq!(
+            proba_param(Some("proba=yes")).unwrap_err().kind,
+            ErrorKind::BadQuery
+        );
+        assert_eq!(
+            proba_param(Some("limit=3")).unwrap_err().kind,
+            ErrorKind::BadQuery
+        );
     }
 }
