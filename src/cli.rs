@@ -65,6 +65,9 @@ pub enum Command {
     Keygen(crate::commands::sign::KeygenArgs),
     /// Sign an artifact with a secret key: writes the detached signature ARTIFACT.sig.
     Sign(crate::commands::sign::SignArgs),
+    /// Serve a model over HTTP: POST /predict, GET /health, /metadata, /metrics.
+    #[cfg(feature = "serve")]
+    Serve(crate::commands::serve::ServeArgs),
 }
 
 #[derive(Debug, Args, Serialize)]

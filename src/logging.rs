@@ -15,9 +15,32 @@ use tracing_subscriber::Layer;
 
 use crate::progress_bar::{ActiveBar, ProgressLayer};
 
+/// How a command's log lines look.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Style {
+    /// One JSON object per line instead of text (`crisp serve --log-format json`).
+    pub json: bool,
+    /// Show crisp-serve's request lines (info level) without `-v`.
+    pub requests: bool,
+}
+
+impl Style {
+    /// The style `command` asks for.
+    pub fn of(command: &crate::cli::Command) -> Style {
+        match command {
+            #[cfg(feature = "serve")]
+            crate::cli::Command::Serve(args) => Style {
+                json: args.log_format == crate::commands::serve::LogFormat::Json,
+                requests: true,
+            },
+            _ => Style::default(),
+        }
+    }
+}
+
 /// The log filter of `-v` repeated `verbose` times, or of `--quiet`. The crates' progress
 /// events are never log lines.
-fn level_filter(verbose: u8, quiet: bool) -> String {
+fn level_filter(verbose: u8, quiet: bool, style: Style) -> String {
     let level = match (quiet, verbose) {
         (true, _) => "error",
         (false, 0) => "warn",
@@ -26,6 +49,9 @@ fn level_filter(verbose: u8, quiet: bool) -> String {
         (false, _) => "trace",
     };
     // Other crates' chatter stays at warnings unless RUST_LOG asks for it.
+    if style.requests && verbose == 0 && !quiet {
+        return format!("warn,crisp={level},crisp_serve=info");
+    }
     format!("warn,crisp={level}")
 }
 
@@ -34,13 +60,13 @@ fn level_filter(verbose: u8, quiet: bool) -> String {
 ///
 /// # Errors
 /// A `RUST_LOG` that is not a filter.
-pub fn install(verbose: u8, quiet: bool) -> Result<()> {
+pub fn install(verbose: u8, quiet: bool, style: Style) -> Result<()> {
     let from_env = std::env::var("RUST_LOG")
         .ok()
         .filter(|s| !s.trim().is_empty() && verbose == 0 && !quiet);
     let directives = from_env
         .clone()
-        .unwrap_or_else(|| level_filter(verbose, quiet));
+        .unwrap_or_else(|| level_filter(verbose, quiet, style));
     let filter = EnvFilter::builder()
         .parse(format!("{directives},crisp::progress=off"))
         .map_err(|e| {
@@ -56,8 +82,13 @@ pub fn install(verbose: u8, quiet: bool) -> Result<()> {
     };
     let logs = tracing_subscriber::fmt::layer()
         .with_writer(writer)
-        .with_target(true)
-        .with_filter(filter);
+        .with_target(true);
+    let logs = if style.json {
+        logs.json().boxed()
+    } else {
+        logs.boxed()
+    }
+    .with_filter(filter);
     let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
         ProgressLayer::new(active)
             .with_filter(filter_fn(|m| m.target() == crisp_core::progress::TARGET))

@@ -19,7 +19,8 @@ use clap::Parser;
 fn main() -> ExitCode {
     reset_sigpipe();
     let cli = cli::Cli::parse();
-    let result = logging::install(cli.verbose, cli.quiet).and_then(|()| commands::run(cli));
+    let style = logging::Style::of(&cli.command);
+    let result = logging::install(cli.verbose, cli.quiet, style).and_then(|()| commands::run(cli));
     match result {
         Ok(code) => code,
         Err(err) => {

@@ -56,3 +56,8 @@ mod runs;
 // The model registry (issue 14): push, list, show, aliases behind the blessing gate,
 // rollback, `registry:` model paths, concurrent pushes, killed pushes, store migration.
 mod registry;
+
+// crisp serve (issue 16): predictions over HTTP equal crisp predict, bad requests, limits,
+// reloads under load, corrupt artifacts, registry aliases, SIGTERM draining.
+#[cfg(feature = "serve")]
+mod serve;

@@ -12,6 +12,8 @@ mod profile;
 pub mod registry;
 pub mod runs;
 mod search;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod sign;
 mod train;
 mod validate;
@@ -48,6 +50,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Keygen(args) => sign::keygen(&args).map(|_| ExitCode::SUCCESS),
         Command::Sign(args) => sign::sign(&args).map(|_| ExitCode::SUCCESS),
         Command::Registry(command) => registry::run(&command, &tracking).map(|_| ExitCode::SUCCESS),
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => serve::run(&args, &tracking),
     }
 }
 
@@ -90,15 +94,19 @@ fn resolve_registry_paths(command: &mut Command, tracking: &Tracking) -> Result<
 /// The artifact at `path`, read with the size limit of the environment variable
 /// `CRISP_MAX_ARTIFACT_BYTES` (default: crisp_artifact::MAX_FILE_BYTES, 1 GiB).
 pub fn read_artifact(path: &std::path::Path) -> Result<crisp_artifact::Artifact> {
-    let limit = match std::env::var("CRISP_MAX_ARTIFACT_BYTES") {
+    crisp_artifact::Artifact::read_limited(path, artifact_limit()?)
+}
+
+/// The largest artifact read: `CRISP_MAX_ARTIFACT_BYTES`, else crisp_artifact::MAX_FILE_BYTES.
+pub fn artifact_limit() -> Result<u64> {
+    Ok(match std::env::var("CRISP_MAX_ARTIFACT_BYTES") {
         Ok(text) => text.trim().parse::<u64>().map_err(|_| {
             crisp_core::Error::config(format!(
                 "CRISP_MAX_ARTIFACT_BYTES must be a number of bytes, got '{text}'"
             ))
         })?,
         Err(_) => crisp_artifact::MAX_FILE_BYTES,
-    };
-    crisp_artifact::Artifact::read_limited(path, limit)
+    })
 }
 
 /// 0 when a gate passed, 1 when a check failed.

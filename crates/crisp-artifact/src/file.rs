@@ -82,8 +82,15 @@ impl Artifact {
     /// Read and fully verify an artifact of at most `max_bytes` bytes (checked on the file's
     /// metadata before reading: a device or a huge file is refused at once).
     pub fn read_limited(path: &Path, max_bytes: u64) -> Result<Self> {
+        Self::read_with_bytes(path, max_bytes).map(|(artifact, _)| artifact)
+    }
+
+    /// [`Artifact::read_limited`], also returning the file's bytes (to hash them, for one).
+    pub fn read_with_bytes(path: &Path, max_bytes: u64) -> Result<(Self, Vec<u8>)> {
         let bytes = read_file_limited(path, max_bytes)?;
-        Self::from_bytes(&bytes).map_err(|e| e.context(path.display()).file(path.display()))
+        let artifact =
+            Self::from_bytes(&bytes).map_err(|e| e.context(path.display()).file(path.display()))?;
+        Ok((artifact, bytes))
     }
 
     /// Decode and verify bytes. Errors are [`Error::Artifact`]s whose message says what is

@@ -102,7 +102,7 @@ pub fn ensure_known(
         if let Some(v) = v {
             if !known.contains(v) {
                 bail!(
-                    Data: "{source}: column '{column}' has category '{v}' on data row {} that was not seen in training ({step} is set to handle_unknown = \"error\")",
+                    Data { file: source, column: column, row: row + 1, value: v }: "{source}: column '{column}' has category '{v}' on data row {} that was not seen in training ({step} is set to handle_unknown = \"error\")",
                     row + 1
                 );
             }

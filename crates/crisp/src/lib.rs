@@ -63,6 +63,13 @@ pub mod track {
     pub use crisp_track::*;
 }
 
+/// The model server: an axum router predicting JSON or CSV rows, with health, metadata,
+/// metrics and reloads that drop no request: `crisp-serve` (cargo feature `serve`).
+#[cfg(feature = "serve")]
+pub mod serve {
+    pub use crisp_serve::*;
+}
+
 /// The versioned, checksummed model file: `crisp-artifact`.
 pub mod artifact {
     pub use crisp_artifact::*;
