@@ -281,21 +281,16 @@ fn model_card(
             format!("{} fitted, {} evaluated", run.rows_train, run.rows_test),
         ),
     ];
-    let held_out = run
-        .held_out
-        .as_ref()
-        .ok_or("the run kept no held-out rows")?;
     let mut drift = Vec::new();
-    crisp_report::add_model_plots(
+    if !crisp_report::add_held_out_plots(
         &mut report,
         &mut drift,
-        &held_out.model,
-        &held_out.scored,
-        &run.profile,
+        run,
         "adult.csv (held out)",
         SEED,
-    )?;
-    report.drift_against = "the held-out rows".into();
+    )? {
+        return Err("the run kept no held-out rows".into());
+    }
     Ok(model_page(&report)?)
 }
 

@@ -164,20 +164,15 @@ fn winner_page(run: &TrainRun, board: &Leaderboard) -> Result<String, Box<dyn st
             )
         })
         .collect();
-    let held_out = run
-        .held_out
-        .as_ref()
-        .ok_or("the run kept no held-out rows to plot")?;
     let mut drift = Vec::new();
-    crisp_report::add_model_plots(
+    if !crisp_report::add_held_out_plots(
         &mut report,
         &mut drift,
-        &held_out.model,
-        &held_out.scored,
-        &run.profile,
+        run,
         "diamonds.csv (held out)",
         SEED,
-    )?;
-    report.drift_against = "the held-out rows".into();
+    )? {
+        return Err("the run kept no held-out rows to plot".into());
+    }
     Ok(model_page(&report)?)
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crisp_artifact::ArtifactHeader;
 use crisp_core::Result;
-use crisp_report::{add_model_plots, model_page, ModelReport};
+use crisp_report::{add_held_out_plots, add_model_plots, model_page, ModelReport};
 use crisp_train::{FittedModel, GateRun, TrainRun};
 use crisp_validate::DataProfile;
 
@@ -84,24 +84,12 @@ pub fn train_page(
     report.subtitle = format!("{} · crisp {}", header.data.source, crisp_core::VERSION);
     report.summary = summary;
     let mut drift = Vec::new();
-    match &run.held_out {
-        Some(held_out) => {
-            add_model_plots(
-                &mut report,
-                &mut drift,
-                &held_out.model,
-                &held_out.scored,
-                &run.profile,
-                test_source,
-                header.seed,
-            )?;
-            report.drift_against = "the evaluated rows".into();
-        }
-        None => report.notes.push(
+    if !add_held_out_plots(&mut report, &mut drift, run, test_source, header.seed)? {
+        report.notes.push(
             "Cross-validation keeps each fold's metrics, not its predictions: the plots need \
              held-out rows (--test-fraction or --test-data)."
                 .into(),
-        ),
+        );
     }
     model_page(&report)
 }

@@ -8,6 +8,7 @@ use std::error::Error as StdError;
 use std::ops::Range;
 
 use crisp_core::{Error, Result};
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -227,6 +228,37 @@ impl Axes {
     }
 }
 
+type XyChart<'a, 'b> =
+    ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// Numeric axes over `ranges` with their grid, labels and titles drawn: what lines and
+/// scatter plots are drawn on. `whole_x` labels only whole numbers on the x axis.
+fn xy_chart<'a, 'b>(
+    root: &'a DrawingArea<SVGBackend<'b>, Shift>,
+    ranges: (Range<f64>, Range<f64>),
+    axes: &Axes,
+    whole_x: bool,
+    size: Size,
+) -> std::result::Result<XyChart<'a, 'b>, Box<dyn StdError>> {
+    let mut chart = ChartBuilder::on(root)
+        .margin(12)
+        .margin_right(34)
+        .x_label_area_size(40)
+        .y_label_area_size(64)
+        .build_cartesian_2d(ranges.0, ranges.1)?;
+    chart
+        .configure_mesh()
+        .x_desc(axes.x.as_str())
+        .y_desc(axes.y.as_str())
+        .x_label_formatter(&|v| tick(*v, whole_x))
+        .y_labels(y_ticks(size.1.saturating_sub(64)))
+        .y_label_formatter(&|v| short(*v))
+        .label_style((FONT, 16))
+        .light_line_style(RGBColor(0xee, 0xee, 0xee))
+        .draw()?;
+    Ok(chart)
+}
+
 /// Lines on shared axes, with a legend; `diagonal` draws the dashed `y = x` of a chance ROC
 /// curve or a perfect calibration.
 pub fn line_chart(lines: &[Line], axes: &Axes, diagonal: bool, size: Size) -> Result<String> {
@@ -241,22 +273,13 @@ pub fn line_chart(lines: &[Line], axes: &Axes, diagonal: bool, size: Size) -> Re
     });
     let whole_x = whole(all().map(|p| p.0));
     svg(size, |root| {
-        let mut chart = ChartBuilder::on(root)
-            .margin(12)
-            .margin_right(34)
-            .x_label_area_size(40)
-            .y_label_area_size(56)
-            .build_cartesian_2d(x_range.clone(), y_range.clone())?;
-        chart
-            .configure_mesh()
-            .x_desc(axes.x.as_str())
-            .y_desc(axes.y.as_str())
-            .x_label_formatter(&|v| tick(*v, whole_x))
-            .y_labels(y_ticks(size.1.saturating_sub(64)))
-            .y_label_formatter(&|v| short(*v))
-            .label_style((FONT, 16))
-            .light_line_style(RGBColor(0xee, 0xee, 0xee))
-            .draw()?;
+        let mut chart = xy_chart(
+            root,
+            (x_range.clone(), y_range.clone()),
+            axes,
+            whole_x,
+            size,
+        )?;
         if diagonal {
             let lo = x_range.start.max(y_range.start);
             let hi = x_range.end.min(y_range.end);
@@ -671,22 +694,13 @@ pub fn scatter(
     let radius = if points.len() > 500 { 2 } else { 3 };
     let alpha = if points.len() > 500 { 0.35 } else { 0.8 };
     svg(size, |root| {
-        let mut chart = ChartBuilder::on(root)
-            .margin(12)
-            .margin_right(34)
-            .x_label_area_size(40)
-            .y_label_area_size(64)
-            .build_cartesian_2d(x_range.clone(), y_range.clone())?;
-        chart
-            .configure_mesh()
-            .x_desc(axes.x.as_str())
-            .y_desc(axes.y.as_str())
-            .x_label_formatter(&|v| tick(*v, whole_x))
-            .y_labels(y_ticks(size.1.saturating_sub(64)))
-            .y_label_formatter(&|v| short(*v))
-            .label_style((FONT, 16))
-            .light_line_style(RGBColor(0xee, 0xee, 0xee))
-            .draw()?;
+        let mut chart = xy_chart(
+            root,
+            (x_range.clone(), y_range.clone()),
+            axes,
+            whole_x,
+            size,
+        )?;
         let ends = match reference {
             Reference::Diagonal => {
                 let lo = x_range.start.max(y_range.start);

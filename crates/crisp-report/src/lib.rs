@@ -13,4 +13,4 @@ mod scored;
 pub use model::{model_page, ColumnWeight, ModelReport, Outcomes};
 pub use profile::profile_page;
 pub use runs::{runs_page, RunPoint};
-pub use scored::{add_model_plots, importance, outcomes};
+pub use scored::{add_held_out_plots, add_model_plots, importance, outcomes};

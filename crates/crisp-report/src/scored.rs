@@ -6,7 +6,7 @@
 use crisp_core::Result;
 use crisp_train::{
     drift_distributions, permutation_importance, FittedModel, ImportanceOptions, Predictions,
-    Scored, TargetValues,
+    Scored, TargetValues, TrainRun,
 };
 use crisp_validate::{ColumnDrift, DataProfile, Distribution};
 
@@ -82,4 +82,33 @@ pub fn add_model_plots<'a>(
     *drift = drift_distributions(profile, &scored.frame)?;
     report.drift = drift;
     Ok(())
+}
+
+/// [`add_model_plots`] for a training run: its evaluated model on its held-out rows (read from
+/// `source`) against its training profile. Returns `false`, adding nothing, for a run that kept
+/// no held-out rows (cross-validation).
+///
+/// # Errors
+/// As [`add_model_plots`].
+pub fn add_held_out_plots<'a>(
+    report: &mut ModelReport<'a>,
+    drift: &'a mut Vec<(ColumnDrift, Distribution)>,
+    run: &'a TrainRun,
+    source: &str,
+    seed: u64,
+) -> Result<bool> {
+    let Some(held_out) = &run.held_out else {
+        return Ok(false);
+    };
+    add_model_plots(
+        report,
+        drift,
+        &held_out.model,
+        &held_out.scored,
+        &run.profile,
+        source,
+        seed,
+    )?;
+    report.drift_against = "the held-out rows".into();
+    Ok(true)
 }
