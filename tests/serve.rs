@@ -69,6 +69,20 @@ impl Server {
         self.stderr.lock().unwrap().clone()
     }
 
+    /// Waits up to 10 s for `needle` in the server's log (lines are logged after the answer
+    /// they describe, and read on another thread), failing the test without it.
+    fn wait_for_log(&self, needle: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !self.stderr().contains(needle) {
+            assert!(
+                Instant::now() < deadline,
+                "no {needle:?} in the log:\n{}",
+                self.stderr()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// One request on a new connection.
     fn request(&self, method: &str, path: &str, content_type: Option<&str>, body: &[u8]) -> Reply {
         let mut stream = TcpStream::connect(self.addr).expect("connect");
@@ -557,13 +571,25 @@ fn health_and_metadata_describe_the_model_and_json_logs_are_json() {
     assert!(meta["evaluated_rows"].as_u64().unwrap() > 1000, "{meta}");
     assert_eq!(meta["gate"], Value::Null, "not blessed");
     server.get("/nowhere");
-    let log = server.stderr();
-    let line = log
-        .lines()
-        .filter(|l| l.starts_with('{'))
-        .map(|l| serde_json::from_str::<Value>(l).unwrap_or_else(|e| panic!("{e}: {l}")))
-        .find(|l| l["fields"]["path"] == "/nowhere")
-        .unwrap_or_else(|| panic!("no JSON request line:\n{log}"));
+    // The request line is logged after the answer is sent: wait for it, up to 10 s.
+    let find = |log: &str| {
+        log.lines()
+            .filter(|l| l.starts_with('{'))
+            .map(|l| serde_json::from_str::<Value>(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+            .find(|l| l["fields"]["path"] == "/nowhere")
+    };
+    let started = Instant::now();
+    let line = loop {
+        let log = server.stderr();
+        if let Some(line) = find(&log) {
+            break line;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "no JSON request line:\n{log}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
     assert_eq!(line["fields"]["status"], json!(404));
     assert!(line["fields"]["latency_us"].as_u64().is_some(), "{line}");
     assert_eq!(line["target"], json!("crisp_serve::request"));
@@ -678,11 +704,7 @@ fn a_corrupt_artifact_is_refused_and_the_old_model_keeps_serving() {
         assert!(Instant::now() < deadline, "{}", server.stderr());
         std::thread::sleep(Duration::from_millis(20));
     }
-    assert!(
-        server.stderr().contains("could not reload the model"),
-        "{}",
-        server.stderr()
-    );
+    server.wait_for_log("could not reload the model");
     let reply = server.post_json("/predict?proba=true", &json!({ "rows": rows }));
     assert_same(&answered(&reply), &expected);
 }
@@ -741,11 +763,7 @@ fn a_moved_registry_alias_is_followed_and_an_unblessed_model_is_refused() {
         assert!(Instant::now() < deadline, "{}", server.stderr());
         std::thread::sleep(Duration::from_millis(50));
     }
-    assert!(
-        server.stderr().contains("a registry alias moved"),
-        "{}",
-        server.stderr()
-    );
+    server.wait_for_log("a registry alias moved");
 }
 
 /// Connect and send a request's head and the first half of its body; the request is then in
