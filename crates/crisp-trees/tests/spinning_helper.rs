@@ -71,7 +71,13 @@ fn without_the_helper_no_thread_is_started_and_models_are_the_same() {
 
     set_spinning_helper(true);
     let with = fit_models();
-    // The check above can see the helper: on two threads, fits start it.
+    // The check above can see the helper: on two threads, fits start it. A new thread names
+    // itself once it first runs, which on a busy machine can be after the fits (they then
+    // did its work themselves), so its name is awaited for up to 10 s.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while helper_thread_exists() == Some(false) && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
     assert_ne!(
         helper_thread_exists(),
         Some(false),
