@@ -417,7 +417,10 @@ impl<L> GradientBoosting<L> {
                 o.copy_from_slice(&self.base_score);
             }
             for (t, tree) in self.trees.iter().enumerate() {
-                tree.add_outputs(rows, p, out, k, t % k);
+                let c = t % k;
+                for (row, o) in rows.chunks_exact(p).zip(out.chunks_exact_mut(k)) {
+                    o[c] += tree.predict_one(row);
+                }
             }
         })
     }

@@ -146,67 +146,18 @@ impl Tree {
             if node.flags & LEAF != 0 {
                 return i;
             }
-            i = self.child(node, row[node.feature as usize]);
-        }
-    }
-
-    /// The child of split `node` that value `x` goes to.
-    #[inline(always)]
-    fn child(&self, node: &Node, x: f64) -> usize {
-        let left = if node.flags & CATEGORICAL == 0 {
-            if x <= node.value {
-                true
+            let x = row[node.feature as usize];
+            let left = if node.flags & CATEGORICAL == 0 {
+                if x <= node.value {
+                    true
+                } else {
+                    // NaN fails every comparison, so only here can it be missing.
+                    x.is_nan() && node.flags & DEFAULT_LEFT != 0
+                }
             } else {
-                // NaN fails every comparison, so only here can it be missing.
-                x.is_nan() && node.flags & DEFAULT_LEFT != 0
-            }
-        } else {
-            self.category_goes_left(node, x)
-        };
-        node.left as usize + usize::from(!left)
-    }
-
-    /// Adds the single output of each row's leaf to its slot: row `r` of `rows` (whole rows of
-    /// `n_features` values back to back) adds to `out[r * stride + offset]`.
-    ///
-    /// Rows walk the tree eight at a time, one level per step for all eight: a lone walk
-    /// waits on each node load before it knows the next, while eight independent walks keep
-    /// several loads in flight (the interleaving of treelite's and LightGBM's predictors).
-    pub fn add_outputs(
-        &self,
-        rows: &[f64],
-        n_features: usize,
-        out: &mut [f64],
-        stride: usize,
-        offset: usize,
-    ) {
-        const LANES: usize = 8;
-        let n = rows.len() / n_features.max(1);
-        let mut r = 0;
-        while r + LANES <= n {
-            let mut at = [0usize; LANES];
-            loop {
-                let mut moved = false;
-                for (lane, i) in at.iter_mut().enumerate() {
-                    let node = &self.nodes[*i];
-                    if node.flags & LEAF == 0 {
-                        let x = rows[(r + lane) * n_features + node.feature as usize];
-                        *i = self.child(node, x);
-                        moved = true;
-                    }
-                }
-                if !moved {
-                    break;
-                }
-            }
-            for (lane, i) in at.iter().enumerate() {
-                out[(r + lane) * stride + offset] += self.nodes[*i].value;
-            }
-            r += LANES;
-        }
-        for r in r..n {
-            out[r * stride + offset] +=
-                self.predict_one(&rows[r * n_features..(r + 1) * n_features]);
+                self.category_goes_left(node, x)
+            };
+            i = node.left as usize + usize::from(!left);
         }
     }
 
@@ -402,30 +353,5 @@ mod tests {
         assert_eq!(t.predict_one(&[3.0, 0.5]), 30.0);
         assert_eq!(t.depth(), 2);
         assert_eq!(t.n_leaves(), 3);
-    }
-
-    #[test]
-    fn interleaved_walks_add_what_single_walks_predict() {
-        let mut t = Tree::new(1);
-        let l = t.split_numeric(0, 0, 2.5, true, 1.0);
-        t.set_leaf(l, &[10.0]);
-        let c = t.split_categorical(l + 1, 1, [0b101, 0, 0, 0], 3, false, 1.0);
-        t.set_leaf(c, &[20.0]);
-        let d = t.split_numeric(c + 1, 0, 7.0, false, 1.0);
-        t.set_leaf(d, &[30.0]);
-        t.set_leaf(d + 1, &[40.0]);
-        // 19 rows (two blocks of eight and a rest of three) through every branch, with NaN
-        // and unknown codes, into the second of two slots per row.
-        let values = [1.0, f64::NAN, 3.0, 8.0, 2.5, 9.0];
-        let codes = [0.0, 1.0, 2.0, 3.0, f64::NAN, 0.5];
-        let rows: Vec<f64> = (0..19)
-            .flat_map(|r| [values[r % 6], codes[(r * 5) % 6]])
-            .collect();
-        let mut out = vec![1.0; 19 * 2];
-        t.add_outputs(&rows, 2, &mut out, 2, 1);
-        for (r, row) in rows.chunks_exact(2).enumerate() {
-            assert_eq!(out[2 * r], 1.0, "the other slot is untouched");
-            assert_eq!(out[2 * r + 1], 1.0 + t.predict_one(row), "row {r}: {row:?}");
-        }
     }
 }
