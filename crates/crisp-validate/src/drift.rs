@@ -111,19 +111,9 @@ impl ColumnProfile {
             return Err(self.wrong_kind(ProfileKind::Categorical));
         };
         self.check_rows(new.len())?;
-        let index: HashMap<&str, usize> = profile
-            .categories
-            .iter()
-            .enumerate()
-            .map(|(i, (c, _))| (c.as_str(), i))
-            .collect();
+        let counts = category_counts(profile, new);
         let other = profile.categories.len();
-        let mut counts = vec![0usize; other + 1];
-        let mut non_null = 0usize;
-        for v in new.iter().flatten() {
-            non_null += 1;
-            counts[index.get(v).copied().unwrap_or(other)] += 1;
-        }
+        let non_null: usize = counts.iter().sum();
         let mut drift = self.drift_base(ProfileKind::Categorical, new.len(), non_null);
         if non_null > 0 && self.non_null() > 0 {
             let expected = expected_shares(profile);
@@ -227,17 +217,10 @@ impl ColumnProfile {
         let ColumnStats::Categorical(profile) = &self.stats else {
             return Err(self.wrong_kind(ProfileKind::Categorical));
         };
-        let index: HashMap<&str, usize> = profile
-            .categories
-            .iter()
-            .enumerate()
-            .map(|(i, (c, _))| (c.as_str(), i))
+        let counts: Vec<f64> = category_counts(profile, new)
+            .into_iter()
+            .map(|c| c as f64)
             .collect();
-        let other = profile.categories.len();
-        let mut counts = vec![0.0; other + 1];
-        for v in new.iter().flatten() {
-            counts[index.get(v).copied().unwrap_or(other)] += 1.0;
-        }
         let bins = profile
             .categories
             .iter()
@@ -262,6 +245,23 @@ fn short(v: f64) -> String {
     } else {
         format!("{}", (v * 1000.0).round() / 1000.0)
     }
+}
+
+/// Counts of the non-null `new` values per listed training category, then of all the others
+/// (unseen categories included) in a last bucket.
+fn category_counts(profile: &CategoricalProfile, new: &[Option<&str>]) -> Vec<usize> {
+    let index: HashMap<&str, usize> = profile
+        .categories
+        .iter()
+        .enumerate()
+        .map(|(i, (c, _))| (c.as_str(), i))
+        .collect();
+    let other = profile.categories.len();
+    let mut counts = vec![0usize; other + 1];
+    for v in new.iter().flatten() {
+        counts[index.get(v).copied().unwrap_or(other)] += 1;
+    }
+    counts
 }
 
 fn expected_shares(profile: &CategoricalProfile) -> Vec<f64> {
