@@ -19,6 +19,7 @@ mod model;
 mod params;
 mod profile;
 mod search;
+mod stream;
 pub mod svm;
 mod target;
 mod train;
@@ -48,6 +49,9 @@ pub use search::{
 pub use target::{
     drop_missing_target, infer_task, TargetInfo, TargetValues, DEFAULT_MAX_CLASSES,
     MAX_INTEGER_CLASSES,
+};
+pub use stream::{
+    is_held_out, train_stream, StreamConfig, StreamHoldout, StreamRun, DEFAULT_FIT_ROWS,
 };
 pub use train::{split_labeled, train, HeldOut, Holdout, RefitRounds, TrainConfig, TrainRun};
 pub use until::{train_until, Attempt, UntilConfig, UntilOutcome, VALIDATION_FRACTION};
