@@ -50,6 +50,7 @@ fn streamed_gbdt_matches_the_in_memory_fit_on_adult() {
             metric(&whole, name),
             metric(&sampled, name),
         );
+        eprintln!("adult {name}: in memory {m}, streamed {w}, streamed on a sample {s}");
         assert!((m - w).abs() < 1e-9, "{name}: in memory {m}, streamed {w}");
         // Sample quantiles against quantiles of every row (see README, "Training on data
         // larger than memory").
@@ -57,18 +58,16 @@ fn streamed_gbdt_matches_the_in_memory_fit_on_adult() {
     }
     assert!(metric(&sampled, "accuracy") > 0.86);
     // The artifact predicts like any other.
-    let out = dir
-        .crisp([
-            "predict",
-            "--model",
-            "sampled.crisp",
-            "--data",
-            test,
-            "--out",
-            "p.csv",
-        ])
-        .ok();
-    assert!(out.contains("p.csv"), "{out}");
+    dir.crisp([
+        "predict",
+        "--model",
+        "sampled.crisp",
+        "--data",
+        test,
+        "--out",
+        "p.csv",
+    ])
+    .ok();
     assert_eq!(dir.frame("p.csv").height(), 16281);
 }
 
@@ -107,6 +106,7 @@ fn streamed_forest_and_tree_regress_diamonds_like_in_memory() {
         extra.extend(["--stream", "--fit-rows", "10000"]);
         let streamed = train(&dir, &data, "price", "streamed.json", &extra);
         let (m, s) = (metric(&memory, "r2"), metric(&streamed, "r2"));
+        eprintln!("diamonds {model} r2: in memory {m}, streamed {s}");
         assert!(s > 0.95, "{model}: streamed r2 {s}");
         assert!((m - s).abs() < 0.005, "{model}: r2 in memory {m}, streamed {s}");
         let (m, s) = (metric(&memory, "rmse"), metric(&streamed, "rmse"));
@@ -213,7 +213,16 @@ fn streamed_training_peaks_far_below_the_in_memory_fit() {
     let data = synthetic(&dir, 300_000, 20);
     let data = data.to_str().unwrap();
     let common = [
-        "train", "--data", data, "--target", "y", "--param", "n_rounds=5", "--report",
+        "train",
+        "--data",
+        data,
+        "--target",
+        "y",
+        "--param",
+        "n_rounds=10",
+        "--param",
+        "learning_rate=0.3",
+        "--report",
     ];
     let mut memory = common.to_vec();
     memory.extend(["memory.json", "--out", "memory.crisp"]);

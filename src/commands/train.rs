@@ -364,7 +364,7 @@ pub fn run(args: &TrainArgs, tracking: &Tracking) -> Result<ExitCode> {
 }
 
 /// Rows per batch of `--stream`'s passes.
-const STREAM_BATCH_ROWS: usize = 100_000;
+const STREAM_BATCH_ROWS: usize = 16_384;
 
 /// `--stream`: train on --data read twice in batches, never held in memory (see
 /// `crisp_train::train_stream`).
