@@ -246,7 +246,7 @@ pub fn train_stream(file: &DataFile, config: &StreamConfig) -> Result<StreamRun>
         &name,
         &params,
         &train,
-        &y_train,
+        y_train,
         target.classes.len(),
         config.seed,
     )?;

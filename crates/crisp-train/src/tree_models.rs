@@ -259,12 +259,12 @@ macro_rules! fit_binned_both {
         match $y {
             TargetValues::Classes(c) => Ok(TrainedModel::$class(
                 params
-                    .fit_binned($data, Array1::from(c.clone()).view(), None)
+                    .fit_binned($data, Array1::from(c).view(), None)
                     .map_err(model_error($name))?,
             )),
             TargetValues::Values(v) => Ok(TrainedModel::$reg(
                 params
-                    .fit_binned($data, Array1::from(v.clone()).view(), None)
+                    .fit_binned($data, Array1::from(v).view(), None)
                     .map_err(model_error($name))?,
             )),
         }
@@ -303,12 +303,13 @@ pub fn binned_max_bins(name: &str, p: &Params) -> Result<usize> {
 }
 
 /// Fit model `name` (one of [`BINNED_MODELS`]) with parameters `p` on a matrix binned
-/// beforehand and its targets `y` (`n_classes` classes, 0 for regression), unweighted.
+/// beforehand and its targets `y` (`n_classes` classes, 0 for regression), unweighted. The
+/// targets are moved, not copied: a streamed fit holds one copy per row.
 pub fn fit_binned(
     name: &str,
     p: &Params,
     data: &crisp_trees::BinnedMatrix,
-    y: &TargetValues,
+    y: TargetValues,
     n_classes: usize,
     seed: u64,
 ) -> Result<TrainedModel> {
