@@ -54,7 +54,10 @@ fn streamed_gbdt_matches_the_in_memory_fit_on_adult() {
         assert!((m - w).abs() < 1e-9, "{name}: in memory {m}, streamed {w}");
         // Sample quantiles against quantiles of every row (see README, "Training on data
         // larger than memory").
-        assert!((m - s).abs() < 0.01, "{name}: in memory {m}, streamed on a sample {s}");
+        assert!(
+            (m - s).abs() < 0.01,
+            "{name}: in memory {m}, streamed on a sample {s}"
+        );
     }
     assert!(metric(&sampled, "accuracy") > 0.86);
     // The artifact predicts like any other.
@@ -108,9 +111,15 @@ fn streamed_forest_and_tree_regress_diamonds_like_in_memory() {
         let (m, s) = (metric(&memory, "r2"), metric(&streamed, "r2"));
         eprintln!("diamonds {model} r2: in memory {m}, streamed {s}");
         assert!(s > 0.95, "{model}: streamed r2 {s}");
-        assert!((m - s).abs() < 0.005, "{model}: r2 in memory {m}, streamed {s}");
+        assert!(
+            (m - s).abs() < 0.005,
+            "{model}: r2 in memory {m}, streamed {s}"
+        );
         let (m, s) = (metric(&memory, "rmse"), metric(&streamed, "rmse"));
-        assert!((s / m - 1.0).abs() < 0.05, "{model}: rmse in memory {m}, streamed {s}");
+        assert!(
+            (s / m - 1.0).abs() < 0.05,
+            "{model}: rmse in memory {m}, streamed {s}"
+        );
     }
 }
 
@@ -142,9 +151,13 @@ fn stream_refuses_what_it_cannot_do() {
     let dir = Dir::new();
     let data = dataset("adult.csv");
     let data = data.to_str().unwrap();
-    dir.train(data, "income", &["--stream", "--model", "logistic_regression"])
-        .code(2)
-        .error(&["logistic_regression", "gbdt, random_forest, decision_tree"]);
+    dir.train(
+        data,
+        "income",
+        &["--stream", "--model", "logistic_regression"],
+    )
+    .code(2)
+    .error(&["logistic_regression", "gbdt, random_forest, decision_tree"]);
     dir.train(data, "income", &["--stream", "--cv", "3"])
         .code(2)
         .error(&["--stream", "--cv"]);
@@ -178,32 +191,32 @@ fn synthetic(dir: &Dir, rows: usize, features: usize) -> std::path::PathBuf {
 }
 
 /// Peak resident memory (KiB) of `crisp args` run in `dir`, from the kernel's accounting of
-/// that one child (wait4), and its stdout.
-fn peak_rss_kib(dir: &Dir, args: &[&str]) -> (i64, String) {
+/// that one child (wait4; other tests' children running meanwhile do not count).
+// wait4 reaps the child: `Child::wait` would find nothing to wait for.
+#[allow(clippy::zombie_processes)]
+fn peak_rss_kib(dir: &Dir, args: &[&str]) -> i64 {
+    let log = dir.path("stderr.log");
     let child = Command::new(env!("CARGO_BIN_EXE_crisp"))
         .current_dir(dir.path("."))
         .args(args)
         .env_remove("RUST_LOG")
         .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
+        .stderr(std::fs::File::create(&log).unwrap())
         .spawn()
         .expect("run crisp");
     let pid = child.id() as libc::pid_t;
     let mut status = 0;
-    // SAFETY: a zeroed rusage is a valid value to be overwritten, and `pid` is our child.
+    // SAFETY: an all-zero rusage is a valid value for wait4 to overwrite, and `pid` is a child
+    // of this process that nothing else waits for.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     assert_eq!(waited, pid, "wait4");
-    let mut stderr = String::new();
-    if let Some(mut e) = child.stderr {
-        use std::io::Read;
-        let _ = e.read_to_string(&mut stderr);
-    }
     assert!(
         libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-        "crisp {args:?} failed: {stderr}"
+        "crisp {args:?} failed: {}",
+        std::fs::read_to_string(&log).unwrap_or_default()
     );
-    (usage.ru_maxrss, stderr)
+    usage.ru_maxrss
 }
 
 #[test]
@@ -235,8 +248,8 @@ fn streamed_training_peaks_far_below_the_in_memory_fit() {
         "--fit-rows",
         "20000",
     ]);
-    let (memory_kib, _) = peak_rss_kib(&dir, &memory);
-    let (streamed_kib, _) = peak_rss_kib(&dir, &streamed);
+    let memory_kib = peak_rss_kib(&dir, &memory);
+    let streamed_kib = peak_rss_kib(&dir, &streamed);
     eprintln!("peak RSS: in memory {memory_kib} KiB, streamed {streamed_kib} KiB");
     assert!(
         (streamed_kib as f64) < 0.5 * memory_kib as f64,
@@ -246,5 +259,8 @@ fn streamed_training_peaks_far_below_the_in_memory_fit() {
         metric(&dir.json("memory.json"), "r2"),
         metric(&dir.json("streamed.json"), "r2"),
     );
-    assert!(s > 0.9 && (m - s).abs() < 0.02, "r2 in memory {m}, streamed {s}");
+    assert!(
+        s > 0.9 && (m - s).abs() < 0.02,
+        "r2 in memory {m}, streamed {s}"
+    );
 }

@@ -46,12 +46,12 @@ pub use search::{
     compare, default_metric, default_space, search, Leaderboard, ParamRange, Rung, Scoring,
     SearchConfig, SearchMethod, SearchOutcome, SearchSpace, Trial,
 };
+pub use stream::{
+    is_held_out, train_stream, StreamConfig, StreamHoldout, StreamRun, DEFAULT_FIT_ROWS,
+};
 pub use target::{
     drop_missing_target, infer_task, TargetInfo, TargetValues, DEFAULT_MAX_CLASSES,
     MAX_INTEGER_CLASSES,
-};
-pub use stream::{
-    is_held_out, train_stream, StreamConfig, StreamHoldout, StreamRun, DEFAULT_FIT_ROWS,
 };
 pub use train::{split_labeled, train, HeldOut, Holdout, RefitRounds, TrainConfig, TrainRun};
 pub use until::{train_until, Attempt, UntilConfig, UntilOutcome, VALIDATION_FRACTION};
