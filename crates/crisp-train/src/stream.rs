@@ -386,3 +386,79 @@ impl Targets {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dataset(name: &str) -> DataFile {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../datasets")
+            .join(name);
+        DataFile::check(&path).unwrap()
+    }
+
+    fn config(target: &str, model: &str) -> StreamConfig {
+        StreamConfig {
+            target: target.into(),
+            task: None,
+            model: ModelSpec {
+                name: model.into(),
+                params: Default::default(),
+            },
+            features: None,
+            seed: 42,
+            holdout: StreamHoldout::Fraction(0.3),
+            max_classes: 1000,
+            fit_rows: 60,
+            batch_rows: 37,
+        }
+    }
+
+    #[test]
+    fn the_hold_out_share_is_close_to_the_fraction_and_depends_on_the_seed() {
+        for (fraction, seed) in [(0.2, 42), (0.5, 1), (0.01, 7)] {
+            let held = (0..100_000)
+                .filter(|&r| is_held_out(r, fraction, seed))
+                .count();
+            let share = held as f64 / 100_000.0;
+            assert!((share - fraction).abs() < 0.005, "{fraction}: {share}");
+        }
+        let a: Vec<bool> = (0..64).map(|r| is_held_out(r, 0.5, 1)).collect();
+        let b: Vec<bool> = (0..64).map(|r| is_held_out(r, 0.5, 2)).collect();
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn a_tree_streamed_in_small_batches_classifies_iris() {
+        let file = dataset("iris.csv");
+        let run = train_stream(&file, &config("species", "decision_tree")).unwrap();
+        assert_eq!(run.file_rows, 150);
+        // 60 rows: every 3rd row (50 rows).
+        assert_eq!((run.stride, run.sample_rows), (3, 50));
+        assert_eq!(run.run.rows_train + run.run.rows_test, 150);
+        let held = (0..150).filter(|&r| is_held_out(r, 0.3, 42)).count();
+        assert_eq!(run.run.rows_test, held);
+        assert_eq!(
+            run.binned_bytes,
+            150 * run.run.fitted.pipeline.features.len()
+        );
+        let accuracy = run.run.evaluation.metrics["accuracy"];
+        assert!(accuracy > 0.85, "iris accuracy {accuracy}");
+        // The artifact's model predicts raw rows.
+        let frame = crisp_core::read_csv(file.path()).unwrap().frame;
+        let scored = run.run.fitted.evaluate(&frame, "iris.csv").unwrap();
+        assert!(scored.evaluation.metrics["accuracy"] > 0.85);
+    }
+
+    #[test]
+    fn only_the_histogram_trees_stream() {
+        let file = dataset("iris.csv");
+        let err = train_stream(&file, &config("species", "knn")).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("gbdt, random_forest, decision_tree"),
+            "{err}"
+        );
+    }
+}
