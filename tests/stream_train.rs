@@ -2,9 +2,6 @@
 //! in batches, against the in-memory fit on the same rows, and its peak memory against the
 //! in-memory path's on a generated file.
 
-use std::io::Write;
-use std::process::Command;
-
 use crate::util::{dataset, metric, Dir};
 
 /// `crisp train` on `data` for `target` with `extra` arguments; returns the report.
@@ -167,9 +164,11 @@ fn stream_refuses_what_it_cannot_do() {
     dir.train(data, "income", &["--fit-rows", "100"]).code(2);
 }
 
+#[cfg(target_os = "linux")]
 /// A synthetic regression file of `rows` rows and `features` numeric columns.
 fn synthetic(dir: &Dir, rows: usize, features: usize) -> std::path::PathBuf {
     let path = dir.path("big.csv");
+    use std::io::Write;
     let mut out = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
     let names: Vec<String> = (0..features).map(|f| format!("x{f}")).collect();
     writeln!(out, "{},y", names.join(",")).unwrap();
@@ -190,40 +189,21 @@ fn synthetic(dir: &Dir, rows: usize, features: usize) -> std::path::PathBuf {
     path
 }
 
-/// Peak resident memory (KiB) of `crisp args` run in `dir`, from the kernel's accounting of
-/// that one child (wait4; other tests' children running meanwhile do not count).
-// wait4 reaps the child: `Child::wait` would find nothing to wait for.
-#[allow(clippy::zombie_processes)]
+#[cfg(target_os = "linux")]
+/// The peak resident memory crisp reports for its run (VmHWM, Linux), in KiB. Measured by the
+/// process itself: `ru_maxrss` of a child forked from this test process would count the test
+/// process's own memory too (the kernel keeps the larger of the two across `exec`).
 fn peak_rss_kib(dir: &Dir, args: &[&str]) -> i64 {
-    let log = dir.path("stderr.log");
-    let child = Command::new(env!("CARGO_BIN_EXE_crisp"))
-        .current_dir(dir.path("."))
-        .args(args)
-        .env_remove("RUST_LOG")
-        // glibc gives threads that allocate at the same time arenas of their own and keeps
-        // what is freed in them: on a loaded machine (the other tests) the streamed fit's peak
-        // went from 97 to 204 MB that way. Two arenas make both measurements repeatable.
-        .env("MALLOC_ARENA_MAX", "2")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .expect("run crisp");
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is a valid value for wait4 to overwrite, and `pid` is a child
-    // of this process that nothing else waits for.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(waited, pid, "wait4");
-    assert!(
-        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-        "crisp {args:?} failed: {}",
-        std::fs::read_to_string(&log).unwrap_or_default()
-    );
-    usage.ru_maxrss
+    let report = args[args.iter().position(|a| *a == "--report").unwrap() + 1];
+    dir.crisp(args).ok();
+    let bytes = dir.json(report)["peak_rss_bytes"]
+        .as_i64()
+        .expect("peak_rss_bytes in the report (Linux)");
+    bytes / 1024
 }
 
 #[test]
+#[cfg(target_os = "linux")]
 fn streamed_training_peaks_far_below_the_in_memory_fit() {
     let dir = Dir::new();
     // 300 000 rows of 20 features: about 40 MB of CSV, 48 MB as f64 values.
@@ -273,7 +253,7 @@ fn streamed_training_peaks_far_below_the_in_memory_fit() {
 fn streamed_parquet_trains_like_streamed_csv_on_penguins() {
     // Multiclass, with missing values and text categories; Parquet row groups of 50 rows, so
     // that the batches cross them.
-    use polars::prelude::{ParquetWriter, SerWriter};
+    use polars::prelude::ParquetWriter;
     let dir = Dir::new();
     let csv = dataset("penguins.csv");
     let mut frame = crisp_core::read_csv(&csv).unwrap().frame;

@@ -611,6 +611,9 @@ fn finish_with(
         if let Some(path) = &args.report {
             let mut report = train_report(run, &artifact.header, &test_source, &args.out);
             report["evaluation"] = json!(evaluation);
+            if let Some(bytes) = crisp_core::peak_rss_bytes() {
+                report["peak_rss_bytes"] = json!(bytes);
+            }
             if let Some((id, store)) = &reserved {
                 report["run"] = json!({"id": id, "store": store});
             }

@@ -66,6 +66,22 @@ pub fn fingerprint_file(path: &std::path::Path) -> Result<String> {
     Ok(format!("{:032x}", hasher.digest128()))
 }
 
+/// The peak resident memory of this process so far, in bytes (`VmHWM` of `/proc/self/status`):
+/// `None` where that file does not exist (not Linux). Unlike `getrusage`'s `ru_maxrss`, it does
+/// not count the memory of the process this one was forked from before its `exec`.
+pub fn peak_rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line
+        .trim_start_matches("VmHWM:")
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kib * 1024)
+}
+
 /// Re-exported so downstream crates name the same ndarray (0.16) and Polars as crisp.
 #[cfg(feature = "polars")]
 pub use {ndarray, polars};
