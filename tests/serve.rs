@@ -557,7 +557,14 @@ fn health_and_metadata_describe_the_model_and_json_logs_are_json() {
     assert!(meta["evaluated_rows"].as_u64().unwrap() > 1000, "{meta}");
     assert_eq!(meta["gate"], Value::Null, "not blessed");
     server.get("/nowhere");
-    let log = server.stderr();
+    // The request line is logged as the response goes out, and read from the pipe by another
+    // thread: on a loaded machine it can come after the reply.
+    let started = std::time::Instant::now();
+    let mut log = server.stderr();
+    while !log.contains("/nowhere") && started.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(20));
+        log = server.stderr();
+    }
     let line = log
         .lines()
         .filter(|l| l.starts_with('{'))
