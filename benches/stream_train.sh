@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Peak memory and time of training gradient boosting on a file larger than it needs to be held
+# Peak memory and time of training gradient boosting on a file without holding it
 # in memory: `crisp train --stream` against crisp's in-memory `train` and LightGBM (pandas
 # read_csv + lgb.Dataset) on the same CSV file, in the same run. Prints a markdown table.
 #
