@@ -459,7 +459,7 @@ fn stream(args: &TrainArgs, tracking: &Tracking) -> Result<ExitCode> {
     };
     let streamed = crisp_train::train_stream(&file, &stream_config)?;
     println!(
-        "streamed {source}: pipeline and bin edges fitted on {} of its {} rows (every {}th), every row binned ({} MB of bins)",
+        "streamed {source}: pipeline and bin edges fitted on {} of its {} rows (one row in {}), every row binned ({} MB of bins)",
         streamed.sample_rows,
         streamed.file_rows,
         streamed.stride,
