@@ -122,6 +122,16 @@ pub struct TrainArgs {
     /// How many candidates --until may try.
     #[arg(long, value_name = "N", default_value_t = 8)]
     pub budget: usize,
+    /// Train without holding --data in memory (gbdt, random_forest, decision_tree): one
+    /// pass fits the feature pipeline and the bin edges on an evenly spread sample
+    /// (--fit-rows), a second bins every row (one byte per row and feature). Evaluates on the
+    /// rows a seeded hash holds out (--test-fraction) or on --test-data; no refit.
+    #[arg(long)]
+    pub stream: bool,
+    /// With --stream: rows of the evenly spread sample the pipeline and bin edges are fitted
+    /// on (default 200000).
+    #[arg(long, value_name = "N", requires = "stream")]
+    pub fit_rows: Option<usize>,
     #[command(flatten)]
     #[serde(flatten)]
     pub select: SelectArgs,

@@ -44,6 +44,10 @@ mod auto;
 // weights in folds and searches, refusals.
 mod weights;
 
+// train --stream (issue 17, part 1): the trees on a file read twice in batches, against the
+// in-memory fit on adult and diamonds, and peak memory on a generated file.
+mod stream_train;
+
 // Progress bars and logs.
 mod progress;
 

@@ -85,6 +85,8 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
             html: Some(out_dir.join("train_report.html")),
             until: Vec::new(),
             budget: 0,
+            stream: false,
+            fit_rows: None,
             max_classes: crisp_train::DEFAULT_MAX_CLASSES,
             select: Default::default(),
             search: Default::default(),

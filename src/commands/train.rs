@@ -338,6 +338,9 @@ pub fn run(args: &TrainArgs, tracking: &Tracking) -> Result<ExitCode> {
         print!("{}", models_list());
         return Ok(ExitCode::SUCCESS);
     }
+    if args.stream {
+        return stream(args, tracking);
+    }
     let prepared = prepare(args)?;
     if !prepared.until.is_empty() {
         return super::search::run_until(args, &prepared, tracking);
@@ -360,6 +363,139 @@ pub fn run(args: &TrainArgs, tracking: &Tracking) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Rows per batch of `--stream`'s passes.
+const STREAM_BATCH_ROWS: usize = 16_384;
+
+/// `--stream`: train on --data read twice in batches, never held in memory (see
+/// `crisp_train::train_stream`).
+fn stream(args: &TrainArgs, tracking: &Tracking) -> Result<ExitCode> {
+    let read = args.read.options()?;
+    let config = match &args.config {
+        Some(path) => PipelineConfig::load(path)?,
+        None => PipelineConfig::default(),
+    };
+    if config.label.is_some() {
+        bail!(Config: "--stream reads --data in batches, but [label] needs the whole file in memory; label it first (`crisp label`)");
+    }
+    if args.search.search.is_some()
+        || config.search.is_some()
+        || !args.until.is_empty()
+        || args.select.cv.is_some()
+        || args.model.as_deref() == Some("auto")
+    {
+        bail!(Config: "--stream fits one model and evaluates it on one hold-out; drop --search, --until, --cv and --model auto");
+    }
+    if args.select.group.is_some() || args.select.time.is_some() {
+        bail!(Config: "--stream holds rows out by a seeded hash of their row number; drop --group and --time (or give --test-data)");
+    }
+    if weighting(&args.weights, config.train.as_ref(), args.config.as_deref())?.is_weighted() {
+        bail!(Config: "--stream trains unweighted; drop --class-weight and --sample-weight");
+    }
+    let Some(target) = args.target.clone().or_else(|| config.target.clone()) else {
+        bail!(Config: "no target: give --target <COLUMN> (or `target` in the --config file)");
+    };
+    let task = match args.task.as_deref().or(config.task.as_deref()) {
+        Some(t) => Some(
+            t.parse::<Task>()
+                .map_err(|e| Error::config(format!("--task: {e}")))?,
+        ),
+        None => None,
+    };
+    let fit_rows = args.fit_rows.unwrap_or(crisp_train::DEFAULT_FIT_ROWS);
+    if fit_rows == 0 {
+        bail!(Config: "--fit-rows must be at least 1");
+    }
+    let seed = args.seed.or(config.seed).unwrap_or(DEFAULT_SEED);
+    let mut params = config.model_params();
+    params.extend(parse_pairs(&args.params).map_err(|e| e.prefixed("--param "))?);
+    let model = ModelSpec {
+        name: args
+            .model
+            .clone()
+            .or_else(|| config.model.as_ref().and_then(|m| m.name.clone()))
+            .unwrap_or_default(),
+        params,
+    };
+    let file = crisp_core::DataFile::check_with(&args.data, &read)?;
+    let source = file.source();
+    let (holdout, evaluation, test_source) = match &args.test_data {
+        Some(path) => {
+            let test_source = path.display().to_string();
+            let frame = read_table(path, &read)?.frame;
+            (
+                crisp_train::StreamHoldout::Frame {
+                    frame,
+                    source: test_source.clone(),
+                },
+                "test_data",
+                test_source,
+            )
+        }
+        None => {
+            let f = args
+                .test_fraction
+                .or(config.test_fraction)
+                .unwrap_or(DEFAULT_TEST_FRACTION);
+            if !(f > 0.0 && f < 1.0) {
+                bail!(Config: "--test-fraction must be between 0 and 1 (exclusive), got {f}");
+            }
+            (
+                crisp_train::StreamHoldout::Fraction(f),
+                "holdout",
+                format!("{f} of {source} (rows held out by a seeded hash of their row number)"),
+            )
+        }
+    };
+    let stream_config = crisp_train::StreamConfig {
+        target: target.clone(),
+        task,
+        model: model.clone(),
+        features: config.features.clone(),
+        seed,
+        holdout,
+        max_classes: args.max_classes,
+        fit_rows,
+        batch_rows: STREAM_BATCH_ROWS,
+    };
+    let streamed = crisp_train::train_stream(&file, &stream_config)?;
+    println!(
+        "streamed {source}: pipeline and bin edges fitted on {} of its {} rows (one row in {}), every row binned ({} MB of bins)",
+        streamed.sample_rows,
+        streamed.file_rows,
+        streamed.stride,
+        streamed.binned_bytes.div_ceil(1 << 20)
+    );
+    let data = DataInfo {
+        source: source.clone(),
+        fingerprint: crisp_core::fingerprint_file(&args.data)?,
+        rows: streamed.file_rows,
+    };
+    let mut train_config = TrainConfig::new(target).seed(seed).model(model);
+    train_config.task = task;
+    train_config.features = config.features.clone();
+    let mut extra = serde_json::Map::new();
+    extra.insert(
+        "stream".into(),
+        json!({
+            "file_rows": streamed.file_rows,
+            "sample_rows": streamed.sample_rows,
+            "sample_stride": streamed.stride,
+            "binned_bytes": streamed.binned_bytes,
+        }),
+    );
+    finish_with(
+        args,
+        data,
+        &train_config,
+        &streamed.run,
+        extra,
+        tracking,
+        evaluation,
+        test_source,
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Write the artifact of `run` and its report (with `extra` report fields), print the
 /// summary, and record the run: it is recorded as running first, so that the artifact carries
 /// its id, then finished with the artifact's hash.
@@ -371,23 +507,28 @@ pub fn finish(
     extra: serde_json::Map<String, Value>,
     tracking: &Tracking,
 ) -> Result<Artifact> {
-    let source = &prepared.source;
     let data = DataInfo {
-        source: source.clone(),
+        source: prepared.source.clone(),
         fingerprint: prepared.fingerprint.clone(),
         rows: prepared.frame.height(),
     };
-    // The header shows the parameters the shipped model was fitted with (a refit gbdt's rounds).
-    let shipped = TrainConfig {
-        model: run.model.clone(),
-        ..config.clone()
-    };
-    let mut artifact = Artifact {
-        header: ArtifactHeader::for_run(run, &shipped, data, super::now_unix()),
-        model: run.fitted.clone(),
-    };
     let classes = run.fitted.task() == Task::Classification;
-    let (evaluation, test_source) = match &config.holdout {
+    let (evaluation, test_source) = describe_holdout(config, &prepared.source, classes);
+    finish_with(
+        args,
+        data,
+        config,
+        run,
+        extra,
+        tracking,
+        evaluation,
+        test_source,
+    )
+}
+
+/// How the run was evaluated (`holdout`, `test_data` or `cv`), and on what, in words.
+fn describe_holdout(config: &TrainConfig, source: &str, classes: bool) -> (&'static str, String) {
+    match &config.holdout {
         Holdout::Fraction(f) => (
             "holdout",
             format!(
@@ -408,6 +549,30 @@ pub fn finish(
                 config.split_by.describe(classes)
             ),
         ),
+    }
+}
+
+/// [`finish`] for a run on `data`, evaluated as `evaluation` says on `test_source`.
+#[allow(clippy::too_many_arguments)]
+fn finish_with(
+    args: &TrainArgs,
+    data: DataInfo,
+    config: &TrainConfig,
+    run: &TrainRun,
+    extra: serde_json::Map<String, Value>,
+    tracking: &Tracking,
+    evaluation: &str,
+    test_source: String,
+) -> Result<Artifact> {
+    let source = &data.source.clone();
+    // The header shows the parameters the shipped model was fitted with (a refit gbdt's rounds).
+    let shipped = TrainConfig {
+        model: run.model.clone(),
+        ..config.clone()
+    };
+    let mut artifact = Artifact {
+        header: ArtifactHeader::for_run(run, &shipped, data, super::now_unix()),
+        model: run.fitted.clone(),
     };
     let record = tracking.start("train", args).map(|mut r| {
         let h = &artifact.header;
@@ -446,6 +611,9 @@ pub fn finish(
         if let Some(path) = &args.report {
             let mut report = train_report(run, &artifact.header, &test_source, &args.out);
             report["evaluation"] = json!(evaluation);
+            if let Some(bytes) = crisp_core::peak_rss_bytes() {
+                report["peak_rss_bytes"] = json!(bytes);
+            }
             if let Some((id, store)) = &reserved {
                 report["run"] = json!({"id": id, "store": store});
             }

@@ -19,6 +19,7 @@ mod model;
 mod params;
 mod profile;
 mod search;
+mod stream;
 pub mod svm;
 mod target;
 mod train;
@@ -44,6 +45,9 @@ pub use profile::{drift_distributions, drift_of, profile_frame};
 pub use search::{
     compare, default_metric, default_space, search, Leaderboard, ParamRange, Rung, Scoring,
     SearchConfig, SearchMethod, SearchOutcome, SearchSpace, Trial,
+};
+pub use stream::{
+    is_held_out, train_stream, StreamConfig, StreamHoldout, StreamRun, DEFAULT_FIT_ROWS,
 };
 pub use target::{
     drop_missing_target, infer_task, TargetInfo, TargetValues, DEFAULT_MAX_CLASSES,

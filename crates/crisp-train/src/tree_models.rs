@@ -243,3 +243,115 @@ pub fn from_proba_matrix(proba: Array2<f64>) -> Predictions {
     let flat = proba.as_standard_layout().iter().copied().collect();
     Predictions::from_proba(flat, k)
 }
+
+/// What [`configure!`] reads of a binned fit: the matrix's mappers say which features are
+/// categorical, so none are passed.
+struct BinnedSettings {
+    seed: u64,
+    n_classes: usize,
+    categorical: &'static [usize],
+}
+
+macro_rules! fit_binned_both {
+    ($params:expr, $p:expr, $s:expr, $name:expr, $data:expr, $y:expr, $class:ident, $reg:ident) => {{
+        let params = configure!($params, $p, $s, $name);
+        let params = params.check().map_err(model_error($name))?;
+        match $y {
+            TargetValues::Classes(c) => Ok(TrainedModel::$class(
+                params
+                    .fit_binned($data, Array1::from(c).view(), None)
+                    .map_err(model_error($name))?,
+            )),
+            TargetValues::Values(v) => Ok(TrainedModel::$reg(
+                params
+                    .fit_binned($data, Array1::from(v).view(), None)
+                    .map_err(model_error($name))?,
+            )),
+        }
+    }};
+}
+
+/// The models [`fit_binned`] trains: crisp-trees' histogram models.
+pub const BINNED_MODELS: &[&str] = &["gbdt", "random_forest", "decision_tree"];
+
+/// The `max_bins` of model `name` (one of [`BINNED_MODELS`]) with parameters `p`: how many
+/// bins the features of a binned fit get.
+pub fn binned_max_bins(name: &str, p: &Params) -> Result<usize> {
+    let s = BinnedSettings {
+        seed: 0,
+        n_classes: 0,
+        categorical: &[],
+    };
+    match name {
+        "gbdt" => Ok(configure!(GradientBoosting::params(), p, s, name)
+            .check()
+            .map_err(model_error(name))?
+            .max_bins()),
+        "random_forest" => Ok(configure!(RandomForest::params(), p, s, name)
+            .check()
+            .map_err(model_error(name))?
+            .max_bins()),
+        "decision_tree" => Ok(configure!(DecisionTree::params(), p, s, name)
+            .check()
+            .map_err(model_error(name))?
+            .max_bins()),
+        other => Err(Error::config(format!(
+            "model '{other}' does not train on binned data; those that do: {}",
+            BINNED_MODELS.join(", ")
+        ))),
+    }
+}
+
+/// Fit model `name` (one of [`BINNED_MODELS`]) with parameters `p` on a matrix binned
+/// beforehand and its targets `y` (`n_classes` classes, 0 for regression), unweighted. The
+/// targets are moved, not copied: a streamed fit holds one copy per row.
+pub fn fit_binned(
+    name: &str,
+    p: &Params,
+    data: &crisp_trees::BinnedMatrix,
+    y: TargetValues,
+    n_classes: usize,
+    seed: u64,
+) -> Result<TrainedModel> {
+    let s = BinnedSettings {
+        seed,
+        n_classes,
+        categorical: &[],
+    };
+    match name {
+        "gbdt" => fit_binned_both!(
+            GradientBoosting::params(),
+            p,
+            s,
+            "gbdt",
+            data,
+            y,
+            GbdtClassifier,
+            GbdtRegressor
+        ),
+        "random_forest" => fit_binned_both!(
+            RandomForest::params(),
+            p,
+            s,
+            "random_forest",
+            data,
+            y,
+            ForestClassifier,
+            ForestRegressor
+        ),
+        "decision_tree" => fit_binned_both!(
+            DecisionTree::params(),
+            p,
+            s,
+            "decision_tree",
+            data,
+            y,
+            TreeClassifier,
+            TreeRegressor
+        ),
+        other => Err(Error::config(format!(
+            "model '{other}' does not train on binned data; those that do: {}",
+            BINNED_MODELS.join(", ")
+        ))),
+    }
+}

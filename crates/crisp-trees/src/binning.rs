@@ -65,14 +65,18 @@ impl FeatureBins {
 pub(crate) struct BinnedData {
     pub n_rows: usize,
     pub features: Vec<FeatureBins>,
-    bins: Vec<u8>,
+    /// Distance between the starts of two columns in `bins` (at least `n_rows`: a matrix
+    /// filled row batch by row batch is allocated for the rows the file has, and rows that are
+    /// left out leave room at the end of each column).
+    pub(crate) stride: usize,
+    pub(crate) bins: Vec<u8>,
 }
 
 impl BinnedData {
     /// Bins of feature `f` for all rows.
     #[inline]
     pub fn column(&self, f: usize) -> &[u8] {
-        &self.bins[f * self.n_rows..(f + 1) * self.n_rows]
+        &self.bins[f * self.stride..f * self.stride + self.n_rows]
     }
 
     pub fn n_features(&self) -> usize {
@@ -166,6 +170,7 @@ pub(crate) fn bin_dataset(
     Ok(BinnedData {
         n_rows,
         features: groups.into_iter().flatten().collect(),
+        stride: n_rows,
         bins,
     })
 }
@@ -174,10 +179,10 @@ pub(crate) fn bin_dataset(
 /// a row's bin is the number of edges below its value, found in eight steps whose outcomes the
 /// processor need not predict (a branchy search mispredicts about every other step, and mapping
 /// every value of the matrix is most of the binning time on small data sets).
-struct PaddedEdges([f64; 256]);
+pub(crate) struct PaddedEdges([f64; 256]);
 
 impl PaddedEdges {
-    fn new(edges: &[f64]) -> Self {
+    pub(crate) fn new(edges: &[f64]) -> Self {
         debug_assert!(edges.len() < 256, "at most 254 edges");
         let mut padded = [f64::INFINITY; 256];
         padded[..edges.len()].copy_from_slice(edges);
@@ -186,7 +191,7 @@ impl PaddedEdges {
 
     /// The number of edges strictly below `v` (not NaN): `edges.partition_point(|&t| t < v)`.
     #[inline(always)]
-    fn bin(&self, v: f64) -> u8 {
+    pub(crate) fn bin(&self, v: f64) -> u8 {
         let p = &self.0;
         let mut pos = 0usize;
         for step in [128, 64, 32, 16, 8, 4, 2, 1] {

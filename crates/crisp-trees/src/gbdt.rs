@@ -8,9 +8,10 @@ use crisp_core::SeededRng;
 use linfa::dataset::{AsSingleTargets, DatasetBase};
 use linfa::traits::{Fit, PredictInplace};
 use linfa::ParamGuard;
-use ndarray::{Array1, Array2, ArrayBase, ArrayView2, Data, Ix2};
+use ndarray::{Array1, Array2, ArrayBase, ArrayView1, ArrayView2, Data, Ix2};
 use serde::{Deserialize, Serialize};
 
+use crate::binned::{BinMapper, BinnedMatrix};
 use crate::binning::BinnedData;
 use crate::data::{prepare, sample_weights, Targets};
 use crate::error::{Result, TreeError};
@@ -471,7 +472,7 @@ impl GradientBoostingValidParams {
     /// initial score and the validation loss.
     fn boost(
         &self,
-        x: ArrayView2<f64>,
+        x: Option<ArrayView2<f64>>,
         data: &BinnedData,
         y: &[f64],
         loss: Loss,
@@ -518,8 +519,9 @@ impl GradientBoostingValidParams {
             features_per_split: None,
             parallel: true,
         };
-        let x = x.as_standard_layout();
-        let x = x.as_slice().expect("standard layout");
+        let x = x.as_ref().map(|x| x.as_standard_layout());
+        let x = x.as_ref().map(|x| x.as_slice().expect("standard layout"));
+        let mappers: Vec<BinMapper> = data.features.iter().cloned().map(BinMapper).collect();
         let all_features: Vec<usize> = (0..n_features).collect();
         let n_tree_features =
             ((self.colsample * n_features as f64).round() as usize).clamp(1, n_features);
@@ -609,10 +611,22 @@ impl GradientBoostingValidParams {
                 let mut deltas = vec![0.0; others.len()];
                 // Routing a row down a tree costs about as much as a few dozen histogram additions.
                 let spread = Spread::of(ROUTE_WORK * others.len(), true);
-                spin::spread_rows(spread, &mut deltas, 1, &others, |out, rows| {
-                    for (d, &i) in out.iter_mut().zip(rows) {
-                        let i = i as usize;
-                        *d = tree.predict_one(&x[i * n_features..(i + 1) * n_features]);
+                spin::spread_rows(spread, &mut deltas, 1, &others, |out, rows| match x {
+                    Some(x) => {
+                        for (d, &i) in out.iter_mut().zip(rows) {
+                            let i = i as usize;
+                            *d = tree.predict_one(&x[i * n_features..(i + 1) * n_features]);
+                        }
+                    }
+                    // Binned beforehand: each bin's value routes like the raw values it holds.
+                    None => {
+                        let mut row = vec![0.0; n_features];
+                        for (d, &i) in out.iter_mut().zip(rows) {
+                            for (f, (v, m)) in row.iter_mut().zip(&mappers).enumerate() {
+                                *v = m.value_of(data.column(f)[i as usize]);
+                            }
+                            *d = tree.predict_one(&row);
+                        }
                     }
                 });
                 for (&i, d) in others.iter().zip(deltas) {
@@ -735,7 +749,40 @@ where
         let y = dataset.targets.as_single_targets();
         let data = prepare(&dataset.records, y.len(), &self.tree)?;
         let weights = sample_weights("gbdt", dataset.weights(), y.len())?;
-        let (y, loss, n_outputs, n_classes) = match E::read(y, self.tree.n_classes)? {
+        let targets = E::read(y, self.tree.n_classes)?;
+        let records = dataset.records.view();
+        Ok(self.boost_targets(Some(records), &data, targets, weights.as_deref()))
+    }
+}
+
+impl GradientBoostingValidParams {
+    /// Fits on a matrix binned beforehand (see [`crate::BinnedMatrix`]): `usize` labels give
+    /// a classifier, `f64` targets a regressor, one target (and one sample weight, if any) per
+    /// row of `data`. The matrix's [`BinMapper`]s decide the bins and which features are
+    /// categorical, so the `max_bins` and `categorical_features` parameters do not apply.
+    /// Rows a round leaves out (early stopping's validation rows, subsampling) are routed on
+    /// their bins' values ([`BinMapper::value_of`]), which take the same branches as their
+    /// raw values: the model is the one `Fit::fit` gives on raw rows binned to the same bins.
+    pub fn fit_binned<E: TreeTarget>(
+        &self,
+        data: &BinnedMatrix,
+        y: ArrayView1<E>,
+        weights: Option<&[f32]>,
+    ) -> Result<GradientBoosting<E>> {
+        data.check_targets(y.len())?;
+        let weights = sample_weights("gbdt", weights, y.len())?;
+        let targets = E::read(y, self.tree.n_classes)?;
+        Ok(self.boost_targets(None, &data.data, targets, weights.as_deref()))
+    }
+
+    fn boost_targets<E>(
+        &self,
+        records: Option<ArrayView2<f64>>,
+        data: &BinnedData,
+        targets: Targets,
+        weights: Option<&[f64]>,
+    ) -> GradientBoosting<E> {
+        let (y, loss, n_outputs, n_classes) = match targets {
             Targets::Labels { y, k } => {
                 let n_classes = k.max(2);
                 let (loss, n_outputs) = if n_classes == 2 {
@@ -748,9 +795,8 @@ where
             }
             Targets::Reals(y) => (y, Loss::SquaredError, 1, 0),
         };
-        let records = dataset.records.view();
-        let b = self.boost(records, &data, &y, loss, n_outputs, weights.as_deref());
-        Ok(GradientBoosting {
+        let b = self.boost(records, data, &y, loss, n_outputs, weights);
+        GradientBoosting {
             trees: b.trees,
             base_score: b.base_score,
             loss,
@@ -760,7 +806,7 @@ where
             importance_gain: b.importance_gain,
             importance_split: b.importance_split,
             target: PhantomData,
-        })
+        }
     }
 }
 

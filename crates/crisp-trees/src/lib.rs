@@ -3,6 +3,7 @@
 // Only the two-way fork-join of `spin` needs `unsafe`; everything else is safe code.
 #![deny(unsafe_code)]
 
+mod binned;
 mod binning;
 mod data;
 mod decision_tree;
@@ -22,6 +23,7 @@ mod split;
 mod target;
 mod tree;
 
+pub use binned::{BinMapper, BinnedMatrix, BinnedMatrixBuilder};
 pub use decision_tree::{DecisionTree, DecisionTreeParams, DecisionTreeValidParams};
 pub use error::{Result, TreeError};
 pub use forest::{RandomForest, RandomForestParams, RandomForestValidParams};

@@ -33,6 +33,27 @@ macro_rules! fit_and_predict_classes {
             }
         }
 
+        impl $params {
+            /// Fits on a matrix binned beforehand (see [`crate::BinnedMatrix`]): `usize`
+            /// labels give a classifier, `f64` targets a regressor, one target (and one
+            /// sample weight, if any) per row of `data`. The matrix's [`crate::BinMapper`]s
+            /// decide the bins and which features are categorical, so the `max_bins` and
+            /// `categorical_features` parameters do not apply. The model is the one
+            /// `Fit::fit` gives on raw rows binned to the same bins.
+            pub fn fit_binned<E: $crate::TreeTarget>(
+                &self,
+                data: &$crate::BinnedMatrix,
+                y: ::ndarray::ArrayView1<E>,
+                weights: Option<&[f32]>,
+            ) -> ::std::result::Result<$model<E>, $crate::TreeError> {
+                data.check_targets(y.len())?;
+                let weights = $crate::data::sample_weights($name, weights, y.len())?;
+                let targets = <E as $crate::target::sealed::Sealed>::read(y, self.tree.n_classes)?;
+                let targets = $crate::data::TreeTargets::new(targets, weights);
+                Ok($model::fit_targets(self, &data.data, &targets))
+            }
+        }
+
         impl<D: ::ndarray::Data<Elem = f64>>
             ::linfa::traits::PredictInplace<
                 ::ndarray::ArrayBase<D, ::ndarray::Ix2>,
