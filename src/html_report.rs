@@ -86,8 +86,9 @@ pub fn train_page(
     let mut drift = Vec::new();
     if !add_held_out_plots(&mut report, &mut drift, run, test_source, header.seed)? {
         report.notes.push(
-            "Cross-validation keeps each fold's metrics, not its predictions: the plots need \
-             held-out rows (--test-fraction or --test-data)."
+            "This run kept no held-out predictions to draw: cross-validation keeps each fold's \
+             metrics only, and a streamed run's held-out rows stay binned. The plots need \
+             --test-fraction or --test-data (--test-data with --stream)."
                 .into(),
         );
     }

@@ -360,7 +360,7 @@ fn the_page_is_written_with_the_artifact_or_not_at_all() {
     )
     .ok();
     let page = dir.read("cv.html");
-    assert!(page.contains("Cross-validation keeps each fold"));
+    assert!(page.contains("cross-validation keeps each fold&#39;s metrics only"));
     assert!(figures(&page, "roc").is_empty());
     assert!(page.contains("<table class=\"metrics\">"));
 }
