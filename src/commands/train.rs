@@ -83,21 +83,7 @@ pub fn prepare(args: &TrainArgs) -> Result<Prepared> {
     if let Some(label) = &mut config.label {
         label.read = read;
     }
-    let Some(target) = args
-        .target
-        .clone()
-        .or_else(|| config.target.clone())
-        .or_else(|| config.label.as_ref().map(|l| l.target().to_string()))
-    else {
-        bail!(Config: "no target: give --target <COLUMN> (or `target` in the --config file)");
-    };
-    let task = match args.task.as_deref().or(config.task.as_deref()) {
-        Some(t) => Some(
-            t.parse::<Task>()
-                .map_err(|e| Error::config(format!("--task: {e}")))?,
-        ),
-        None => None,
-    };
+    let (target, task) = target_and_task(args, &config)?;
     let seed = args.seed.or(config.seed).unwrap_or(DEFAULT_SEED);
     let source = args.data.display().to_string();
     let model_name = args
@@ -363,6 +349,27 @@ pub fn run(args: &TrainArgs, tracking: &Tracking) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The target (--target, the config's `target`, or its [label]'s) and the task, if named
+/// (--task or the config's `task`).
+fn target_and_task(args: &TrainArgs, config: &PipelineConfig) -> Result<(String, Option<Task>)> {
+    let Some(target) = args
+        .target
+        .clone()
+        .or_else(|| config.target.clone())
+        .or_else(|| config.label.as_ref().map(|l| l.target().to_string()))
+    else {
+        bail!(Config: "no target: give --target <COLUMN> (or `target` in the --config file)");
+    };
+    let task = match args.task.as_deref().or(config.task.as_deref()) {
+        Some(t) => Some(
+            t.parse::<Task>()
+                .map_err(|e| Error::config(format!("--task: {e}")))?,
+        ),
+        None => None,
+    };
+    Ok((target, task))
+}
+
 /// Rows per batch of `--stream`'s passes.
 const STREAM_BATCH_ROWS: usize = 16_384;
 
@@ -391,16 +398,7 @@ fn stream(args: &TrainArgs, tracking: &Tracking) -> Result<ExitCode> {
     if weighting(&args.weights, config.train.as_ref(), args.config.as_deref())?.is_weighted() {
         bail!(Config: "--stream trains unweighted; drop --class-weight and --sample-weight");
     }
-    let Some(target) = args.target.clone().or_else(|| config.target.clone()) else {
-        bail!(Config: "no target: give --target <COLUMN> (or `target` in the --config file)");
-    };
-    let task = match args.task.as_deref().or(config.task.as_deref()) {
-        Some(t) => Some(
-            t.parse::<Task>()
-                .map_err(|e| Error::config(format!("--task: {e}")))?,
-        ),
-        None => None,
-    };
+    let (target, task) = target_and_task(args, &config)?;
     let fit_rows = args.fit_rows.unwrap_or(crisp_train::DEFAULT_FIT_ROWS);
     if fit_rows == 0 {
         bail!(Config: "--fit-rows must be at least 1");
