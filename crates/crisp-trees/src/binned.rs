@@ -18,7 +18,10 @@ use crate::params::invalid;
 
 /// How one feature's values map to bins: quantile edges of a numeric feature, or the codes of
 /// a categorical one. Fitted by [`BinMapper::fit`].
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Mappers serialize (serde), so they can be sent to the machines that bin a cluster's rows
+/// (see [`crate::external`]).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BinMapper(pub(crate) FeatureBins);
 
 impl BinMapper {
@@ -63,6 +66,32 @@ impl BinMapper {
     /// Whether the feature holds category codes.
     pub fn is_categorical(&self) -> bool {
         self.0.is_categorical()
+    }
+
+    /// Bins `values` into `out` (same length): a numeric value by its edges, NaN to the
+    /// missing bin. A category code seen when the mapper was fitted is its own bin; any other
+    /// value (an unseen, negative or fractional code) goes to the missing bin, which is where
+    /// fitted trees send codes they never saw.
+    pub fn bin_values(&self, values: &[f64], out: &mut [u8]) {
+        let missing = self.0.missing_bin() as u8;
+        match &self.0 {
+            FeatureBins::Numeric { edges } => {
+                let e = PaddedEdges::new(edges);
+                for (o, &v) in out.iter_mut().zip(values) {
+                    *o = if v.is_nan() { missing } else { e.bin(v) };
+                }
+            }
+            FeatureBins::Categorical { .. } => {
+                let n = f64::from(missing);
+                for (o, &v) in out.iter_mut().zip(values) {
+                    *o = if v >= 0.0 && v < n && v.fract() == 0.0 {
+                        v as u8
+                    } else {
+                        missing
+                    };
+                }
+            }
+        }
     }
 
     /// A value of bin `bin` that every tree fitted on these bins routes like any raw value of

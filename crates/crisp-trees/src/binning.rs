@@ -18,7 +18,7 @@ const MAX_SAMPLE_FOR_EDGES: usize = 200_000;
 pub const MAX_CATEGORIES: usize = 255;
 
 /// How one feature's raw values map to bins.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub(crate) enum FeatureBins {
     /// Bin `b` holds values `x` with `edges[b-1] < x <= edges[b]`; there are `edges.len() + 1`
     /// value bins.

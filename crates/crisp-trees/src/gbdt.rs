@@ -40,7 +40,7 @@ const ROUTE_WORK: usize = 32;
 /// Checked hyperparameters of [`GradientBoosting`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GradientBoostingValidParams {
-    tree: TreeOptions,
+    pub(crate) tree: TreeOptions,
     n_rounds: usize,
     learning_rate: f64,
     l2: f64,
@@ -409,6 +409,39 @@ impl<L> GradientBoosting<L> {
         self.importance_split.clone()
     }
 
+    /// `Err` naming the first difference from `other`: the same loss, features and classes,
+    /// starting scores within `tolerance`, and the same trees (see the crate README's
+    /// "Training elsewhere"): the same splits in the same nodes, leaf values within
+    /// `tolerance` (absolute, or relative to the larger value). Two fits on the same bins, one
+    /// of them summed by a cluster, differ only in the order of their additions.
+    pub fn compare(&self, other: &Self, tolerance: f64) -> std::result::Result<(), String> {
+        if (self.loss, self.n_features, self.n_classes)
+            != (other.loss, other.n_features, other.n_classes)
+        {
+            return Err(format!(
+                "{:?} on {} features and {} classes against {:?} on {} and {}",
+                self.loss,
+                self.n_features,
+                self.n_classes,
+                other.loss,
+                other.n_features,
+                other.n_classes
+            ));
+        }
+        if self.trees.len() != other.trees.len() {
+            return Err(format!("{} trees against {}", self.trees.len(), other.trees.len()));
+        }
+        for (a, b) in self.base_score.iter().zip(&other.base_score) {
+            if (a - b).abs() > tolerance * a.abs().max(b.abs()).max(1.0) {
+                return Err(format!("starting score {a} against {b}"));
+            }
+        }
+        for (t, (a, b)) in self.trees.iter().zip(&other.trees).enumerate() {
+            a.compare(b, tolerance).map_err(|e| format!("tree {t}: {e}"))?;
+        }
+        Ok(())
+    }
+
     /// Raw scores before the link function: logits (one column for binary, one per class for
     /// multiclass) or the regression prediction.
     pub fn predict_raw(&self, x: ArrayView2<f64>) -> Array2<f64> {
@@ -458,12 +491,35 @@ impl GradientBoosting<usize> {
 }
 
 /// What one fit produces, before being wrapped in the typed model.
-struct Boosted {
+pub(crate) struct Boosted {
     trees: Vec<Tree>,
     base_score: Vec<f64>,
     validation_loss: Vec<f64>,
     importance_gain: Vec<f64>,
     importance_split: Vec<u64>,
+}
+
+impl Boosted {
+    /// The trees kept, with the feature importances they add up to.
+    pub(crate) fn new(
+        trees: Vec<Tree>,
+        base_score: Vec<f64>,
+        validation_loss: Vec<f64>,
+        n_features: usize,
+    ) -> Self {
+        let mut importance_gain = vec![0.0; n_features];
+        let mut importance_split = vec![0; n_features];
+        for t in &trees {
+            t.add_importances(&mut importance_gain, &mut importance_split);
+        }
+        Boosted {
+            trees,
+            base_score,
+            validation_loss,
+            importance_gain,
+            importance_split,
+        }
+    }
 }
 
 impl GradientBoostingValidParams {
@@ -498,33 +554,11 @@ impl GradientBoostingValidParams {
         let mut h = vec![vec![0.0; n]; n_outputs];
         let squared = loss == Loss::SquaredError;
         let layout = HistLayout::new(data, 2);
-        let cfg = GrowConfig {
-            max_depth: self.tree.max_depth,
-            max_leaves: self.tree.max_leaves,
-            min_samples_leaf: self.tree.min_samples_leaf,
-            min_samples_split: self.tree.min_samples_split,
-            min_hessian: self.min_child_weight,
-            scorer: if squared {
-                Scorer::Grad {
-                    l2: self.l2,
-                    cat_smooth: CAT_SMOOTH,
-                }
-            } else {
-                Scorer::GradHess {
-                    l2: self.l2,
-                    cat_smooth: CAT_SMOOTH,
-                }
-            },
-            allow_zero_gain: false,
-            features_per_split: None,
-            parallel: true,
-        };
+        let cfg = self.grow_config(squared);
         let x = x.as_ref().map(|x| x.as_standard_layout());
         let x = x.as_ref().map(|x| x.as_slice().expect("standard layout"));
         let mappers: Vec<BinMapper> = data.features.iter().cloned().map(BinMapper).collect();
-        let all_features: Vec<usize> = (0..n_features).collect();
-        let n_tree_features =
-            ((self.colsample * n_features as f64).round() as usize).clamp(1, n_features);
+        let n_tree_features = self.n_tree_features(n_features);
 
         let mut bufs = Buffers::default();
         // The rows of each tree, recycled like `bufs`.
@@ -558,15 +592,7 @@ impl GradientBoostingValidParams {
                 complement(rows, n)
             };
             for k in 0..n_outputs {
-                let features = if n_tree_features < n_features {
-                    let mut f = all_features.clone();
-                    rng.partial_shuffle(&mut f, n_tree_features);
-                    let mut f = f[..n_tree_features].to_vec();
-                    f.sort_unstable();
-                    f
-                } else {
-                    all_features.clone()
-                };
+                let features = draw_features(n_features, n_tree_features, &mut rng);
                 // Weighted squared error keeps `[sum g, sum h]` bins, the hessian being the
                 // weight: `cfg.scorer` still reads the second value as the count.
                 let stats = if squared && weights.is_none() {
@@ -594,14 +620,7 @@ impl GradientBoostingValidParams {
                 let mut tree = grown.tree;
                 let sk = &mut scores[k];
                 for leaf in &grown.leaves {
-                    // Both layouts keep the hessian sum in slot 1. It is 0 only for a root of
-                    // rows of weight 0 (subsampled), which learns nothing.
-                    let h = leaf.totals[1] + self.l2;
-                    let value = if h > 0.0 {
-                        -self.learning_rate * leaf.totals[0] / h
-                    } else {
-                        0.0
-                    };
+                    let value = self.leaf_value(&leaf.totals);
                     tree.set_leaf(leaf.node, &[value]);
                     for &i in &grown.indices[leaf.start..leaf.end] {
                         sk[i as usize] += value;
@@ -658,19 +677,91 @@ impl GradientBoostingValidParams {
         if !valid.is_empty() {
             trees.truncate(best_rounds * n_outputs);
         }
-        let mut importance_gain = vec![0.0; n_features];
-        let mut importance_split = vec![0; n_features];
-        for t in &trees {
-            t.add_importances(&mut importance_gain, &mut importance_split);
-        }
-        Boosted {
-            trees,
-            base_score,
-            validation_loss,
-            importance_gain,
-            importance_split,
+        Boosted::new(trees, base_score, validation_loss, n_features)
+    }
+}
+
+impl GradientBoostingValidParams {
+    /// How each round's tree grows: squared error without weights grows on `[sum g, count]`
+    /// bins, everything else on `[sum g, sum h]`.
+    pub(crate) fn grow_config(&self, squared: bool) -> GrowConfig {
+        GrowConfig {
+            max_depth: self.tree.max_depth,
+            max_leaves: self.tree.max_leaves,
+            min_samples_leaf: self.tree.min_samples_leaf,
+            min_samples_split: self.tree.min_samples_split,
+            min_hessian: self.min_child_weight,
+            scorer: if squared {
+                Scorer::Grad {
+                    l2: self.l2,
+                    cat_smooth: CAT_SMOOTH,
+                }
+            } else {
+                Scorer::GradHess {
+                    l2: self.l2,
+                    cat_smooth: CAT_SMOOTH,
+                }
+            },
+            allow_zero_gain: false,
+            features_per_split: None,
+            parallel: true,
         }
     }
+
+    /// Features each tree is grown on (`colsample` of them, at least one).
+    pub(crate) fn n_tree_features(&self, n_features: usize) -> usize {
+        ((self.colsample * n_features as f64).round() as usize).clamp(1, n_features)
+    }
+
+    /// The output of a leaf whose rows' statistics are `totals` (`[sum g, sum h]`; both
+    /// layouts keep the hessian sum, or the count, in slot 1).
+    pub(crate) fn leaf_value(&self, totals: &[f64]) -> f64 {
+        // The hessian sum is 0 only for a root of rows of weight 0 (subsampled), which learns
+        // nothing.
+        let h = totals[1] + self.l2;
+        if h > 0.0 {
+            -self.learning_rate * totals[0] / h
+        } else {
+            0.0
+        }
+    }
+
+    /// The fitted model around the trees of a fit.
+    pub(crate) fn model<L>(
+        &self,
+        boosted: Boosted,
+        loss: Loss,
+        n_features: usize,
+        n_classes: usize,
+    ) -> GradientBoosting<L> {
+        GradientBoosting {
+            trees: boosted.trees,
+            base_score: boosted.base_score,
+            loss,
+            n_features,
+            n_classes,
+            validation_loss: boosted.validation_loss,
+            importance_gain: boosted.importance_gain,
+            importance_split: boosted.importance_split,
+            target: PhantomData,
+        }
+    }
+}
+
+/// The ascending features of one tree: all `n_features`, or `n_tree_features` of them drawn
+/// from `rng`.
+pub(crate) fn draw_features(
+    n_features: usize,
+    n_tree_features: usize,
+    rng: &mut SeededRng,
+) -> Vec<usize> {
+    let mut f: Vec<usize> = (0..n_features).collect();
+    if n_tree_features < n_features {
+        rng.partial_shuffle(&mut f, n_tree_features);
+        f.truncate(n_tree_features);
+        f.sort_unstable();
+    }
+    f
 }
 
 /// Splits rows into (train, validation), stratified by class for classification.
@@ -796,17 +887,7 @@ impl GradientBoostingValidParams {
             Targets::Reals(y) => (y, Loss::SquaredError, 1, 0),
         };
         let b = self.boost(records, data, &y, loss, n_outputs, weights);
-        GradientBoosting {
-            trees: b.trees,
-            base_score: b.base_score,
-            loss,
-            n_features: data.n_features(),
-            n_classes,
-            validation_loss: b.validation_loss,
-            importance_gain: b.importance_gain,
-            importance_split: b.importance_split,
-            target: PhantomData,
-        }
+        self.model(b, loss, data.n_features(), n_classes)
     }
 }
 

@@ -33,6 +33,27 @@ pub(crate) struct GrowConfig {
     pub parallel: bool,
 }
 
+impl GrowConfig {
+    /// Whether a node of `count` rows (or weight) at `depth` is deep and big enough to split
+    /// (whatever its statistics).
+    pub fn may_split(&self, count: f64, depth: usize) -> bool {
+        // Counts of rows are integers, so these compare as the integers did.
+        !(self.max_depth.is_some_and(|d| depth >= d)
+            || count < self.min_samples_split as f64
+            || count < 2.0 * self.min_samples_leaf as f64)
+    }
+
+    /// Whether a split of `gain` is worth making in a node whose own score is `parent`.
+    pub fn accepts(&self, gain: f64, parent: f64) -> bool {
+        if self.allow_zero_gain {
+            gain >= -1e-9 * parent.abs()
+        } else {
+            // Rounding in the sums can make a useless split look slightly positive.
+            gain > 1e-12 * parent.abs() && gain > 0.0
+        }
+    }
+}
+
 /// A leaf of a freshly grown tree, before its output values are known.
 pub(crate) struct Leaf {
     pub node: usize,
@@ -431,11 +452,7 @@ impl Grower<'_> {
 
     /// Whether a node of `count` rows (or weight) and statistics `totals` may be split.
     fn splittable(&self, count: f64, depth: usize, totals: &[f64]) -> bool {
-        // Counts of rows are integers, so these compare as the integers did.
-        if self.cfg.max_depth.is_some_and(|d| depth >= d)
-            || count < self.cfg.min_samples_split as f64
-            || count < 2.0 * self.cfg.min_samples_leaf as f64
-        {
+        if !self.cfg.may_split(count, depth) {
             return false;
         }
         match self.stats {
@@ -557,12 +574,7 @@ impl Grower<'_> {
     }
 
     fn accept(&self, gain: f64, parent: f64) -> bool {
-        if self.cfg.allow_zero_gain {
-            gain >= -1e-9 * parent.abs()
-        } else {
-            // Rounding in the sums can make a useless split look slightly positive.
-            gain > 1e-12 * parent.abs() && gain > 0.0
-        }
+        self.cfg.accepts(gain, parent)
     }
 
     /// The feature sets to try in turn: all tree features at once, or random groups of

@@ -8,6 +8,7 @@ mod binning;
 mod data;
 mod decision_tree;
 mod error;
+pub mod external;
 mod forest;
 mod gbdt;
 mod grow;

@@ -65,10 +65,8 @@ impl Loss {
         }
         let n = rows.len().max(1) as f64;
         match self {
-            Loss::LogLoss => {
-                let p =
-                    (rows.iter().map(|&i| y[i as usize]).sum::<f64>() / n).clamp(EPS, 1.0 - EPS);
-                vec![(p / (1.0 - p)).ln()]
+            Loss::LogLoss | Loss::SquaredError => {
+                vec![self.score_of_mean(rows.iter().map(|&i| y[i as usize]).sum::<f64>() / n)]
             }
             Loss::Softmax => {
                 let mut counts = vec![0.0; k];
@@ -77,7 +75,35 @@ impl Loss {
                 }
                 counts.iter().map(|c| (c / n).max(EPS).ln()).collect()
             }
-            Loss::SquaredError => vec![rows.iter().map(|&i| y[i as usize]).sum::<f64>() / n],
+        }
+    }
+
+    /// The starting score of a single-score loss whose training targets average `mean`: the
+    /// log-odds of `mean` for log loss, `mean` itself for squared error. `Softmax` has one
+    /// score per class and no single mean: it gets 0.
+    pub fn score_of_mean(&self, mean: f64) -> f64 {
+        match self {
+            Loss::LogLoss => {
+                let p = mean.clamp(EPS, 1.0 - EPS);
+                (p / (1.0 - p)).ln()
+            }
+            Loss::SquaredError => mean,
+            Loss::Softmax => 0.0,
+        }
+    }
+
+    /// Gradient and hessian of a single-score loss at one row of target `y` and raw score
+    /// `score` (the arithmetic every fit uses, so a fit elsewhere matches it exactly).
+    /// `Softmax` needs every class's score and gets `(0, 0)`.
+    #[inline]
+    pub fn gradient(&self, y: f64, score: f64) -> (f64, f64) {
+        match self {
+            Loss::LogLoss => {
+                let p = sigmoid(score);
+                (p - y, (p * (1.0 - p)).max(EPS))
+            }
+            Loss::SquaredError => (score - y, 1.0),
+            Loss::Softmax => (0.0, 0.0),
         }
     }
 
@@ -119,16 +145,12 @@ impl Loss {
         h: &mut [Vec<f64>],
     ) {
         match self {
-            Loss::LogLoss => by_rows(&mut g[0], &mut h[0], &scores[0], y, |g, h, f, y| {
-                let p = sigmoid(f);
-                *g = p - y;
-                *h = (p * (1.0 - p)).max(EPS);
-            }),
-            // Trees are grown on `Stats::Grad`, whose hessian is the count.
-            Loss::SquaredError => by_rows(&mut g[0], &mut h[0], &scores[0], y, |g, h, f, y| {
-                *g = f - y;
-                *h = 1.0;
-            }),
+            // Trees are grown on `Stats::Grad` for squared error, whose hessian is the count.
+            Loss::LogLoss | Loss::SquaredError => {
+                by_rows(&mut g[0], &mut h[0], &scores[0], y, |g, h, f, y| {
+                    (*g, *h) = self.gradient(y, f);
+                })
+            }
             Loss::Softmax => {
                 let k = scores.len();
                 let mut p = vec![0.0; k];

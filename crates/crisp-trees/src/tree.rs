@@ -123,6 +123,43 @@ impl Tree {
         self.nodes.push(leaf);
     }
 
+    /// `Err` naming the first difference from `other` beyond `tolerance`: the same nodes
+    /// with the same features, thresholds, category sets and missing-value directions are
+    /// required exactly; leaf values may differ by `tolerance` (absolute, or relative to the
+    /// larger value) and gains by single-precision rounding.
+    pub fn compare(&self, other: &Tree, tolerance: f64) -> std::result::Result<(), String> {
+        if self.nodes.len() != other.nodes.len() {
+            return Err(format!("{} nodes against {}", self.nodes.len(), other.nodes.len()));
+        }
+        let close = |a: f64, b: f64, tol: f64| (a - b).abs() <= tol * a.abs().max(b.abs()).max(1.0);
+        for (i, (a, b)) in self.nodes.iter().zip(&other.nodes).enumerate() {
+            if a.flags != b.flags || a.feature != b.feature || a.left != b.left {
+                return Err(format!("node {i} differs: {a:?} against {b:?}"));
+            }
+            if a.flags & LEAF != 0 {
+                if !close(a.value, b.value, tolerance) {
+                    return Err(format!("leaf {i}: value {} against {}", a.value, b.value));
+                }
+            } else {
+                if a.value != b.value {
+                    return Err(format!("node {i}: threshold {} against {}", a.value, b.value));
+                }
+                if !close(f64::from(a.gain), f64::from(b.gain), 1e-5) {
+                    return Err(format!("node {i}: gain {} against {}", a.gain, b.gain));
+                }
+            }
+        }
+        if self.category_sets != other.category_sets {
+            return Err("the category sets differ".into());
+        }
+        for (i, (a, b)) in self.values.iter().zip(&other.values).enumerate() {
+            if !close(*a, *b, tolerance) {
+                return Err(format!("leaf value {i}: {a} against {b}"));
+            }
+        }
+        Ok(())
+    }
+
     /// Makes `node` a leaf with the given outputs.
     pub fn set_leaf(&mut self, node: usize, outputs: &[f64]) {
         debug_assert_eq!(outputs.len(), self.n_outputs);

@@ -1,6 +1,7 @@
 //! Behavioural tests of the fitted models.
 
 mod decision_tree;
+mod external;
 mod forest;
 mod gbdt;
 mod weights;
