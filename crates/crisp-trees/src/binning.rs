@@ -261,7 +261,7 @@ fn radix_sort(keys: &mut Vec<u64>) {
 }
 
 /// Maps floats to integers of the same order, so sorting needs no float comparisons.
-fn order_key(v: f64) -> u64 {
+pub(crate) fn order_key(v: f64) -> u64 {
     let b = v.to_bits();
     if b >> 63 == 1 {
         !b
@@ -287,10 +287,26 @@ fn numeric_bins(mut sample: Vec<f64>, max_bins: usize) -> FeatureBins {
         Some(distinct) => distinct,
         None => sorted_distinct(sample),
     };
+    let ranges: Vec<(f64, f64, usize)> = distinct.into_iter().map(|(v, c)| (v, v, c)).collect();
+    FeatureBins::Numeric {
+        edges: edges_of(&ranges, n_values, max_bins),
+    }
+}
+
+/// Bin edges over ascending, disjoint value ranges `(lowest, highest, rows)` of `n_values`
+/// rows in all: with at most `max_bins` ranges each gets its own bin, else greedy
+/// equal-frequency cuts. Edges sit halfway between a range's highest value and the next one's
+/// lowest. Distinct values are ranges of one value; a [`crate::QuantileSketch`]'s buckets are
+/// wider.
+pub(crate) fn edges_of(
+    distinct: &[(f64, f64, usize)],
+    n_values: usize,
+    max_bins: usize,
+) -> Vec<f64> {
     let mut edges = Vec::new();
     if distinct.len() <= max_bins {
         for w in distinct.windows(2) {
-            edges.push(midpoint(w[0].0, w[1].0));
+            edges.push(midpoint(w[0].1, w[1].0));
         }
     } else {
         // Greedy equal-frequency cuts between distinct values: a very frequent value keeps a bin
@@ -299,12 +315,12 @@ fn numeric_bins(mut sample: Vec<f64>, max_bins: usize) -> FeatureBins {
         let mut remaining_bins = max_bins;
         let mut acc = 0usize;
         for (i, w) in distinct.windows(2).enumerate() {
-            acc += w[0].1;
+            acc += w[0].2;
             let target = remaining_rows as f64 / remaining_bins as f64;
             let values_left = distinct.len() - i - 1;
             // Cut when this bin is full, or when every remaining value must get its own bin.
             if acc as f64 >= target || values_left < remaining_bins {
-                edges.push(midpoint(w[0].0, w[1].0));
+                edges.push(midpoint(w[0].1, w[1].0));
                 remaining_rows -= acc;
                 remaining_bins -= 1;
                 acc = 0;
@@ -314,7 +330,7 @@ fn numeric_bins(mut sample: Vec<f64>, max_bins: usize) -> FeatureBins {
             }
         }
     }
-    FeatureBins::Numeric { edges }
+    edges
 }
 
 /// The distinct values of `sample` (no NaN) with their counts, ascending, by sorting it.

@@ -269,7 +269,13 @@ impl ExternalGrower<'_> {
     }
 
     /// The best acceptable split of a node (`None`: the node is a leaf).
-    fn evaluate(&self, hist: &[f64], totals: &[f64], count: f64, depth: usize) -> Option<SplitInfo> {
+    fn evaluate(
+        &self,
+        hist: &[f64],
+        totals: &[f64],
+        count: f64,
+        depth: usize,
+    ) -> Option<SplitInfo> {
         if !self.cfg.may_split(count, depth) {
             return None;
         }
@@ -468,7 +474,8 @@ impl ExternalGrower<'_> {
 
     /// A histogram from the source, checked for its length and finiteness.
     fn checked(&self, hist: Option<Vec<f64>>, slot: usize) -> Result<Vec<f64>> {
-        let hist = hist.ok_or_else(|| source_error("no histogram came back for the root".into()))?;
+        let hist =
+            hist.ok_or_else(|| source_error("no histogram came back for the root".into()))?;
         if hist.len() != self.layout.len() {
             return Err(source_error(format!(
                 "histogram {slot} has {} values, expected {}",
@@ -542,7 +549,10 @@ impl GradientBoostingValidParams {
         let n_features = mappers.len();
         let data = BinnedData {
             n_rows: 0,
-            features: mappers.iter().map(|m| m.0.clone()).collect::<Vec<FeatureBins>>(),
+            features: mappers
+                .iter()
+                .map(|m| m.0.clone())
+                .collect::<Vec<FeatureBins>>(),
             stride: 0,
             bins: Vec::new(),
         };
@@ -584,10 +594,20 @@ impl GradientBoostingValidParams {
             for (node, totals) in leaves {
                 tree.set_leaf(node, &[self.leaf_value(&totals)]);
             }
-            tracing::debug!("round {} of {}: {} leaves", round + 1, self.n_rounds(), tree.n_leaves());
+            tracing::debug!(
+                "round {} of {}: {} leaves",
+                round + 1,
+                self.n_rounds(),
+                tree.n_leaves()
+            );
             ensemble.trees.push(tree);
         }
         let boosted = Boosted::new(ensemble.trees, vec![base], Vec::new(), n_features);
-        Ok(self.model(boosted, loss, n_features, if classification { 2 } else { 0 }))
+        Ok(self.model(
+            boosted,
+            loss,
+            n_features,
+            if classification { 2 } else { 0 },
+        ))
     }
 }

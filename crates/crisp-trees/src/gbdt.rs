@@ -429,7 +429,11 @@ impl<L> GradientBoosting<L> {
             ));
         }
         if self.trees.len() != other.trees.len() {
-            return Err(format!("{} trees against {}", self.trees.len(), other.trees.len()));
+            return Err(format!(
+                "{} trees against {}",
+                self.trees.len(),
+                other.trees.len()
+            ));
         }
         for (a, b) in self.base_score.iter().zip(&other.base_score) {
             if (a - b).abs() > tolerance * a.abs().max(b.abs()).max(1.0) {
@@ -437,7 +441,8 @@ impl<L> GradientBoosting<L> {
             }
         }
         for (t, (a, b)) in self.trees.iter().zip(&other.trees).enumerate() {
-            a.compare(b, tolerance).map_err(|e| format!("tree {t}: {e}"))?;
+            a.compare(b, tolerance)
+                .map_err(|e| format!("tree {t}: {e}"))?;
         }
         Ok(())
     }

@@ -18,6 +18,7 @@ mod loss;
 mod params;
 mod predict;
 mod search;
+mod sketch;
 #[allow(unsafe_code)]
 mod spin;
 mod split;
@@ -31,6 +32,7 @@ pub use forest::{RandomForest, RandomForestParams, RandomForestValidParams};
 pub use gbdt::{GradientBoosting, GradientBoostingParams, GradientBoostingValidParams};
 pub use loss::Loss;
 pub use params::{EarlyStopping, FeatureSampling, HyperParams, MaxFeatures};
+pub use sketch::QuantileSketch;
 pub use spin::{set_spinning_helper, spinning_helper_enabled};
 pub use split::Criterion;
 pub use target::TreeTarget;

@@ -129,7 +129,11 @@ impl Tree {
     /// larger value) and gains by single-precision rounding.
     pub fn compare(&self, other: &Tree, tolerance: f64) -> std::result::Result<(), String> {
         if self.nodes.len() != other.nodes.len() {
-            return Err(format!("{} nodes against {}", self.nodes.len(), other.nodes.len()));
+            return Err(format!(
+                "{} nodes against {}",
+                self.nodes.len(),
+                other.nodes.len()
+            ));
         }
         let close = |a: f64, b: f64, tol: f64| (a - b).abs() <= tol * a.abs().max(b.abs()).max(1.0);
         for (i, (a, b)) in self.nodes.iter().zip(&other.nodes).enumerate() {
@@ -142,7 +146,10 @@ impl Tree {
                 }
             } else {
                 if a.value != b.value {
-                    return Err(format!("node {i}: threshold {} against {}", a.value, b.value));
+                    return Err(format!(
+                        "node {i}: threshold {} against {}",
+                        a.value, b.value
+                    ));
                 }
                 if !close(f64::from(a.gain), f64::from(b.gain), 1e-5) {
                     return Err(format!("node {i}: gain {} against {}", a.gain, b.gain));

@@ -41,7 +41,9 @@ impl HistogramSource for RowSource {
                     *b = self.matrix.column(f)[i];
                 }
                 if let Some(slot) = frontier.slot(&bins) {
-                    let (g, h) = ensemble.loss().gradient(self.y[i], ensemble.score(&bins, &mut row));
+                    let (g, h) = ensemble
+                        .loss()
+                        .gradient(self.y[i], ensemble.score(&bins, &mut row));
                     layout.add(&mut partial[slot as usize], &bins, g, h);
                 }
             }
@@ -105,7 +107,10 @@ fn regression_fit_elsewhere_grows_the_same_trees_depth_first_and_with_colsample(
             .max_leaves(None)
             .max_depth(Some(4))
             .n_rounds(10),
-        GradientBoosting::params().colsample(0.6).n_rounds(10).seed(9),
+        GradientBoosting::params()
+            .colsample(0.6)
+            .n_rounds(10)
+            .seed(9),
     ] {
         let y: Array1<f64> = d.targets.clone();
         let (local, remote, _) = both(
@@ -139,6 +144,9 @@ fn what_needs_rows_here_is_refused() {
             .unwrap()
             .fit_external::<usize>(mappers.clone(), &mut source)
             .unwrap_err();
-        assert!(err.to_string().contains("subsample") || err.to_string().contains("early"), "{err}");
+        assert!(
+            err.to_string().contains("subsample") || err.to_string().contains("early"),
+            "{err}"
+        );
     }
 }

@@ -1,0 +1,1 @@
+//! Gradient boosting on a DataFusion Ballista cluster.
