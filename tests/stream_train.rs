@@ -277,3 +277,184 @@ fn streamed_parquet_trains_like_streamed_csv_on_penguins() {
     let accuracy = metric(&from_parquet, "accuracy");
     assert!(accuracy > 0.9, "penguins accuracy {accuracy}");
 }
+
+#[cfg(target_os = "linux")]
+/// A memory limit for one `crisp` process: a memory cgroup (v2 or v1) when this machine lets
+/// the test make one (what counts there is resident memory and page cache), else an
+/// address-space rlimit (`ulimit -v`), which also counts the mapped binary and every thread's
+/// reserved stack, so it must be set higher.
+enum MemoryLimit {
+    Cgroup {
+        dir: std::path::PathBuf,
+        procs: std::path::PathBuf,
+    },
+    AddressSpace(u64),
+}
+
+#[cfg(target_os = "linux")]
+impl MemoryLimit {
+    /// A cgroup limited to `bytes` (and to no swap), if one can be made.
+    fn cgroup(bytes: u64) -> Option<MemoryLimit> {
+        use std::fs;
+        let name = format!("crisp-test-{}", std::process::id());
+        let v2 = std::path::Path::new("/sys/fs/cgroup");
+        if fs::read_to_string(v2.join("cgroup.controllers")).is_ok_and(|c| c.contains("memory")) {
+            let dir = v2.join(&name);
+            if fs::create_dir(&dir).is_ok() {
+                let limited = fs::write(dir.join("memory.max"), bytes.to_string()).is_ok();
+                let _ = fs::write(dir.join("memory.swap.max"), "0");
+                if limited {
+                    return Some(MemoryLimit::Cgroup {
+                        procs: dir.join("cgroup.procs"),
+                        dir,
+                    });
+                }
+                let _ = fs::remove_dir(&dir);
+            }
+        }
+        let dir = std::path::Path::new("/sys/fs/cgroup/memory").join(&name);
+        if fs::create_dir(&dir).is_ok() {
+            if fs::write(dir.join("memory.limit_in_bytes"), bytes.to_string()).is_ok() {
+                // Without swap accounting this file is absent and swap is not used by default.
+                let _ = fs::write(dir.join("memory.memsw.limit_in_bytes"), bytes.to_string());
+                return Some(MemoryLimit::Cgroup {
+                    procs: dir.join("cgroup.procs"),
+                    dir,
+                });
+            }
+            let _ = fs::remove_dir(&dir);
+        }
+        None
+    }
+
+    /// `crisp args` in `dir` under this limit.
+    fn run(&self, dir: &Dir, args: &[&str]) -> std::process::Output {
+        use std::os::unix::process::CommandExt;
+        let crisp = env!("CARGO_BIN_EXE_crisp");
+        let mut cmd = match self {
+            // The shell moves itself into the group, then becomes crisp.
+            MemoryLimit::Cgroup { procs, .. } => {
+                let mut c = std::process::Command::new("sh");
+                c.arg("-c")
+                    .arg(format!(
+                        "echo $$ > '{}' && exec \"$0\" \"$@\"",
+                        procs.display()
+                    ))
+                    .arg(crisp);
+                c
+            }
+            MemoryLimit::AddressSpace(bytes) => {
+                let bytes = *bytes;
+                let mut c = std::process::Command::new(crisp);
+                // Fewer malloc arenas: each reserves 64 MiB of address space.
+                c.env("MALLOC_ARENA_MAX", "2");
+                // SAFETY: setrlimit is async-signal-safe; nothing else runs between fork and exec.
+                unsafe {
+                    c.pre_exec(move || {
+                        let limit = libc::rlimit {
+                            rlim_cur: bytes,
+                            rlim_max: bytes,
+                        };
+                        if libc::setrlimit(libc::RLIMIT_AS, &limit) == 0 {
+                            Ok(())
+                        } else {
+                            Err(std::io::Error::last_os_error())
+                        }
+                    });
+                }
+                c
+            }
+        };
+        cmd.args(args)
+            .current_dir(dir.path("."))
+            .env_remove("RUST_LOG");
+        cmd.output().expect("run crisp")
+    }
+}
+
+#[cfg(target_os = "linux")]
+impl Drop for MemoryLimit {
+    fn drop(&mut self) {
+        if let MemoryLimit::Cgroup { dir, .. } = self {
+            // Its processes have exited; an empty group can be removed.
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn streamed_training_runs_under_a_memory_limit_smaller_than_its_file() {
+    const MIB: u64 = 1 << 20;
+    let dir = Dir::new();
+    // CRISP_TEST_RLIMIT=1 takes the rlimit path where a cgroup could be made.
+    let cgroup = if std::env::var_os("CRISP_TEST_RLIMIT").is_some() {
+        None
+    } else {
+        MemoryLimit::cgroup(180 * MIB)
+    };
+    let (limit, rows) = match cgroup {
+        // 1.5M rows of 20 features: a 250 MB CSV, 240 MB as f64 values.
+        Some(l) => (l, 1_500_000),
+        None => {
+            // The address space holds the mapped binary besides the data.
+            let binary = std::fs::metadata(env!("CARGO_BIN_EXE_crisp"))
+                .unwrap()
+                .len();
+            let bytes = binary + 160 * MIB;
+            // About 168 bytes a row: a file 15% larger than the limit.
+            (
+                MemoryLimit::AddressSpace(bytes),
+                (bytes as f64 * 1.15 / 168.0) as usize,
+            )
+        }
+    };
+    let data = synthetic(&dir, rows, 20);
+    let file_bytes = std::fs::metadata(&data).unwrap().len();
+    let allowed = match &limit {
+        MemoryLimit::Cgroup { .. } => 180 * MIB,
+        MemoryLimit::AddressSpace(b) => *b,
+    };
+    assert!(
+        file_bytes > allowed,
+        "the file ({file_bytes} B) must exceed the limit ({allowed} B)"
+    );
+    let data = data.to_str().unwrap();
+    let args = |report: &'static str, out: &'static str| {
+        vec![
+            "train",
+            "--data",
+            data,
+            "--target",
+            "y",
+            "--param",
+            "n_rounds=10",
+            "--param",
+            "learning_rate=0.3",
+            "--report",
+            report,
+            "--out",
+            out,
+        ]
+    };
+    let mut streamed = args("streamed.json", "streamed.crisp");
+    streamed.extend(["--stream", "--fit-rows", "20000"]);
+    let out = limit.run(&dir, &streamed);
+    assert!(
+        out.status.success(),
+        "streamed training failed under the limit: {:?}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(metric(&dir.json("streamed.json"), "r2") > 0.9);
+    // The limit binds: the in-memory path cannot train under it.
+    let out = limit.run(&dir, &args("memory.json", "memory.crisp"));
+    assert!(
+        !out.status.success(),
+        "the in-memory fit trained under the limit too"
+    );
+    assert!(
+        !dir.path("memory.crisp").exists(),
+        "a half-written artifact was left"
+    );
+}

@@ -115,6 +115,9 @@ pub enum TreeError {
     /// An error raised by linfa itself.
     #[error(transparent)]
     Linfa(#[from] linfa::Error),
+    /// A [`crate::external::HistogramSource`] failed or answered wrongly.
+    #[error("the histogram source failed: {0}")]
+    Source(String),
 }
 
 /// Result type of this crate.
@@ -150,7 +153,7 @@ impl From<TreeError> for crisp_core::Error {
             | TreeError::InvalidCategorical { .. }
             | TreeError::InvalidWeights { .. } => crisp_core::Error::data(message),
             TreeError::InvalidModel { .. } => crisp_core::Error::artifact(message),
-            TreeError::Linfa(_) => crisp_core::Error::model(message),
+            TreeError::Linfa(_) | TreeError::Source(_) => crisp_core::Error::model(message),
         }
     }
 }

@@ -493,9 +493,7 @@ impl ExternalGrower<'_> {
 }
 
 fn source_error(reason: String) -> TreeError {
-    TreeError::Linfa(linfa::Error::Parameters(format!(
-        "the histogram source answered wrongly: {reason}"
-    )))
+    TreeError::Source(format!("it answered wrongly: {reason}"))
 }
 
 impl GradientBoostingValidParams {

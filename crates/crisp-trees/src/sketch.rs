@@ -61,6 +61,11 @@ impl QuantileSketch {
         self.missing + self.buckets.values().map(|b| b.rows).sum::<u64>()
     }
 
+    /// Buckets held (at most [`MAX_BUCKETS`]).
+    pub fn n_buckets(&self) -> usize {
+        self.buckets.len()
+    }
+
     /// Missing (NaN) rows counted.
     pub fn n_missing(&self) -> u64 {
         self.missing
