@@ -132,6 +132,12 @@ pub struct TrainArgs {
     /// on (default 200000).
     #[arg(long, value_name = "N", requires = "stream")]
     pub fit_rows: Option<usize>,
+    /// Train gbdt on a DataFusion Ballista cluster (ballista://HOST:PORT, or `standalone` for
+    /// one in this process): the rows stay on the executors, which read --data (a Parquet
+    /// file or directory, or a CSV file) at the same path; evaluates on --test-data. Needs the
+    /// crisp-ballista-train program (README: "Training on a cluster").
+    #[arg(long, value_name = "URL", conflicts_with = "stream")]
+    pub engine: Option<String>,
     #[command(flatten)]
     #[serde(flatten)]
     pub select: SelectArgs,

@@ -87,6 +87,7 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
             budget: 0,
             stream: false,
             fit_rows: None,
+            engine: None,
             max_classes: crisp_train::DEFAULT_MAX_CLASSES,
             select: Default::default(),
             search: Default::default(),

@@ -16,6 +16,7 @@ mod search;
 pub mod serve;
 pub mod sign;
 mod train;
+mod train_engine;
 mod validate;
 
 use std::process::ExitCode;

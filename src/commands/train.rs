@@ -22,7 +22,7 @@ use crate::tracking::Tracking;
 
 /// The default share of rows held out when neither --test-data nor --test-fraction is given.
 const DEFAULT_TEST_FRACTION: f64 = 0.2;
-const DEFAULT_SEED: u64 = 42;
+pub(crate) const DEFAULT_SEED: u64 = 42;
 
 /// `crisp models`: every model with its tasks, what it is, its default feature pipeline and
 /// its parameters (default and range).
@@ -327,6 +327,9 @@ pub fn run(args: &TrainArgs, tracking: &Tracking) -> Result<ExitCode> {
     if args.stream {
         return stream(args, tracking);
     }
+    if let Some(engine) = &args.engine {
+        return super::train_engine::run(args, engine, tracking);
+    }
     let prepared = prepare(args)?;
     if !prepared.until.is_empty() {
         return super::search::run_until(args, &prepared, tracking);
@@ -351,7 +354,10 @@ pub fn run(args: &TrainArgs, tracking: &Tracking) -> Result<ExitCode> {
 
 /// The target (--target, the config's `target`, or its [label]'s) and the task, if named
 /// (--task or the config's `task`).
-fn target_and_task(args: &TrainArgs, config: &PipelineConfig) -> Result<(String, Option<Task>)> {
+pub(crate) fn target_and_task(
+    args: &TrainArgs,
+    config: &PipelineConfig,
+) -> Result<(String, Option<Task>)> {
     let Some(target) = args
         .target
         .clone()
@@ -370,6 +376,23 @@ fn target_and_task(args: &TrainArgs, config: &PipelineConfig) -> Result<(String,
     Ok((target, task))
 }
 
+/// Refuses what fits more than one unweighted model (search, until, cv, auto, weights): the
+/// paths that train beyond memory (`flag`) fit one and evaluate it once.
+pub(crate) fn one_fit_only(args: &TrainArgs, config: &PipelineConfig, flag: &str) -> Result<()> {
+    if args.search.search.is_some()
+        || config.search.is_some()
+        || !args.until.is_empty()
+        || args.select.cv.is_some()
+        || args.model.as_deref() == Some("auto")
+    {
+        bail!(Config: "{flag} fits one model and evaluates it on one hold-out; drop --search, --until, --cv and --model auto");
+    }
+    if weighting(&args.weights, config.train.as_ref(), args.config.as_deref())?.is_weighted() {
+        bail!(Config: "{flag} trains unweighted; drop --class-weight and --sample-weight");
+    }
+    Ok(())
+}
+
 /// Rows per batch of `--stream`'s passes.
 const STREAM_BATCH_ROWS: usize = 16_384;
 
@@ -384,19 +407,9 @@ fn stream(args: &TrainArgs, tracking: &Tracking) -> Result<ExitCode> {
     if config.label.is_some() {
         bail!(Config: "--stream reads --data in batches, but [label] needs the whole file in memory; label it first (`crisp label`)");
     }
-    if args.search.search.is_some()
-        || config.search.is_some()
-        || !args.until.is_empty()
-        || args.select.cv.is_some()
-        || args.model.as_deref() == Some("auto")
-    {
-        bail!(Config: "--stream fits one model and evaluates it on one hold-out; drop --search, --until, --cv and --model auto");
-    }
+    one_fit_only(args, &config, "--stream")?;
     if args.select.group.is_some() || args.select.time.is_some() {
         bail!(Config: "--stream holds rows out by a seeded hash of their row number; drop --group and --time (or give --test-data)");
-    }
-    if weighting(&args.weights, config.train.as_ref(), args.config.as_deref())?.is_weighted() {
-        bail!(Config: "--stream trains unweighted; drop --class-weight and --sample-weight");
     }
     let (target, task) = target_and_task(args, &config)?;
     let fit_rows = args.fit_rows.unwrap_or(crisp_train::DEFAULT_FIT_ROWS);
@@ -552,7 +565,7 @@ fn describe_holdout(config: &TrainConfig, source: &str, classes: bool) -> (&'sta
 
 /// [`finish`] for a run on `data`, evaluated as `evaluation` says on `test_source`.
 #[allow(clippy::too_many_arguments)]
-fn finish_with(
+pub(crate) fn finish_with(
     args: &TrainArgs,
     data: DataInfo,
     config: &TrainConfig,

@@ -5,6 +5,7 @@
 mod auto;
 pub mod bayes;
 mod candidates;
+mod cluster;
 mod cv;
 pub mod elasticnet;
 mod fitted;
@@ -31,6 +32,7 @@ pub use auto::{
     auto, auto_candidates, auto_metric, parse_time_budget, AutoConfig, AutoOutcome, FailedCandidate,
 };
 pub use candidates::candidates;
+pub use cluster::{train_on_cluster, ClusterConfig, ClusterFit, ClusterFitRequest, CLUSTER_MODEL};
 pub use cv::{cross_validate, fold_plan, holdout_split, CvRun, FoldResult, MetricSummary, SplitBy};
 pub use fitted::{FittedModel, Scored};
 pub use gate::{data_checks, gate_model, GateRun};
