@@ -29,6 +29,8 @@ mod dialects;
 mod hostile;
 // HTML reports of train, validate, profile and runs (issue 15).
 mod reports;
+// crisp train --engine: gbdt on a Ballista cluster from a Parquet directory (issue 17).
+mod engine_cli;
 // The linfa model family of issue #13 (logistic_regression, gaussian_nb, svm, knn, ridge, lasso,
 // elastic_net): metrics against trivial baselines, reproducibility, parameter errors, svm's
 // row limit, `crisp models`.

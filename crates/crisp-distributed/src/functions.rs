@@ -14,7 +14,6 @@
 //! (sum of gradients, sum of hessians, rows, for each possible bin value); [`histogram_values`]
 //! reads one back.
 
-use std::any::Any;
 use std::sync::Arc;
 
 use crisp_trees::external::{Ensemble, Frontier, STATS_PER_BIN};
@@ -130,9 +129,6 @@ impl BinFn {
 }
 
 impl ScalarUDFImpl for BinFn {
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
     fn name(&self) -> &str {
         "crisp_bin"
     }
@@ -177,9 +173,6 @@ impl ScoreFn {
 }
 
 impl ScalarUDFImpl for ScoreFn {
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
     fn name(&self) -> &str {
         "crisp_score"
     }
@@ -219,9 +212,6 @@ impl NodeFn {
 }
 
 impl ScalarUDFImpl for NodeFn {
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
     fn name(&self) -> &str {
         "crisp_node"
     }
@@ -286,9 +276,6 @@ pub fn loss_name(loss: Loss) -> &'static str {
 }
 
 impl ScalarUDFImpl for GradientFn {
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
     fn name(&self) -> &str {
         self.name
     }
@@ -343,9 +330,6 @@ impl HistogramFn {
 }
 
 impl AggregateUDFImpl for HistogramFn {
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
     fn name(&self) -> &str {
         "crisp_histogram"
     }
@@ -482,9 +466,6 @@ impl SketchFn {
 }
 
 impl AggregateUDFImpl for SketchFn {
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
     fn name(&self) -> &str {
         "crisp_sketch"
     }

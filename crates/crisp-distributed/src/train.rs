@@ -251,7 +251,7 @@ pub fn train<L: TreeTarget>(
     let bad = if classification {
         y.clone().not_eq(lit(0.0)).and(y.clone().not_eq(lit(1.0)))
     } else {
-        y.clone().is_nan()
+        datafusion::functions::expr_fn::isnan(y.clone())
     };
     let row = one_row(
         rt,
