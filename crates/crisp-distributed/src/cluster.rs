@@ -18,6 +18,18 @@ use datafusion::prelude::{SessionConfig, SessionContext};
 use crate::error::{Error, Result};
 use crate::functions::{aggregate_functions, scalar_functions};
 
+/// Logs of the scheduler and executor binaries to stderr, filtered by `RUST_LOG` (default:
+/// `info` for Ballista, warnings for the rest), with Ballista's `log` records bridged in.
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,ballista=info,ballista_scheduler=info,ballista_executor=info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .try_init();
+}
+
 /// Registers crisp's functions in a session.
 pub fn register_functions(state: &mut SessionState) -> Result<()> {
     for f in scalar_functions() {
@@ -91,7 +103,8 @@ pub async fn run_scheduler(addr: SocketAddr, executor_timeout_seconds: u64) -> R
         .with_port(addr.port());
     config.bind_host = addr.ip().to_string();
     config.executor_timeout_seconds = executor_timeout_seconds;
-    config.expire_dead_executor_interval_seconds = executor_timeout_seconds.clamp(1, 15);
+    // Checked at least twice per timeout, so a dead executor is noticed within it.
+    config.expire_dead_executor_interval_seconds = (executor_timeout_seconds / 2).clamp(1, 15);
     let config = config.with_override_session_builder(Arc::new(server_session));
     let cluster = BallistaCluster::new_from_config(&config)
         .await

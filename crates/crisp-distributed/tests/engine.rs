@@ -334,4 +334,13 @@ fn processes_train_the_in_memory_model_and_survive_a_lost_executor() {
         finished - started
     );
     assert_same_as_in_memory(&trained, &x, labels, rounds);
+    // The engine saw the executor go while it had work: Ballista logs the tasks it reset.
+    let log = std::fs::read_to_string(tmp.path().join("scheduler.log")).unwrap();
+    if std::env::var_os("CRISP_SHOW_LOGS").is_some() {
+        eprintln!("--- scheduler\n{log}");
+    }
+    assert!(
+        log.contains("lost Executor"),
+        "the scheduler never reported the killed executor lost:\n{log}"
+    );
 }

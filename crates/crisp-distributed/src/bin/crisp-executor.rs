@@ -53,6 +53,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    crisp_distributed::cluster::init_logging();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

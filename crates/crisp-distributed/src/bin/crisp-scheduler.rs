@@ -27,6 +27,7 @@ fn main() -> ExitCode {
         }
     }
 
+    crisp_distributed::cluster::init_logging();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_stack_size(32 * 1024 * 1024)
