@@ -170,7 +170,8 @@ fn process_alive(pid: u32, entry: &std::fs::DirEntry) -> bool {
 
 /// Checks that `path` can be read as a data file before anything reads it: it exists and is
 /// not a directory or a device (/dev/zero would be read forever). Regular files and pipes
-/// pass.
+/// pass. Only the readers of the `polars` feature call it.
+#[cfg(feature = "polars")]
 pub(crate) fn check_data_path(path: &Path) -> Result<()> {
     let meta = std::fs::metadata(path).map_err(|e| Error::data_file(path, e))?;
     let kind = meta.file_type();

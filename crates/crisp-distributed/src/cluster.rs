@@ -21,8 +21,11 @@ use crate::functions::{aggregate_functions, scalar_functions};
 /// Logs of the scheduler and executor binaries to stderr, filtered by `RUST_LOG` (default:
 /// `info` for Ballista, warnings for the rest), with Ballista's `log` records bridged in.
 pub fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,ballista=info,ballista_scheduler=info,ballista_executor=info"));
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        tracing_subscriber::EnvFilter::new(
+            "warn,ballista=info,ballista_scheduler=info,ballista_executor=info",
+        )
+    });
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

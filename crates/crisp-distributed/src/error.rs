@@ -5,6 +5,7 @@ use datafusion::error::DataFusionError;
 
 /// What can go wrong training on a cluster.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// The engine failed: a query, the connection to the scheduler, a lost job.
     #[error("the engine failed: {0}")]
@@ -18,6 +19,18 @@ pub enum Error {
     /// The scheduler or an executor did not start.
     #[error("the cluster failed: {0}")]
     Cluster(String),
+}
+
+/// Into crisp's one error type: the data's problems are data errors, the engine's and the
+/// cluster's model errors.
+impl From<Error> for crisp_core::Error {
+    fn from(e: Error) -> Self {
+        match e {
+            Error::Tree(t) => t.into(),
+            Error::Data(m) => crisp_core::Error::data(m),
+            other => crisp_core::Error::model(other.to_string()),
+        }
+    }
 }
 
 /// `Result` with [`Error`].

@@ -246,16 +246,17 @@ struct Open {
 }
 
 /// What grows one tree: the split search of an in-memory fit over histograms from a source.
-struct ExternalGrower<'a> {
+struct ExternalGrower {
     cfg: GrowConfig,
     cons: Constraints,
     data: BinnedData,
     layout2: HistLayout,
     layout: HistogramLayout,
-    features: &'a [usize],
+    /// The features of the tree being grown (ascending).
+    features: Vec<usize>,
 }
 
-impl ExternalGrower<'_> {
+impl ExternalGrower {
     /// Node totals (`[sum g, sum h]`) and row count of a histogram, from its first feature.
     fn totals(&self, hist: &[f64]) -> (Vec<f64>, f64) {
         let bins = self.data.features[0].n_bins() + 1;
@@ -287,7 +288,7 @@ impl ExternalGrower<'_> {
             &gh,
             &self.layout2,
             &self.data,
-            self.features,
+            &self.features,
             totals,
             count,
             &self.cfg.scorer,
@@ -339,7 +340,7 @@ impl ExternalGrower<'_> {
         // Histograms fetched for frontier nodes not yet filed.
         let mut fetched: HashMap<usize, Vec<f64>> = HashMap::new();
         let mut n_leaves = 1;
-        while let Some(c) = self.next_candidate(&mut open) {
+        while let Some(mut c) = self.next_candidate(&mut open) {
             if self.cfg.max_leaves.is_some_and(|m| n_leaves >= m) {
                 leaves.push((c.node, c.totals));
                 continue;
@@ -362,7 +363,6 @@ impl ExternalGrower<'_> {
                     }
                     o.children = Some([(kids[0], can[0]), (kids[1], can[1])]);
                 };
-                let mut c = c;
                 expand(&mut c, &mut frontier);
                 for o in open.iter_mut().filter(|o| o.children.is_none()) {
                     expand(o, &mut frontier);
@@ -380,10 +380,8 @@ impl ExternalGrower<'_> {
                         fetched.insert(node, self.checked(Some(hist), slot)?);
                     }
                 }
-                self.split(c, &mut tree, &mut open, &mut leaves, &mut fetched);
-            } else {
-                self.split(c, &mut tree, &mut open, &mut leaves, &mut fetched);
             }
+            self.split(c, &mut tree, &mut open, &mut leaves, &mut fetched);
             n_leaves += 1;
         }
         Ok((tree, leaves))
@@ -578,16 +576,16 @@ impl GradientBoostingValidParams {
         };
         let mut rng = SeededRng::new(self.tree.seed);
         let n_tree_features = self.n_tree_features(n_features);
+        let mut grower = ExternalGrower {
+            cfg,
+            cons,
+            layout2: HistLayout::new(&data, 2),
+            data,
+            layout,
+            features: Vec::new(),
+        };
         for round in 0..self.n_rounds() {
-            let features = draw_features(n_features, n_tree_features, &mut rng);
-            let grower = ExternalGrower {
-                cfg: cfg.clone(),
-                cons,
-                data: data.clone(),
-                layout2: HistLayout::new(&data, 2),
-                layout: layout.clone(),
-                features: &features,
-            };
+            grower.features = draw_features(n_features, n_tree_features, &mut rng);
             let (mut tree, leaves) = grower.grow(source, &ensemble)?;
             for (node, totals) in leaves {
                 tree.set_leaf(node, &[self.leaf_value(&totals)]);

@@ -107,7 +107,13 @@ fn main() -> ExitCode {
         .map_err(|e| format!("{job}: {e}"))
         .and_then(|b| serde_json::from_slice::<TrainJob>(&b).map_err(|e| format!("{job}: {e}")))
         .and_then(|job| run(&job))
-        .and_then(|o| std::fs::write(out, encode_output(&o)).map_err(|e| format!("{out}: {e}")));
+        .and_then(|o| {
+            eprintln!(
+                "crisp-ballista-train: trained {} rows in {} histogram queries ({:.1} s for the bin edges, {:.1} s boosting)",
+                o.rows, o.histogram_queries, o.seconds.0, o.seconds.1
+            );
+            std::fs::write(out, encode_output(&o)).map_err(|e| format!("{out}: {e}"))
+        });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
