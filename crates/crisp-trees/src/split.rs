@@ -477,11 +477,20 @@ fn best_of<K: Kind>(kind: K, args: ScanArgs) -> Option<SplitInfo> {
     per_feature.into_iter().flatten().fold(None, better)
 }
 
-/// Keeps `best` unless `candidate` (from a later feature) has a strictly larger gain: folding
-/// candidates in feature order with it gives ties to the lowest feature.
+/// Gains this close (relative to the larger) are a tie between features.
+const TIE: f64 = 1e-9;
+
+/// Keeps `best` unless `candidate` (from a later feature) has a larger gain: folding
+/// candidates in feature order with it gives ties to the lowest feature. Gains within [`TIE`]
+/// of each other count as tied: two features that cut a node into the same two sets (a length
+/// and a width that grow together) have the same gain up to the order their histograms were
+/// summed in, and the lowest feature must win whatever that order was (threads, subtraction,
+/// partial sums from a cluster).
 pub(crate) fn better(best: Option<SplitInfo>, candidate: SplitInfo) -> Option<SplitInfo> {
     match best {
-        Some(b) if b.gain >= candidate.gain => Some(b),
+        Some(b) if b.gain >= candidate.gain - TIE * b.gain.abs().max(candidate.gain.abs()) => {
+            Some(b)
+        }
         _ => Some(candidate),
     }
 }
