@@ -76,7 +76,7 @@ fn engine_trains_gbdt_from_a_parquet_directory_or_says_what_it_needs() {
             "--test-data",
             &test,
             "--param",
-            "n_rounds=20",
+            "n_rounds=10",
         ];
         a.extend_from_slice(extra);
         a.iter().map(|s| s.to_string()).collect::<Vec<_>>()
@@ -112,7 +112,7 @@ fn engine_trains_gbdt_from_a_parquet_directory_or_says_what_it_needs() {
             "--test-data",
             &test,
             "--param",
-            "n_rounds=20",
+            "n_rounds=10",
             "--param",
             "early_stopping=false",
             "--report",
