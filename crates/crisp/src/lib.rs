@@ -63,6 +63,13 @@ pub mod track {
     pub use crisp_track::*;
 }
 
+/// gbdt on a DataFusion Ballista cluster: `crisp-distributed`. The job types and `launch`
+/// (which runs the `crisp-ballista-train` program) always; the functions, the driver and the
+/// cluster's processes with the cargo feature `distributed`.
+pub mod distributed {
+    pub use crisp_distributed::*;
+}
+
 /// The model server: an axum router predicting JSON or CSV rows, with health, metadata,
 /// metrics and reloads that drop no request: `crisp-serve` (cargo feature `serve`).
 #[cfg(feature = "serve")]
