@@ -370,7 +370,9 @@ impl HistogramAcc {
         if bytes.is_empty() {
             return Ok(());
         }
-        if bytes.len() % 8 != 0 || (!self.hist.is_empty() && bytes.len() != self.hist.len() * 8) {
+        if !bytes.len().is_multiple_of(8)
+            || (!self.hist.is_empty() && bytes.len() != self.hist.len() * 8)
+        {
             return exec_err!("crisp_histogram: partial states of different sizes");
         }
         if self.hist.is_empty() {

@@ -231,6 +231,9 @@ pub trait HistogramSource {
     ) -> Result<Vec<Vec<f64>>>;
 }
 
+/// A leaf of a grown tree: its node and its rows' `[sum g, sum h]`.
+type LeafTotals = (usize, Vec<f64>);
+
 /// A node that may still be split: its best split is known.
 struct Open {
     node: usize,
@@ -317,7 +320,7 @@ impl ExternalGrower {
         &self,
         source: &mut dyn HistogramSource,
         ensemble: &Ensemble,
-    ) -> Result<(Tree, Vec<(usize, Vec<f64>)>)> {
+    ) -> Result<(Tree, Vec<LeafTotals>)> {
         let mut frontier = Frontier::root();
         let mut root = source.histograms(ensemble, &frontier, &self.layout)?;
         let root = self.checked(root.pop(), 0)?;
@@ -393,7 +396,7 @@ impl ExternalGrower {
         c: Open,
         tree: &mut Tree,
         open: &mut Vec<Open>,
-        leaves: &mut Vec<(usize, Vec<f64>)>,
+        leaves: &mut Vec<LeafTotals>,
         fetched: &mut HashMap<usize, Vec<f64>>,
     ) {
         let split = &c.split;

@@ -61,7 +61,7 @@ impl QuantileSketch {
         self.missing + self.buckets.values().map(|b| b.rows).sum::<u64>()
     }
 
-    /// Buckets held (at most [`MAX_BUCKETS`]).
+    /// Buckets held (at most 16 384).
     pub fn n_buckets(&self) -> usize {
         self.buckets.len()
     }
