@@ -64,22 +64,24 @@ fn engine_trains_gbdt_from_a_parquet_directory_or_says_what_it_needs() {
     let dir = Dir::new();
     let data = parquet_dir(&dir, "adult", &numeric_adult("adult.csv"), 3);
     let test = write_csv(&dir, "adult_test.csv", &numeric_adult("adult_test.csv"));
-    let args = |extra: &[&str]| {
+    // `crisp train --engine standalone` on `data`, with `extra` arguments.
+    let on = |data: &str, extra: &[&str]| {
         let mut a = vec![
             "train",
             "--data",
-            &data,
+            data,
             "--target",
             "label",
             "--engine",
             "standalone",
-            "--test-data",
-            &test,
-            "--param",
-            "n_rounds=10",
         ];
         a.extend_from_slice(extra);
         a.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+    };
+    let args = |extra: &[&str]| {
+        let mut a = vec!["--test-data", test.as_str(), "--param", "n_rounds=10"];
+        a.extend_from_slice(extra);
+        on(&data, &a)
     };
     let Some(driver) = std::env::var_os("CRISP_BALLISTA_TRAIN") else {
         // No driver program: one sentence naming it, exit 2, no artifact.
@@ -142,38 +144,11 @@ fn engine_trains_gbdt_from_a_parquet_directory_or_says_what_it_needs() {
         .unwrap();
     let text_dir = parquet_dir(&dir, "text", &text, 2);
     let err = dir
-        .crisp_env(
-            [
-                "train",
-                "--data",
-                &text_dir,
-                "--target",
-                "label",
-                "--engine",
-                "standalone",
-                "--test-data",
-                &test,
-            ],
-            &env,
-        )
+        .crisp_env(on(&text_dir, &["--test-data", &test]), &env)
         .code(2)
         .stderr();
     assert!(err.contains("colour") && err.contains("numeric"), "{err}");
-    let err = dir
-        .crisp_env(
-            [
-                "train",
-                "--data",
-                &data,
-                "--target",
-                "label",
-                "--engine",
-                "standalone",
-            ],
-            &env,
-        )
-        .code(2)
-        .stderr();
+    let err = dir.crisp_env(on(&data, &[]), &env).code(2).stderr();
     assert!(err.contains("--test-data"), "{err}");
     let err = dir
         .crisp_env(

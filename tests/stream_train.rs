@@ -190,6 +190,36 @@ fn synthetic(dir: &Dir, rows: usize, features: usize) -> std::path::PathBuf {
 }
 
 #[cfg(target_os = "linux")]
+/// `crisp train` of gbdt (10 rounds) on a [`synthetic`] file: in memory to `memory.json` and
+/// `memory.crisp`, or with `--stream --fit-rows 20000` to `streamed.json` and `streamed.crisp`.
+fn synthetic_train(data: &str, streamed: bool) -> Vec<&str> {
+    let (report, out) = if streamed {
+        ("streamed.json", "streamed.crisp")
+    } else {
+        ("memory.json", "memory.crisp")
+    };
+    let mut args = vec![
+        "train",
+        "--data",
+        data,
+        "--target",
+        "y",
+        "--param",
+        "n_rounds=10",
+        "--param",
+        "learning_rate=0.3",
+        "--report",
+        report,
+        "--out",
+        out,
+    ];
+    if streamed {
+        args.extend(["--stream", "--fit-rows", "20000"]);
+    }
+    args
+}
+
+#[cfg(target_os = "linux")]
 /// The peak resident memory crisp reports for its run (VmHWM, Linux), in KiB. Measured by the
 /// process itself: `ru_maxrss` of a child forked from this test process would count the test
 /// process's own memory too (the kernel keeps the larger of the two across `exec`).
@@ -209,29 +239,8 @@ fn streamed_training_peaks_far_below_the_in_memory_fit() {
     // 300 000 rows of 20 features: about 40 MB of CSV, 48 MB as f64 values.
     let data = synthetic(&dir, 300_000, 20);
     let data = data.to_str().unwrap();
-    let common = [
-        "train",
-        "--data",
-        data,
-        "--target",
-        "y",
-        "--param",
-        "n_rounds=10",
-        "--param",
-        "learning_rate=0.3",
-        "--report",
-    ];
-    let mut memory = common.to_vec();
-    memory.extend(["memory.json", "--out", "memory.crisp"]);
-    let mut streamed = common.to_vec();
-    streamed.extend([
-        "streamed.json",
-        "--out",
-        "streamed.crisp",
-        "--stream",
-        "--fit-rows",
-        "20000",
-    ]);
+    let memory = synthetic_train(data, false);
+    let streamed = synthetic_train(data, true);
     let memory_kib = peak_rss_kib(&dir, &memory);
     let streamed_kib = peak_rss_kib(&dir, &streamed);
     eprintln!("peak RSS: in memory {memory_kib} KiB, streamed {streamed_kib} KiB");
@@ -420,25 +429,7 @@ fn streamed_training_runs_under_a_memory_limit_smaller_than_its_file() {
         "the file ({file_bytes} B) must exceed the limit ({allowed} B)"
     );
     let data = data.to_str().unwrap();
-    let args = |report: &'static str, out: &'static str| {
-        vec![
-            "train",
-            "--data",
-            data,
-            "--target",
-            "y",
-            "--param",
-            "n_rounds=10",
-            "--param",
-            "learning_rate=0.3",
-            "--report",
-            report,
-            "--out",
-            out,
-        ]
-    };
-    let mut streamed = args("streamed.json", "streamed.crisp");
-    streamed.extend(["--stream", "--fit-rows", "20000"]);
+    let streamed = synthetic_train(data, true);
     let out = limit.run(&dir, &streamed);
     assert!(
         out.status.success(),
@@ -448,7 +439,7 @@ fn streamed_training_runs_under_a_memory_limit_smaller_than_its_file() {
     );
     assert!(metric(&dir.json("streamed.json"), "r2") > 0.9);
     // The limit binds: the in-memory path cannot train under it.
-    let out = limit.run(&dir, &args("memory.json", "memory.crisp"));
+    let out = limit.run(&dir, &synthetic_train(data, false));
     assert!(
         !out.status.success(),
         "the in-memory fit trained under the limit too"

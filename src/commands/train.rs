@@ -22,7 +22,7 @@ use crate::tracking::Tracking;
 
 /// The default share of rows held out when neither --test-data nor --test-fraction is given.
 const DEFAULT_TEST_FRACTION: f64 = 0.2;
-pub(crate) const DEFAULT_SEED: u64 = 42;
+const DEFAULT_SEED: u64 = 42;
 
 /// `crisp models`: every model with its tasks, what it is, its default feature pipeline and
 /// its parameters (default and range).
@@ -376,9 +376,26 @@ pub(crate) fn target_and_task(
     Ok((target, task))
 }
 
-/// Refuses what fits more than one unweighted model (search, until, cv, auto, weights): the
-/// paths that train beyond memory (`flag`) fit one and evaluate it once.
-pub(crate) fn one_fit_only(args: &TrainArgs, config: &PipelineConfig, flag: &str) -> Result<()> {
+/// What a path that fits one model (`--stream`, `--engine`) starts from.
+pub(crate) struct OneFit {
+    pub config: PipelineConfig,
+    pub target: String,
+    pub task: Option<Task>,
+    pub seed: u64,
+    pub model: ModelSpec,
+}
+
+/// The config, target, seed and model of a path that fits one unweighted model and evaluates
+/// it once (`flag`): search, until, cv, auto and weights are refused, and so is `[label]`
+/// (for `label_refusal`'s reason).
+pub(crate) fn one_fit(args: &TrainArgs, flag: &str, label_refusal: &str) -> Result<OneFit> {
+    let config = match &args.config {
+        Some(path) => PipelineConfig::load(path)?,
+        None => PipelineConfig::default(),
+    };
+    if config.label.is_some() {
+        return Err(Error::config(label_refusal));
+    }
     if args.search.search.is_some()
         || config.search.is_some()
         || !args.until.is_empty()
@@ -390,32 +407,7 @@ pub(crate) fn one_fit_only(args: &TrainArgs, config: &PipelineConfig, flag: &str
     if weighting(&args.weights, config.train.as_ref(), args.config.as_deref())?.is_weighted() {
         bail!(Config: "{flag} trains unweighted; drop --class-weight and --sample-weight");
     }
-    Ok(())
-}
-
-/// Rows per batch of `--stream`'s passes.
-const STREAM_BATCH_ROWS: usize = 16_384;
-
-/// `--stream`: train on --data read twice in batches, never held in memory (see
-/// `crisp_train::train_stream`).
-fn stream(args: &TrainArgs, tracking: &Tracking) -> Result<ExitCode> {
-    let read = args.read.options()?;
-    let config = match &args.config {
-        Some(path) => PipelineConfig::load(path)?,
-        None => PipelineConfig::default(),
-    };
-    if config.label.is_some() {
-        bail!(Config: "--stream reads --data in batches, but [label] needs the whole file in memory; label it first (`crisp label`)");
-    }
-    one_fit_only(args, &config, "--stream")?;
-    if args.select.group.is_some() || args.select.time.is_some() {
-        bail!(Config: "--stream holds rows out by a seeded hash of their row number; drop --group and --time (or give --test-data)");
-    }
     let (target, task) = target_and_task(args, &config)?;
-    let fit_rows = args.fit_rows.unwrap_or(crisp_train::DEFAULT_FIT_ROWS);
-    if fit_rows == 0 {
-        bail!(Config: "--fit-rows must be at least 1");
-    }
     let seed = args.seed.or(config.seed).unwrap_or(DEFAULT_SEED);
     let mut params = config.model_params();
     params.extend(parse_pairs(&args.params).map_err(|e| e.prefixed("--param "))?);
@@ -427,6 +419,40 @@ fn stream(args: &TrainArgs, tracking: &Tracking) -> Result<ExitCode> {
             .unwrap_or_default(),
         params,
     };
+    Ok(OneFit {
+        config,
+        target,
+        task,
+        seed,
+        model,
+    })
+}
+
+/// Rows per batch of `--stream`'s passes.
+const STREAM_BATCH_ROWS: usize = 16_384;
+
+/// `--stream`: train on --data read twice in batches, never held in memory (see
+/// `crisp_train::train_stream`).
+fn stream(args: &TrainArgs, tracking: &Tracking) -> Result<ExitCode> {
+    let read = args.read.options()?;
+    let OneFit {
+        config,
+        target,
+        task,
+        seed,
+        model,
+    } = one_fit(
+        args,
+        "--stream",
+        "--stream reads --data in batches, but [label] needs the whole file in memory; label it first (`crisp label`)",
+    )?;
+    if args.select.group.is_some() || args.select.time.is_some() {
+        bail!(Config: "--stream holds rows out by a seeded hash of their row number; drop --group and --time (or give --test-data)");
+    }
+    let fit_rows = args.fit_rows.unwrap_or(crisp_train::DEFAULT_FIT_ROWS);
+    if fit_rows == 0 {
+        bail!(Config: "--fit-rows must be at least 1");
+    }
     let file = crisp_core::DataFile::check_with(&args.data, &read)?;
     let source = file.source();
     let (holdout, evaluation, test_source) = match &args.test_data {

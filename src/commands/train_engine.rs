@@ -10,12 +10,11 @@ use std::process::ExitCode;
 use crisp_artifact::DataInfo;
 use crisp_core::{bail, read_table, Error, Result};
 use crisp_distributed::{TrainJob, TrainedGbdt};
-use crisp_train::{ClusterConfig, ClusterFit, ModelSpec, TrainConfig, TrainedModel};
+use crisp_train::{ClusterConfig, ClusterFit, TrainConfig, TrainedModel};
 use serde_json::json;
 
-use super::train::{finish_with, one_fit_only, target_and_task, DEFAULT_SEED};
+use super::train::{finish_with, one_fit, OneFit};
 use crate::cli::TrainArgs;
-use crate::config::PipelineConfig;
 use crate::tracking::Tracking;
 
 /// Rows of the sample the task, classes and pipeline are found on.
@@ -58,31 +57,22 @@ fn fingerprint(files: &[PathBuf]) -> Result<String> {
 
 pub fn run(args: &TrainArgs, engine: &str, tracking: &Tracking) -> Result<ExitCode> {
     let read = args.read.options()?;
-    let config = match &args.config {
-        Some(path) => PipelineConfig::load(path)?,
-        None => PipelineConfig::default(),
-    };
-    if config.label.is_some() {
-        bail!(Config: "--engine trains where the rows are, but [label] runs here; label the data first (`crisp label`)");
-    }
+    let OneFit {
+        config,
+        target,
+        task,
+        seed,
+        model,
+    } = one_fit(
+        args,
+        "--engine",
+        "--engine trains where the rows are, but [label] runs here; label the data first (`crisp label`)",
+    )?;
     if config.features.is_some() {
         bail!(Config: "--engine trains on the numeric columns as they are; a [features] pipeline would have to run on the cluster (drop it from the config)");
     }
-    one_fit_only(args, &config, "--engine")?;
     let Some(test_path) = &args.test_data else {
         bail!(Config: "--engine trains on every row of --data; give --test-data FILE to evaluate the model");
-    };
-    let (target, task) = target_and_task(args, &config)?;
-    let seed = args.seed.or(config.seed).unwrap_or(DEFAULT_SEED);
-    let mut params = config.model_params();
-    params.extend(crisp_train::parse_pairs(&args.params).map_err(|e| e.prefixed("--param "))?);
-    let model = ModelSpec {
-        name: args
-            .model
-            .clone()
-            .or_else(|| config.model.as_ref().and_then(|m| m.name.clone()))
-            .unwrap_or_default(),
-        params,
     };
     // Executors read the data at this path: give them an absolute one.
     let data = std::fs::canonicalize(&args.data).map_err(|e| Error::data_file(&args.data, e))?;

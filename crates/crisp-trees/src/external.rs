@@ -26,11 +26,11 @@ use crate::binned::BinMapper;
 use crate::binning::{BinnedData, FeatureBins};
 use crate::error::{Result, TreeError};
 use crate::gbdt::{draw_features, Boosted, GradientBoosting, GradientBoostingValidParams};
-use crate::grow::GrowConfig;
+use crate::grow::{apply_split, GrowConfig};
 use crate::histogram::HistLayout;
 use crate::loss::Loss;
 use crate::params::{invalid, EarlyStopping};
-use crate::split::{find_best_split, Constraints, SplitInfo, SplitRule};
+use crate::split::{find_best_split, Constraints, SplitInfo};
 use crate::target::{is_classification, TreeTarget};
 use crate::tree::Tree;
 
@@ -401,34 +401,11 @@ impl ExternalGrower {
     ) {
         let split = &c.split;
         let fb = &self.data.features[split.feature];
-        let left_node = match &split.rule {
-            SplitRule::Numeric { bin } => tree.split_numeric(
-                c.node,
-                split.feature,
-                fb.threshold(*bin),
-                split.default_left,
-                split.gain,
-            ),
-            SplitRule::Categorical { left } => tree.split_categorical(
-                c.node,
-                split.feature,
-                *left,
-                fb.n_bins(),
-                split.default_left,
-                split.gain,
-            ),
-        };
-        let left_totals = split.left.clone();
-        let right_totals: Vec<f64> = c
-            .totals
-            .iter()
-            .zip(&left_totals)
-            .map(|(t, l)| t - l)
-            .collect();
+        let (left_node, children_totals) = apply_split(tree, c.node, split, fb, &c.totals);
         let counts = self.child_counts(&c.hist, split);
         let children = c.children.expect("children requested before the split");
         let depth = c.depth + 1;
-        for (k, totals) in [left_totals, right_totals].into_iter().enumerate() {
+        for (k, totals) in children_totals.into_iter().enumerate() {
             let (route, can) = children[k];
             let node = left_node + k;
             let found = if can {

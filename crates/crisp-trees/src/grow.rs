@@ -6,7 +6,7 @@
 
 use crisp_core::SeededRng;
 
-use crate::binning::BinnedData;
+use crate::binning::{BinnedData, FeatureBins};
 use crate::histogram::{build, subtract, HistLayout, Ordered, Stats};
 use crate::search::{Search, Sibling};
 use crate::spin::{self, Spread};
@@ -189,31 +189,9 @@ pub(crate) fn grow(
                 &table,
                 cfg.parallel,
             );
-        let left_node = match &split.rule {
-            SplitRule::Numeric { bin } => tree.split_numeric(
-                c.node,
-                split.feature,
-                fb.threshold(*bin),
-                split.default_left,
-                split.gain,
-            ),
-            SplitRule::Categorical { left } => tree.split_categorical(
-                c.node,
-                split.feature,
-                *left,
-                fb.n_bins(),
-                split.default_left,
-                split.gain,
-            ),
-        };
+        let (left_node, [left_totals, right_totals]) =
+            apply_split(&mut tree, c.node, split, fb, &c.totals);
         n_leaves += 1;
-        let left_totals = split.left.clone();
-        let right_totals: Vec<f64> = c
-            .totals
-            .iter()
-            .zip(&left_totals)
-            .map(|(t, l)| t - l)
-            .collect();
         let children = [
             (left_node, c.start, mid, left_totals),
             (left_node + 1, mid, c.end, right_totals),
@@ -292,6 +270,38 @@ pub(crate) fn grow(
 
 /// A child of a split: node id, row range, statistics.
 type Child = (usize, usize, usize, Vec<f64>);
+
+/// Turns leaf `node` of `tree` into `split` (on a feature binned as `fb`) of a node whose
+/// statistics are `totals`; returns the left child's index (the right one is next) and the
+/// children's statistics.
+pub(crate) fn apply_split(
+    tree: &mut Tree,
+    node: usize,
+    split: &SplitInfo,
+    fb: &FeatureBins,
+    totals: &[f64],
+) -> (usize, [Vec<f64>; 2]) {
+    let left_node = match &split.rule {
+        SplitRule::Numeric { bin } => tree.split_numeric(
+            node,
+            split.feature,
+            fb.threshold(*bin),
+            split.default_left,
+            split.gain,
+        ),
+        SplitRule::Categorical { left } => tree.split_categorical(
+            node,
+            split.feature,
+            *left,
+            fb.n_bins(),
+            split.default_left,
+            split.gain,
+        ),
+    };
+    let left = split.left.clone();
+    let right = totals.iter().zip(&left).map(|(t, l)| t - l).collect();
+    (left_node, [left, right])
+}
 
 /// Files a node: open for splitting when `found` holds its best split (and, in subtraction
 /// mode, its histogram), else a leaf.
