@@ -83,17 +83,33 @@ fn engine_trains_gbdt_from_a_parquet_directory_or_says_what_it_needs() {
         a.extend_from_slice(extra);
         on(&data, &a)
     };
-    let Some(driver) = std::env::var_os("CRISP_BALLISTA_TRAIN") else {
-        // No driver program: one sentence naming it, exit 2, no artifact.
-        let err = dir
-            .crisp_env(args(&["--out", "m.crisp"]), &[("PATH", "/usr/bin:/bin")])
-            .code(2)
-            .stderr();
-        assert!(err.contains("crisp-ballista-train"), "{err}");
-        assert!(!dir.path("m.crisp").exists());
-        return;
+    // A driver named by a path that is not a file: one sentence naming it, exit 2, no artifact.
+    let missing = dir.path("no-such-driver").display().to_string();
+    let err = dir
+        .crisp_env(
+            args(&["--out", "m.crisp"]),
+            &[("CRISP_BALLISTA_TRAIN", missing.as_str())],
+        )
+        .code(2)
+        .stderr();
+    assert!(
+        err.contains("no-such-driver") && err.contains("crisp-ballista-train"),
+        "{err}"
+    );
+    assert!(!dir.path("m.crisp").exists());
+    // The driver: named by CRISP_BALLISTA_TRAIN (CI), or built next to crisp.
+    let beside =
+        std::path::Path::new(env!("CARGO_BIN_EXE_crisp")).with_file_name("crisp-ballista-train");
+    let driver = match std::env::var_os("CRISP_BALLISTA_TRAIN") {
+        Some(d) => d.to_str().unwrap().to_string(),
+        None if beside.is_file() => beside.display().to_string(),
+        None => {
+            eprintln!(
+                "engine_cli: no crisp-ballista-train built (cargo build -p crisp-distributed --features engine --bins); the training half is not run"
+            );
+            return;
+        }
     };
-    let driver = driver.to_str().unwrap().to_string();
     let env = [("CRISP_BALLISTA_TRAIN", driver.as_str())];
     let out = dir
         .crisp_env(args(&["--out", "m.crisp", "--report", "m.json"]), &env)

@@ -58,32 +58,40 @@ pub struct TrainOutput {
     pub seconds: (f64, f64),
 }
 
-/// The driver program: `$CRISP_BALLISTA_TRAIN`, else next to `beside` (the running
-/// executable), else the first on `PATH`.
-pub fn find_driver(beside: Option<&Path>) -> Option<PathBuf> {
+/// The driver program: `$CRISP_BALLISTA_TRAIN` (which must name a file), else next to
+/// `beside` (the running executable), else the first on `PATH`; `Err` says what is missing.
+pub fn find_driver(beside: Option<&Path>) -> Result<PathBuf, String> {
     if let Some(p) = std::env::var_os("CRISP_BALLISTA_TRAIN") {
-        return Some(PathBuf::from(p));
-    }
-    if let Some(dir) = beside.and_then(Path::parent) {
-        let p = dir.join(DRIVER);
-        if p.is_file() {
-            return Some(p);
+        let p = PathBuf::from(p);
+        if !p.is_file() {
+            return Err(format!(
+                "CRISP_BALLISTA_TRAIN names {}, which is not a file (it should name the {DRIVER} program)",
+                p.display()
+            ));
         }
+        return Ok(p);
     }
-    std::env::split_paths(&std::env::var_os("PATH")?)
-        .map(|d| d.join(DRIVER))
-        .find(|p| p.is_file())
+    let beside = beside
+        .and_then(Path::parent)
+        .map(|dir| dir.join(DRIVER))
+        .filter(|p| p.is_file());
+    let on_path = || {
+        std::env::split_paths(&std::env::var_os("PATH")?)
+            .map(|d| d.join(DRIVER))
+            .find(|p| p.is_file())
+    };
+    beside.or_else(on_path).ok_or_else(|| {
+        format!(
+            "--engine needs the {DRIVER} program (cargo build -p crisp-distributed --features engine --bins), \
+             next to crisp or on PATH, or named by CRISP_BALLISTA_TRAIN"
+        )
+    })
 }
 
 /// Runs `job` with the driver program; `Err` is one sentence for the user.
 pub fn launch(job: &TrainJob) -> Result<TrainOutput, String> {
     let exe = std::env::current_exe().ok();
-    let driver = find_driver(exe.as_deref()).ok_or_else(|| {
-        format!(
-            "--engine needs the {DRIVER} program (cargo build -p crisp-distributed --features engine --bins), \
-             next to crisp or on PATH, or named by CRISP_BALLISTA_TRAIN"
-        )
-    })?;
+    let driver = find_driver(exe.as_deref())?;
     let dir = tempfile_dir()?;
     let (job_path, out_path) = (dir.join("job.json"), dir.join("model.bin"));
     let result = (|| {
