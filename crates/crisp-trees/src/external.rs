@@ -26,7 +26,7 @@ use crate::binned::BinMapper;
 use crate::binning::{BinnedData, FeatureBins};
 use crate::error::{Result, TreeError};
 use crate::gbdt::{draw_features, Boosted, GradientBoosting, GradientBoostingValidParams};
-use crate::grow::{apply_split, GrowConfig};
+use crate::grow::{apply_split, next_open, GrowConfig};
 use crate::histogram::HistLayout;
 use crate::loss::Loss;
 use crate::params::{invalid, EarlyStopping};
@@ -430,24 +430,11 @@ impl ExternalGrower {
         }
     }
 
-    /// Leaf-wise growth takes the open node of largest gain (lowest node id on ties), as
-    /// [`crate::grow`] does; without a leaf limit, the most recent one.
+    /// The next open node, in [`crate::grow`]'s order.
     fn next_candidate(&self, open: &mut Vec<Open>) -> Option<Open> {
-        if self.cfg.max_leaves.is_some() {
-            let best = open
-                .iter()
-                .enumerate()
-                .max_by(|(_, a), (_, b)| {
-                    a.split
-                        .gain
-                        .total_cmp(&b.split.gain)
-                        .then(b.node.cmp(&a.node))
-                })
-                .map(|(i, _)| i)?;
-            Some(open.swap_remove(best))
-        } else {
-            open.pop()
-        }
+        next_open(open, self.cfg.max_leaves.is_some(), |o| {
+            (o.split.gain, o.node)
+        })
     }
 
     /// A histogram from the source, checked for its length and finiteness.

@@ -268,6 +268,30 @@ pub(crate) fn grow(
     }
 }
 
+/// The next open node to split, keyed by `(gain, node id)`: leaf-wise growth takes the one
+/// of largest gain (lowest node id on ties, for determinism), depth-first growth the most
+/// recent one. [`crate::external`] grows in this same order, which its trees' equality with
+/// in-memory ones depends on.
+pub(crate) fn next_open<T>(
+    open: &mut Vec<T>,
+    leaf_wise: bool,
+    key: impl Fn(&T) -> (f64, usize),
+) -> Option<T> {
+    if leaf_wise {
+        let best = open
+            .iter()
+            .enumerate()
+            .max_by(|(_, a), (_, b)| {
+                let ((ga, na), (gb, nb)) = (key(a), key(b));
+                ga.total_cmp(&gb).then(nb.cmp(&na))
+            })
+            .map(|(i, _)| i)?;
+        Some(open.swap_remove(best))
+    } else {
+        open.pop()
+    }
+}
+
 /// A child of a split: node id, row range, statistics.
 type Child = (usize, usize, usize, Vec<f64>);
 
@@ -432,24 +456,10 @@ impl Grower<'_> {
         }
     }
 
-    /// Leaf-wise growth takes the open node with the largest gain (lowest node id on ties, for
-    /// determinism); depth-first growth takes the most recent one.
     fn next_candidate(&self, open: &mut Vec<Candidate>) -> Option<Candidate> {
-        if self.cfg.max_leaves.is_some() {
-            let best = open
-                .iter()
-                .enumerate()
-                .max_by(|(_, a), (_, b)| {
-                    a.split
-                        .gain
-                        .total_cmp(&b.split.gain)
-                        .then(b.node.cmp(&a.node))
-                })
-                .map(|(i, _)| i)?;
-            Some(open.swap_remove(best))
-        } else {
-            open.pop()
-        }
+        next_open(open, self.cfg.max_leaves.is_some(), |c| {
+            (c.split.gain, c.node)
+        })
     }
 
     /// A node's count: its number of rows, or with sample weights the sum of their weights.
